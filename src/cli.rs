@@ -1,0 +1,132 @@
+//! The command line: clap types only. Parsing here never touches the system.
+
+use crate::exit;
+use crate::size::parse_size;
+use crate::tier::Tier;
+use clap::{Args, Parser, Subcommand};
+use std::ffi::OsString;
+use std::io::Write;
+use std::process::ExitCode;
+
+/// Turn this machine into a well-tuned Ollama host.
+///
+/// `provision` probes the device (RAM, container limits, cores, GPU memory), chooses a
+/// quantization tier on the Matryoshka ladder (16-bit → 8-bit → 4-bit → 2-bit), renders
+/// Modelfiles and drives the `ollama` program.
+#[derive(Debug, Parser)]
+#[command(
+    name = "provision",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every subcommand accepts. Each probed value can be overridden, because
+/// detection is sometimes wrong (virtual GPUs, containers, unified memory).
+#[derive(Debug, Clone, Args)]
+pub struct Global {
+    /// Use this much RAM as the memory budget instead of the probed one (16GiB, 16G, 8GB, bytes).
+    #[arg(long, global = true, value_name = "SIZE", env = "PROVISION_RAM", value_parser = parse_size)]
+    pub ram: Option<u64>,
+
+    /// Use this many CPU cores instead of the probed effective count.
+    #[arg(long, global = true, value_name = "N", env = "PROVISION_CORES", value_parser = clap::value_parser!(u32).range(1..))]
+    pub cores: Option<u32>,
+
+    /// Use one GPU with this much memory instead of the probed GPUs; 0 means no GPU.
+    #[arg(long, global = true, value_name = "SIZE", env = "PROVISION_VRAM", value_parser = parse_size)]
+    pub vram: Option<u64>,
+
+    /// Force the tier instead of deciding it from the device: 16, 8, 4 or 2.
+    #[arg(long, global = true, value_name = "BITS", env = "PROVISION_TIER")]
+    pub tier: Option<Tier>,
+
+    /// Print one JSON object on stdout instead of human-readable text.
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Parses arguments. Help and version go to stdout with exit 0; any other clap
+/// error becomes one line on stderr with exit 2, naming the flag and the value.
+pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Cli, ExitCode> {
+    Cli::try_parse_from(args).map_err(|error| {
+        use clap::error::ErrorKind;
+        match error.kind() {
+            ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                let _ = error.print();
+                let code = if error.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                    exit::USAGE
+                } else {
+                    exit::OK
+                };
+                ExitCode::from(code)
+            }
+            _ => {
+                let _ = writeln!(std::io::stderr(), "provision: {}", usage_line(&error));
+                ExitCode::from(exit::USAGE)
+            }
+        }
+    })
+}
+
+/// The first line of clap's message without its `error: ` prefix.
+fn usage_line(error: &clap::Error) -> String {
+    let rendered = error.render().to_string();
+    let first = rendered.lines().next().unwrap_or_default();
+    exit::one_line(first.strip_prefix("error: ").unwrap_or(first))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_flags_work_after_the_subcommand() {
+        let cli = Cli::try_parse_from([
+            "provision",
+            "completions",
+            "bash",
+            "--ram",
+            "6GiB",
+            "--cores",
+            "4",
+            "--json",
+        ])
+        .unwrap();
+        assert_eq!(cli.global.ram, Some(6 << 30));
+        assert_eq!(cli.global.cores, Some(4));
+        assert!(cli.global.json);
+    }
+
+    #[test]
+    fn a_bad_size_names_the_flag_and_value() {
+        let error =
+            Cli::try_parse_from(["provision", "--ram", "lots", "completions", "bash"]).unwrap_err();
+        let line = usage_line(&error);
+        assert!(line.contains("--ram") && line.contains("lots"), "{line}");
+    }
+}

@@ -1,0 +1,78 @@
+//! Exit codes and the one-line error report.
+//!
+//! 0 success, 1 runtime failure, 2 usage error, 3 `--check` found changes to make,
+//! 130 interrupted. A closed stdout (`provision probe | head -1`) is not an error.
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+pub const OK: u8 = 0;
+pub const FAILURE: u8 = 1;
+pub const USAGE: u8 = 2;
+pub const CHANGES_NEEDED: u8 = 3;
+pub const INTERRUPTED: u8 = 130;
+
+/// An error the user caused by what they typed: exit 2 instead of 1.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// Prints `provision: <error and its causes>` on stderr and picks the exit code.
+pub fn report(error: &anyhow::Error) -> ExitCode {
+    if is_broken_pipe(error) {
+        return ExitCode::from(OK);
+    }
+    let message = one_line(&format!("{error:#}"));
+    let _ = writeln!(io::stderr(), "provision: {message}");
+    if error.downcast_ref::<UsageError>().is_some() {
+        ExitCode::from(USAGE)
+    } else {
+        ExitCode::from(FAILURE)
+    }
+}
+
+/// Writes to stdout, treating a closed pipe as success by the caller (see `report`).
+pub fn print(text: &str) -> anyhow::Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Folds a message onto one line so scripts can rely on `provision: …` being a
+/// single line of stderr.
+pub fn one_line(message: &str) -> String {
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_messages_to_one_line() {
+        assert_eq!(one_line("a\n  b\tc "), "a b c");
+    }
+
+    #[test]
+    fn broken_pipe_is_quiet_success() {
+        let error = anyhow::Error::new(io::Error::from(io::ErrorKind::BrokenPipe))
+            .context("could not print");
+        assert!(is_broken_pipe(&error));
+    }
+}
