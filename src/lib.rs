@@ -4,6 +4,7 @@
 pub mod cli;
 mod commands;
 pub mod exit;
+pub mod lock;
 pub mod probe;
 pub mod quant;
 pub mod size;
