@@ -62,6 +62,7 @@ pub fn machine_rows(device: &Device) -> Vec<Vec<String>> {
     let quota = cpu
         .cgroup_quota_cores
         .map_or("none".into(), |q| q.to_string());
+    let allowed = cpu.allowed_cpus.map_or("unknown".into(), |n| n.to_string());
     let physical = cpu
         .physical_cores
         .map_or("unknown".into(), |n| n.to_string());
@@ -82,6 +83,7 @@ pub fn machine_rows(device: &Device) -> Vec<Vec<String>> {
             "CPUs",
             format!("{} logical, {physical} physical cores", cpu.logical_cpus),
         ),
+        row("allowed CPUs", allowed),
         row("container CPU quota", quota),
         row(
             "effective cores",

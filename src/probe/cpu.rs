@@ -10,6 +10,9 @@ use std::collections::BTreeSet;
 pub struct Cpu {
     pub logical_cpus: usize,
     pub physical_cores: Option<usize>,
+    /// CPUs this process may run on (`Cpus_allowed_list`, what `nproc` counts):
+    /// fewer than the logical CPUs under `taskset` or a container's cpuset.
+    pub allowed_cpus: Option<usize>,
     /// The cgroup CPU quota in whole cores, rounded up; absent when there is none.
     pub cgroup_quota_cores: Option<usize>,
     pub effective_cores: usize,
@@ -40,11 +43,15 @@ pub fn probe(roots: &Roots, notes: &mut Vec<String>) -> Cpu {
         info.processors
     };
     let quota = quota(roots);
+    let status = Roots::read(&roots.proc.join("self/status")).unwrap_or_default();
+    let allowed = parse_allowed(&status);
+    let effective = [Some(logical), allowed, quota].into_iter().flatten().min();
     Cpu {
         logical_cpus: logical,
         physical_cores: info.physical_cores,
+        allowed_cpus: allowed,
         cgroup_quota_cores: quota,
-        effective_cores: quota.map_or(logical, |q| q.min(logical)),
+        effective_cores: effective.unwrap_or(logical),
         model: info.model,
         simd: info.simd,
     }
@@ -110,6 +117,20 @@ pub fn simd(flags: &str) -> Vec<&'static str> {
     .into_iter()
     .filter_map(|(name, present)| present.then_some(name))
     .collect()
+}
+
+/// Counts the CPUs in `Cpus_allowed_list:` of `/proc/self/status` (`0-3,8,10-11`).
+pub fn parse_allowed(status: &str) -> Option<usize> {
+    let list = status
+        .lines()
+        .find_map(|l| l.strip_prefix("Cpus_allowed_list:"))?;
+    let mut count = 0;
+    for range in list.trim().split(',') {
+        let (first, last) = range.split_once('-').unwrap_or((range, range));
+        let (first, last): (usize, usize) = (first.trim().parse().ok()?, last.trim().parse().ok()?);
+        count += last.checked_sub(first)? + 1;
+    }
+    (count > 0).then_some(count)
 }
 
 /// Off Linux: the standard library and sysinfo, without a process walk.
@@ -184,12 +205,24 @@ mod tests {
     }
 
     #[test]
+    fn allowed_cpu_lists() {
+        assert_eq!(
+            parse_allowed("Name:\tx\nCpus_allowed_list:\t0-1\n"),
+            Some(2)
+        );
+        assert_eq!(parse_allowed("Cpus_allowed_list:\t0-3,8,10-11\n"), Some(7));
+        assert_eq!(parse_allowed("Cpus_allowed_list:\t3-1\n"), None);
+        assert_eq!(parse_allowed(""), None);
+    }
+
+    #[test]
     fn quota_limits_effective_cores() {
         let text = x86(0, 0, 0) + &x86(1, 0, 1) + &x86(2, 0, 2) + &x86(3, 0, 3);
         let dir = crate::probe::roots::fixture(&[
             ("proc/cpuinfo", &text),
             ("proc/self/cgroup", "0::/\n"),
             ("sys/fs/cgroup/cpu.max", "150000 100000\n"),
+            ("proc/self/status", "Cpus_allowed_list:\t0-2\n"),
         ]);
         let cpu = probe(&Roots::under(dir.path()), &mut Vec::new());
         assert_eq!(

@@ -67,6 +67,7 @@ pub mod tests {
                 logical_cpus: 8,
                 physical_cores: Some(4),
                 cgroup_quota_cores: None,
+                allowed_cpus: Some(8),
                 effective_cores: 8,
                 model: None,
                 simd: vec!["avx2"],
