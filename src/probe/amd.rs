@@ -4,6 +4,7 @@
 use super::gpu::{Gpu, GpuVendor, parse_number};
 use super::{Roots, command};
 use anyhow::{Context, Result};
+use std::path::{Path, PathBuf};
 
 const AMD_VENDOR: &str = "0x1002";
 /// Ollama skips AMD GPUs with less VRAM than this: they are integrated parts
@@ -29,10 +30,18 @@ pub fn probe(roots: &Roots, notes: &mut Vec<String>) -> Vec<Gpu> {
 
 /// Every `card<N>` (not connector entries like `card0-DP-1`) with vendor 0x1002.
 pub fn from_sysfs(roots: &Roots, notes: &mut Vec<String>) -> Vec<Gpu> {
-    let Ok(entries) = std::fs::read_dir(roots.sys.join("class/drm")) else {
+    cards(&roots.sys.join("class/drm"))
+        .into_iter()
+        .filter_map(|(index, device)| card(index, &device, notes))
+        .collect()
+}
+
+/// `(N, …/cardN/device)` for each DRM card, in index order.
+fn cards(drm: &Path) -> Vec<(u32, PathBuf)> {
+    let Ok(entries) = std::fs::read_dir(drm) else {
         return Vec::new();
     };
-    let mut cards: Vec<(u32, std::path::PathBuf)> = entries
+    let mut cards: Vec<(u32, PathBuf)> = entries
         .flatten()
         .filter_map(|entry| {
             let name = entry.file_name().into_string().ok()?;
@@ -41,38 +50,38 @@ pub fn from_sysfs(roots: &Roots, notes: &mut Vec<String>) -> Vec<Gpu> {
         })
         .collect();
     cards.sort();
-    let mut gpus = Vec::new();
-    for (index, device) in cards {
-        let read = |file: &str| Roots::read(&device.join(file));
-        if read("vendor").as_deref().map(str::trim) != Some(AMD_VENDOR) {
-            continue;
-        }
-        let number = |file: &str| read(file).as_deref().and_then(parse_number);
-        let (Some(total), used) = (number("mem_info_vram_total"), number("mem_info_vram_used"))
-        else {
-            notes.push(format!("card{index}: AMD GPU without mem_info_vram_total"));
-            continue;
-        };
-        if total < MIN_VRAM {
-            notes.push(format!(
-                "card{index}: AMD GPU with < 1 GiB VRAM skipped as integrated"
-            ));
-            continue;
-        }
-        let name = read("product_name").map(|n| n.trim().to_string());
-        gpus.push(Gpu {
-            vendor: GpuVendor::Amd,
-            index,
-            name: name
-                .filter(|n| !n.is_empty())
-                .unwrap_or_else(|| format!("AMD GPU (card{index})")),
-            total_bytes: total,
-            free_bytes: total.saturating_sub(used.unwrap_or(0)),
-            unified_memory: false,
-            source: "sysfs",
-        });
+    cards
+}
+
+/// The card as a GPU when it is a discrete AMD one with VRAM figures.
+fn card(index: u32, device: &Path, notes: &mut Vec<String>) -> Option<Gpu> {
+    let read = |file: &str| Roots::read(&device.join(file));
+    if read("vendor").as_deref().map(str::trim) != Some(AMD_VENDOR) {
+        return None;
     }
-    gpus
+    let number = |file: &str| read(file).as_deref().and_then(parse_number);
+    let Some(total) = number("mem_info_vram_total") else {
+        notes.push(format!("card{index}: AMD GPU without mem_info_vram_total"));
+        return None;
+    };
+    if total < MIN_VRAM {
+        notes.push(format!(
+            "card{index}: AMD GPU with < 1 GiB VRAM skipped as integrated"
+        ));
+        return None;
+    }
+    let name = read("product_name").map(|n| n.trim().to_string());
+    Some(Gpu {
+        vendor: GpuVendor::Amd,
+        index,
+        name: name
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| format!("AMD GPU (card{index})")),
+        total_bytes: total,
+        free_bytes: total.saturating_sub(number("mem_info_vram_used").unwrap_or(0)),
+        unified_memory: false,
+        source: "sysfs",
+    })
 }
 
 /// Parses `rocm-smi --showmeminfo vram --json`: `{"card0": {"VRAM Total Memory
