@@ -55,6 +55,13 @@ pub struct Global {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Show what the machine has: RAM, container limits, cores, SIMD, GPUs, Ollama.
+    ///
+    /// Overrides (--ram, --cores, --vram) are applied and marked. Set
+    /// PROVISION_PROBE_ROOT=<dir> to read <dir>/proc and <dir>/sys instead of the system's.
+    Probe,
+    /// Show the quantization tier this device gets and why.
+    Plan,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         /// The shell to complete for.

@@ -1,0 +1,185 @@
+//! Human output: aligned tables, and the device summary every command shows.
+
+use crate::probe::Device;
+use crate::size::Binary;
+use crate::tier::{BudgetSource, TierInput};
+
+/// Aligns rows of cells into columns separated by two spaces; the last cell of
+/// a row is never padded, so lines carry no trailing spaces.
+pub fn table<R: AsRef<[String]>>(rows: &[R]) -> String {
+    let mut widths: Vec<usize> = Vec::new();
+    for row in rows {
+        for (column, cell) in row.as_ref().iter().enumerate() {
+            let width = cell.chars().count();
+            match widths.get_mut(column) {
+                Some(w) => *w = (*w).max(width),
+                None => widths.push(width),
+            }
+        }
+    }
+    let mut out = String::new();
+    for row in rows {
+        let cells = row.as_ref();
+        for (column, cell) in cells.iter().enumerate() {
+            if column + 1 == cells.len() {
+                out.push_str(cell);
+            } else {
+                let pad = widths[column] - cell.chars().count() + 2;
+                out.push_str(cell);
+                out.extend(std::iter::repeat_n(' ', pad));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// A label and a value, as one table row.
+pub fn row(label: &str, value: impl Into<String>) -> Vec<String> {
+    vec![label.to_string(), value.into()]
+}
+
+fn size(bytes: Option<u64>) -> String {
+    bytes.map_or_else(|| "unknown".into(), |b| Binary(b).to_string())
+}
+
+fn marked(value: String, overridden: bool, flag: &str) -> String {
+    if overridden {
+        format!("{value}  (set by {flag})")
+    } else {
+        value
+    }
+}
+
+/// Memory and CPU rows of the device table.
+pub fn machine_rows(device: &Device) -> Vec<Vec<String>> {
+    let (memory, cpu) = (&device.memory, &device.cpu);
+    let ram_set = device.overrides.ram_bytes.is_some();
+    let cores_set = device.overrides.cores.is_some();
+    let limit = memory
+        .cgroup_limit_bytes
+        .map_or("none".into(), |b| Binary(b).to_string());
+    let quota = cpu
+        .cgroup_quota_cores
+        .map_or("none".into(), |q| q.to_string());
+    let allowed = cpu.allowed_cpus.map_or("unknown".into(), |n| n.to_string());
+    let physical = cpu
+        .physical_cores
+        .map_or("unknown".into(), |n| n.to_string());
+    let simd = if cpu.simd.is_empty() {
+        "none".into()
+    } else {
+        cpu.simd.join(" ")
+    };
+    vec![
+        row("RAM total", size(memory.total_bytes)),
+        row("RAM available", size(memory.available_bytes)),
+        row("container memory limit", limit),
+        row(
+            "RAM budget",
+            marked(size(memory.effective_bytes), ram_set, "--ram"),
+        ),
+        row(
+            "CPUs",
+            format!("{} logical, {physical} physical cores", cpu.logical_cpus),
+        ),
+        row("allowed CPUs", allowed),
+        row("container CPU quota", quota),
+        row(
+            "effective cores",
+            marked(cpu.effective_cores.to_string(), cores_set, "--cores"),
+        ),
+        row(
+            "CPU model",
+            cpu.model.clone().unwrap_or_else(|| "unknown".into()),
+        ),
+        row("SIMD", simd),
+    ]
+}
+
+/// One row per GPU, or a single `GPUs none` row.
+pub fn gpu_rows(device: &Device) -> Vec<Vec<String>> {
+    let vram_set = device.overrides.vram_bytes.is_some();
+    if device.gpus.is_empty() {
+        return vec![row("GPUs", marked("none".into(), vram_set, "--vram"))];
+    }
+    let gpus = device.gpus.iter().map(|gpu| {
+        let unified = if gpu.unified_memory {
+            ", unified memory"
+        } else {
+            ""
+        };
+        let value = format!(
+            "{}: {} total, {} free ({}{unified})",
+            gpu.name,
+            Binary(gpu.total_bytes),
+            Binary(gpu.free_bytes),
+            gpu.source
+        );
+        row(&format!("GPU {}", gpu.index), value)
+    });
+    gpus.collect()
+}
+
+/// Rows for Ollama: binary, version, model store and its free disk.
+pub fn ollama_rows(device: &Device) -> Vec<Vec<String>> {
+    let ollama = &device.ollama;
+    let binary = match (&ollama.path, &ollama.version) {
+        (Some(path), Some(version)) => format!("{} ({version})", path.display()),
+        (Some(path), None) => format!("{} (version unknown)", path.display()),
+        (None, _) => "not on PATH".into(),
+    };
+    let store = ollama
+        .models_dir
+        .as_ref()
+        .map_or("unknown".into(), |d| d.display().to_string());
+    vec![
+        row("ollama", binary),
+        row("model store", store),
+        row("free disk", size(ollama.models_dir_free_bytes)),
+    ]
+}
+
+/// The row stating the memory budget and cores the tier is decided on.
+pub fn budget_row(input: &TierInput) -> Vec<String> {
+    let source = match input.source {
+        BudgetSource::Gpu => "largest GPU",
+        BudgetSource::Ram => "RAM",
+    };
+    let value = format!(
+        "{} ({source}), {} cores",
+        Binary(input.memory_bytes),
+        input.cores
+    );
+    row("tier budget", value)
+}
+
+/// One `note` row per soft failure of the probe.
+pub fn note_rows(device: &Device) -> Vec<Vec<String>> {
+    device
+        .notes
+        .iter()
+        .map(|note| row("note", note.as_str()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aligns_columns_without_trailing_spaces() {
+        let rows = [
+            row("a", "1"),
+            row("longer", "2"),
+            vec!["x".into(), "yy".into(), "z".into()],
+        ];
+        assert_eq!(table(&rows), "a       1\nlonger  2\nx       yy  z\n");
+    }
+
+    #[test]
+    fn overridden_values_say_so() {
+        assert_eq!(marked("4".into(), true, "--cores"), "4  (set by --cores)");
+        assert_eq!(marked("4".into(), false, "--cores"), "4");
+    }
+}
