@@ -6,6 +6,7 @@ mod commands;
 pub mod exit;
 pub mod probe;
 pub mod quant;
+pub mod registry;
 pub mod size;
 pub mod tier;
 
