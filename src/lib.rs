@@ -7,6 +7,7 @@ pub mod exit;
 pub mod lock;
 pub mod probe;
 pub mod quant;
+pub mod registry;
 pub mod report;
 pub mod size;
 pub mod tier;

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use tempfile::TempDir;
 
+pub mod registry;
+
 /// A sealed run of `provision`: build it with `.arg()`/`.env()`, then `.run()`.
 #[must_use]
 pub struct Provision {

@@ -1,0 +1,216 @@
+//! Live look-ups of published tags in the Ollama registry: exact sizes from manifests.
+
+mod batch;
+mod fetch;
+mod manifest;
+mod proxy;
+
+pub use batch::{Lookups, MAX_CONCURRENT, TagLookup};
+pub use manifest::{Blob, MODEL_MEDIA_TYPE, Manifest, RemoteTag, sha256_digest};
+pub use proxy::{ProxyEnv, no_proxy_matches};
+
+use anyhow::{Context, Result, bail};
+use std::time::Duration;
+use ureq::http::Uri;
+
+/// Where library manifests are fetched from unless `PROVISION_REGISTRY` says otherwise.
+pub const DEFAULT_BASE: &str = "https://registry.ollama.ai";
+/// The environment variable that overrides [`DEFAULT_BASE`] (tests point it at a stand-in).
+pub const BASE_ENV: &str = "PROVISION_REGISTRY";
+/// How long a look-up (or a whole batch of them) may take by default.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+/// The `Accept` header value: the registry answers with a schema 2 manifest.
+pub const MANIFEST_MEDIA_TYPE: &str = "application/vnd.docker.distribution.manifest.v2+json";
+
+/// What the registry said about one tag; the caller branches on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    /// The tag is published; sizes are exact.
+    Found(RemoteTag),
+    /// The registry answered 404: no such tag (or model).
+    NotFound,
+    /// No answer: DNS, connection, proxy, TLS or timeout. One line saying which.
+    Unreachable(String),
+    /// The registry answered with another HTTP status (401, 429, 500, …).
+    Other(u16),
+    /// Nothing usable: an invalid name (not sent) or a 200 body that is not a manifest.
+    Invalid(String),
+}
+
+impl Lookup {
+    /// Whether the registry itself answered (so the network works).
+    pub fn is_answer(&self) -> bool {
+        matches!(self, Lookup::Found(_) | Lookup::NotFound | Lookup::Other(_))
+    }
+}
+
+/// A client for one registry: base URL, the proxy chosen for it, and a timeout.
+#[derive(Debug, Clone)]
+pub struct Registry {
+    base: String,
+    host: String,
+    proxy: Option<String>,
+    timeout: Duration,
+    agent: ureq::Agent,
+}
+
+impl Registry {
+    /// The registry named by `PROVISION_REGISTRY` (default [`DEFAULT_BASE`]), reached
+    /// through the proxy the process environment asks for.
+    pub fn from_env() -> Result<Registry> {
+        Registry::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// Like [`Registry::from_env`], reading variables through `var`.
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Registry> {
+        let base = match var(BASE_ENV).filter(|value| !value.trim().is_empty()) {
+            Some(base) => {
+                Target::parse(&base).with_context(|| format!("could not use {BASE_ENV}={base}"))?
+            }
+            None => Target::parse(DEFAULT_BASE)?,
+        };
+        Registry::to(base, &ProxyEnv::from_vars(var))
+    }
+
+    /// A client for `base` (`http(s)://host[:port][/prefix]`), using `proxies` as the
+    /// environment would. Timeout: [`DEFAULT_TIMEOUT`].
+    pub fn new(base: &str, proxies: &ProxyEnv) -> Result<Registry> {
+        let target =
+            Target::parse(base).with_context(|| format!("could not use registry URL {base}"))?;
+        Registry::to(target, proxies)
+    }
+
+    fn to(target: Target, proxies: &ProxyEnv) -> Result<Registry> {
+        let proxy = proxies.proxy_for(&target.scheme, &target.host, target.port);
+        let proxy = proxy.map(str::to_string);
+        Ok(Registry {
+            agent: fetch::agent(proxy.as_deref())?,
+            base: target.base,
+            host: target.host,
+            proxy,
+            timeout: DEFAULT_TIMEOUT,
+        })
+    }
+
+    /// Sets the time one look-up, or one batch of them, may take.
+    pub fn with_timeout(mut self, timeout: Duration) -> Registry {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The base URL, without a trailing slash.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// The proxy requests go through (credentials removed), if any.
+    pub fn proxy(&self) -> Option<String> {
+        self.proxy.as_deref().map(proxy::redact)
+    }
+
+    /// The timeout of one look-up or batch.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// The manifest URL of `library/<model>:<tag>`.
+    pub fn manifest_url(&self, model: &str, tag: &str) -> String {
+        format!("{}/v2/library/{model}/manifests/{tag}", self.base)
+    }
+
+    /// Looks up one tag of a library model, e.g. (`llama3.1`, `8b-instruct-q4_K_M`).
+    pub fn lookup(&self, model: &str, tag: &str) -> Lookup {
+        self.lookup_within(model, tag, self.timeout)
+    }
+}
+
+/// A registry base URL taken apart.
+struct Target {
+    base: String,
+    scheme: String,
+    host: String,
+    port: u16,
+}
+
+impl Target {
+    fn parse(base: &str) -> Result<Target> {
+        let base = base.trim().trim_end_matches('/').to_string();
+        let uri: Uri = base.parse().context("could not parse it as a URL")?;
+        let scheme = uri.scheme_str().unwrap_or_default().to_ascii_lowercase();
+        let default_port = match scheme.as_str() {
+            "https" => 443,
+            "http" => 80,
+            _ => bail!("the registry URL must start with http:// or https://"),
+        };
+        let Some(host) = uri.host().map(str::to_string) else {
+            bail!("the registry URL has no host");
+        };
+        let port = uri.port_u16().unwrap_or(default_port);
+        Ok(Target {
+            base,
+            scheme,
+            host,
+            port,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from(vars: &[(&str, &str)]) -> Result<Registry> {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Registry::from_vars(|name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+    }
+
+    #[test]
+    fn defaults_to_the_ollama_registry_without_proxy() {
+        let registry = from(&[]).unwrap();
+        assert_eq!(registry.base(), "https://registry.ollama.ai");
+        assert_eq!(registry.timeout(), Duration::from_secs(5));
+        assert_eq!(registry.proxy(), None);
+        assert_eq!(
+            registry.manifest_url("llama3.1", "8b-instruct-q4_K_M"),
+            "https://registry.ollama.ai/v2/library/llama3.1/manifests/8b-instruct-q4_K_M"
+        );
+    }
+
+    #[test]
+    fn provision_registry_overrides_the_base_and_the_proxy_follows_its_host() {
+        let vars = [
+            ("PROVISION_REGISTRY", "http://127.0.0.1:5000/"),
+            ("HTTP_PROXY", "http://user:secret@proxy.test:3128"),
+        ];
+        let registry = from(&vars).unwrap();
+        assert_eq!(registry.base(), "http://127.0.0.1:5000");
+        assert_eq!(registry.proxy().as_deref(), Some("http://proxy.test:3128"));
+        let bypassed = from(&[
+            ("PROVISION_REGISTRY", "http://127.0.0.1:5000"),
+            ("HTTP_PROXY", "http://p:1"),
+            ("no_proxy", "127.0.0.1"),
+        ])
+        .unwrap();
+        assert_eq!(bypassed.proxy(), None);
+    }
+
+    #[test]
+    fn a_registry_url_that_is_not_http_is_refused() {
+        let error = from(&[("PROVISION_REGISTRY", "ftp://mirror")]).unwrap_err();
+        assert_eq!(
+            format!("{error:#}"),
+            "could not use PROVISION_REGISTRY=ftp://mirror: the registry URL must start with http:// or https://"
+        );
+    }
+
+    #[test]
+    fn only_registry_answers_count_as_answers() {
+        assert!(Lookup::NotFound.is_answer());
+        assert!(Lookup::Other(500).is_answer());
+        assert!(!Lookup::Unreachable("x".into()).is_answer());
+        assert!(!Lookup::Invalid("x".into()).is_answer());
+    }
+}

@@ -1,0 +1,238 @@
+//! A stand-in for registry.ollama.ai: a tiny HTTP/1.1 server on 127.0.0.1 that serves
+//! canned manifests per (model, tag), answers unknown tags as the registry does, can
+//! hang, and records every request it read.
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::Duration;
+
+/// The `Accept` value a client must send to get a schema 2 manifest.
+pub const MANIFEST_V2: &str = "application/vnd.docker.distribution.manifest.v2+json";
+
+/// How the stand-in answers one (model, tag).
+#[derive(Debug, Clone)]
+pub enum Reply {
+    /// 200 with this manifest body.
+    Manifest(String),
+    /// This status and JSON body.
+    Status(u16, String),
+    /// Read the request, then never answer (the connection stays open).
+    Hang,
+}
+
+/// A request as the stand-in read it.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: String,
+    pub path: String,
+    /// Header names in lower case, in the order received.
+    pub headers: Vec<(String, String)>,
+}
+
+impl Request {
+    /// The first value of a header, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let name = name.to_ascii_lowercase();
+        self.headers
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Default)]
+struct Shared {
+    replies: Mutex<HashMap<(String, String), Reply>>,
+    requests: Mutex<Vec<Request>>,
+    /// Connections kept open without an answer, closed when the stand-in is dropped.
+    held: Mutex<Vec<TcpStream>>,
+    hang_all: AtomicBool,
+    stopping: AtomicBool,
+}
+
+/// The running stand-in; it stops when dropped.
+pub struct StandIn {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+}
+
+impl StandIn {
+    /// Starts a stand-in on a free port of 127.0.0.1.
+    pub fn start() -> StandIn {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind the stand-in registry");
+        let addr = listener.local_addr().expect("stand-in address");
+        let shared = Arc::new(Shared::default());
+        let accepting = Arc::clone(&shared);
+        thread::spawn(move || accept(listener, accepting));
+        StandIn { addr, shared }
+    }
+
+    /// `http://127.0.0.1:<port>`: the value for `PROVISION_REGISTRY`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Serves `body` as the manifest of `model:tag`.
+    pub fn manifest(&self, model: &str, tag: &str, body: impl Into<String>) -> &StandIn {
+        self.reply(model, tag, Reply::Manifest(body.into()))
+    }
+
+    /// Makes `model:tag` read the request and never answer.
+    pub fn hang(&self, model: &str, tag: &str) -> &StandIn {
+        self.reply(model, tag, Reply::Hang)
+    }
+
+    /// Sets how `model:tag` is answered.
+    pub fn reply(&self, model: &str, tag: &str, reply: Reply) -> &StandIn {
+        let key = (model.to_string(), tag.to_string());
+        self.shared.replies.lock().unwrap().insert(key, reply);
+        self
+    }
+
+    /// From now on, accepts connections and never reads or answers anything.
+    pub fn hang_all(&self) -> &StandIn {
+        self.shared.hang_all.store(true, Ordering::SeqCst);
+        self
+    }
+
+    /// Every request read so far, in arrival order.
+    pub fn requests(&self) -> Vec<Request> {
+        self.shared.requests.lock().unwrap().clone()
+    }
+}
+
+impl Drop for StandIn {
+    fn drop(&mut self) {
+        self.shared.stopping.store(true, Ordering::SeqCst);
+        // Wake the accept loop so it sees the flag.
+        let _ = TcpStream::connect(self.addr);
+        self.shared.held.lock().unwrap().clear();
+    }
+}
+
+fn accept(listener: TcpListener, shared: Arc<Shared>) {
+    for stream in listener.incoming() {
+        if shared.stopping.load(Ordering::SeqCst) {
+            return;
+        }
+        let Ok(stream) = stream else { continue };
+        if shared.hang_all.load(Ordering::SeqCst) {
+            shared.held.lock().unwrap().push(stream);
+            continue;
+        }
+        let shared = Arc::clone(&shared);
+        thread::spawn(move || serve(stream, &shared));
+    }
+}
+
+fn serve(mut stream: TcpStream, shared: &Shared) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let Some(request) = read_request(&mut stream) else {
+        return;
+    };
+    shared.requests.lock().unwrap().push(request.clone());
+    let (status, body) = match route(&request, shared) {
+        Some(answer) => answer,
+        None => {
+            shared.held.lock().unwrap().push(stream);
+            return;
+        }
+    };
+    let content_type = if status == 200 {
+        MANIFEST_V2
+    } else {
+        "application/json; charset=utf-8"
+    };
+    let head = format!(
+        "HTTP/1.1 {status} {}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
+         Docker-Distribution-Api-Version: registry/2.0\r\nConnection: close\r\n\r\n",
+        reason(status),
+        body.len()
+    );
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(body.as_bytes());
+}
+
+/// The answer to a request, or `None` to hang.
+fn route(request: &Request, shared: &Shared) -> Option<(u16, String)> {
+    if request.method != "GET" {
+        return Some((405, errors("UNSUPPORTED", "method not allowed", "{}")));
+    }
+    let Some((model, tag)) = manifest_path(&request.path) else {
+        return Some((404, "404 page not found\n".to_string()));
+    };
+    let accepts = request.header("accept").unwrap_or_default();
+    if !accepts.split(',').any(|value| value.trim() == MANIFEST_V2) {
+        let message = format!("stand-in: Accept must name {MANIFEST_V2}");
+        return Some((406, errors("UNSUPPORTED", &message, "{}")));
+    }
+    let reply = shared
+        .replies
+        .lock()
+        .unwrap()
+        .get(&(model.clone(), tag.clone()))
+        .cloned();
+    match reply {
+        Some(Reply::Manifest(body)) => Some((200, body)),
+        Some(Reply::Status(status, body)) => Some((status, body)),
+        Some(Reply::Hang) => None,
+        None => {
+            let detail = serde_json::json!({ "Tag": tag }).to_string();
+            Some((404, errors("MANIFEST_UNKNOWN", "manifest unknown", &detail)))
+        }
+    }
+}
+
+/// `(model, tag)` from `/v2/library/<model>/manifests/<tag>`.
+fn manifest_path(path: &str) -> Option<(String, String)> {
+    let rest = path.strip_prefix("/v2/library/")?;
+    let (model, tag) = rest.split_once("/manifests/")?;
+    let plain = |part: &str| !part.is_empty() && !part.contains(['/', '?', '#']);
+    (plain(model) && plain(tag)).then(|| (model.to_string(), tag.to_string()))
+}
+
+fn errors(code: &str, message: &str, detail: &str) -> String {
+    let message = serde_json::to_string(message).unwrap();
+    format!(r#"{{"errors":[{{"code":"{code}","message":{message},"detail":{detail}}}]}}"#)
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        406 => "Not Acceptable",
+        500 => "Internal Server Error",
+        _ => "Status",
+    }
+}
+
+/// Reads the request line and headers (requests here have no body).
+fn read_request(stream: &mut TcpStream) -> Option<Request> {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        if head.len() > 16 * 1024 || stream.read(&mut byte).ok()? == 0 {
+            return None;
+        }
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8(head).ok()?;
+    let mut lines = head.split("\r\n");
+    let mut request_line = lines.next()?.split(' ');
+    let method = request_line.next()?.to_string();
+    let path = request_line.next()?.to_string();
+    let headers = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_string()))
+        .collect();
+    Some(Request {
+        method,
+        path,
+        headers,
+    })
+}
