@@ -442,3 +442,54 @@ fn budget_source_follows_the_gpu() {
     assert_eq!(budget(16, 8, 24).source(), BudgetSource::Gpu);
     assert_eq!(budget(16, 8, 24).memory_bytes(), 24 * GIB);
 }
+
+#[test]
+fn a_tier_without_a_published_tag_does_not_fit_and_says_why() {
+    // qwen3 (2025) publishes only F16, Q8_0 and Q4_K_M: nothing at the 2-bit tier.
+    let resolved = Catalog::bundled().resolve("qwen3:8b").unwrap();
+    let fit = fit_model(
+        &ModelRequest::new(resolved),
+        &budget(64, 8, 0),
+        provision::tier::Tier::T2,
+        &FitPolicy::default(),
+    );
+    assert!(!fit.fits);
+    assert!(
+        fit.reason
+            .starts_with("the library publishes no quantization of it at or below Q2_K"),
+        "{}",
+        fit.reason
+    );
+}
+
+#[test]
+fn a_full_tag_pins_the_quantization() {
+    // llama3.1:8b-instruct-fp16 on 16 GiB (usable 14.2): F16 needs 16.62, and the
+    // user named it, so the fit does not quietly switch to Q8_0.
+    let f16 = fit("llama3.1:8b-instruct-fp16", &budget(16, 8, 0));
+    assert!(!f16.fits, "{}", f16.reason);
+    let fit = fit("llama3.1:8b-instruct-q6_K", &budget(16, 2, 0));
+    assert_eq!(
+        fit.quantization,
+        Some(Quant::Q6K),
+        "pinned above the 4-bit tier: {}",
+        fit.reason
+    );
+}
+
+#[test]
+fn an_installed_size_replaces_the_catalog_estimate() {
+    let resolved = Catalog::bundled().resolve("llama3.1:8b").unwrap();
+    let request = ModelRequest {
+        installed: Some((Quant::Q4KM, 5 * GIB)),
+        ..ModelRequest::new(resolved)
+    };
+    let fit = fit_model(
+        &request,
+        &budget(24, 2, 0),
+        provision::tier::Tier::T4,
+        &FitPolicy::default(),
+    );
+    assert_eq!(fit.estimate.weights_bytes, 5 * GIB);
+    assert!(fit.size_exact);
+}

@@ -17,7 +17,11 @@ pub fn closest(wanted: &str, candidates: impl IntoIterator<Item = String>) -> Ve
         .collect();
     scored.sort();
     scored.dedup_by(|a, b| a.2 == b.2);
-    scored.into_iter().take(3).map(|(_, _, name)| name).collect()
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, _, name)| name)
+        .collect()
 }
 
 /// The number of single-character insertions, deletions and substitutions that
