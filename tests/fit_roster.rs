@@ -56,7 +56,9 @@ fn a_24_gib_gpu_moves_the_vision_model_to_q8_0() {
         Some("llava:7b-v1.6-mistral-q8_0")
     );
     assert!(
-        fit.models[2].reason.starts_with("F16 would fit alone"),
+        fit.models[2]
+            .reason
+            .starts_with("F16 (15.5 GiB) does not fit alongside the others; Q8_0 (9.1 GiB) does"),
         "{}",
         fit.models[2].reason
     );

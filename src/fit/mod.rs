@@ -4,6 +4,7 @@
 mod model;
 mod policy;
 mod roster;
+mod search;
 mod server;
 
 pub use model::{Offload, fit_model};

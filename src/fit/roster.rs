@@ -3,6 +3,7 @@
 //! of the estimates stays within the budget.
 
 use super::model::Walk;
+use super::search;
 use super::{Budget, FitPolicy, ModelRequest, ServerSetting, server_settings};
 use crate::estimate::{Estimate, Placement};
 use crate::quant::Quant;
@@ -52,8 +53,8 @@ struct Option_ {
 }
 
 /// Fits models that stay loaded together (see the module comment). Rosters are
-/// small (≤ ~8 models, ≤ 7 quantizations each), so the search is exact: a
-/// depth-first walk pruned by memory and by the best loss found so far.
+/// small (≤ ~8 models, ≤ 7 quantizations each), so the search is exact
+/// (`search::best_mix`).
 pub fn fit_roster(
     requests: &[ModelRequest],
     budget: &Budget,
@@ -76,24 +77,7 @@ pub fn fit_roster(
         })
         .collect();
     let server = server_settings(requests.len(), policy, always_hot);
-    let best = search(&options, usable);
-    let (fits, picks, reason) = match best {
-        Some(picks) => (
-            true,
-            picks,
-            format!("the roster fits within budget {}", Binary(usable)),
-        ),
-        None => {
-            let smallest: Vec<usize> = options.iter().map(|o| o.len().saturating_sub(1)).collect();
-            let need: u64 = sum_at(&options, &smallest);
-            let why = format!(
-                "the roster does not fit: even at the lowest quantizations it needs {} > budget {}",
-                Binary(need),
-                Binary(usable)
-            );
-            (false, smallest, why)
-        }
-    };
+    let (fits, picks, reason) = choose(&options, usable);
     let total = sum_at(&options, &picks);
     let models = requests
         .iter()
@@ -120,7 +104,30 @@ pub fn fit_roster(
     }
 }
 
-/// Each candidate quantization that fits the budget on its own, highest first.
+/// Picks one option per model (the best mix), or the smallest of each when no mix
+/// fits, with the sentence that says which.
+fn choose(options: &[Vec<Option_>], usable: u64) -> (bool, Vec<usize>, String) {
+    let costs: Vec<Vec<(u64, f64)>> = options
+        .iter()
+        .map(|o| o.iter().map(|o| (o.estimate.total_bytes, o.loss)).collect())
+        .collect();
+    if let Some(picks) = search::best_mix(&costs, usable) {
+        return (
+            true,
+            picks,
+            format!("the roster fits within budget {}", Binary(usable)),
+        );
+    }
+    let smallest: Vec<usize> = options.iter().map(|o| o.len().saturating_sub(1)).collect();
+    let why = format!(
+        "the roster does not fit: even at the lowest quantizations it needs {} > budget {}",
+        Binary(sum_at(options, &smallest)),
+        Binary(usable)
+    );
+    (false, smallest, why)
+}
+
+/// Each candidate quantization with its estimate and weighted loss, highest first.
 fn options_for(walk: &Walk) -> Vec<Option_> {
     let placement = match walk.budget.source() {
         BudgetSource::Gpu => Placement::Gpu,
@@ -133,7 +140,6 @@ fn options_for(walk: &Walk) -> Vec<Option_> {
             estimate: walk.estimate(quant, walk.policy.num_ctx, placement),
             loss: walk.request.priority * quant.quality_loss(),
         })
-        .filter(|o| o.estimate.total_bytes <= walk.usable)
         .collect()
 }
 
@@ -144,81 +150,6 @@ fn sum_at(options: &[Vec<Option_>], picks: &[usize]) -> u64 {
         .filter_map(|(o, &p)| o.get(p))
         .map(|o| o.estimate.total_bytes)
         .sum()
-}
-
-/// The picks (an index per model) with the least loss whose memory fits; ties go to
-/// the smaller total. None if some model has no option or no mix fits.
-fn search(options: &[Vec<Option_>], usable: u64) -> Option<Vec<usize>> {
-    if options.iter().any(Vec::is_empty) {
-        return None;
-    }
-    // Lower bounds of what the models after position i still need.
-    let mut min_bytes = vec![0u64; options.len() + 1];
-    let mut min_loss = vec![0f64; options.len() + 1];
-    for i in (0..options.len()).rev() {
-        min_bytes[i] = min_bytes[i + 1]
-            + options[i]
-                .iter()
-                .map(|o| o.estimate.total_bytes)
-                .min()
-                .unwrap_or(0);
-        min_loss[i] = min_loss[i + 1]
-            + options[i]
-                .iter()
-                .map(|o| o.loss)
-                .fold(f64::INFINITY, f64::min);
-    }
-    let mut state = Search {
-        options,
-        usable,
-        min_bytes,
-        min_loss,
-        picks: Vec::new(),
-        best: None,
-    };
-    state.descend(0, 0, 0.0);
-    state.best.map(|(_, _, picks)| picks)
-}
-
-struct Search<'a> {
-    options: &'a [Vec<Option_>],
-    usable: u64,
-    min_bytes: Vec<u64>,
-    min_loss: Vec<f64>,
-    picks: Vec<usize>,
-    best: Option<(f64, u64, Vec<usize>)>,
-}
-
-impl Search<'_> {
-    fn descend(&mut self, i: usize, bytes: u64, loss: f64) {
-        if bytes + self.min_bytes[i] > self.usable {
-            return;
-        }
-        if let Some((best_loss, _, _)) = &self.best
-            && loss + self.min_loss[i] > *best_loss + 1e-12
-        {
-            return;
-        }
-        if i == self.options.len() {
-            let better = match &self.best {
-                None => true,
-                Some((l, b, _)) => loss < *l - 1e-12 || ((loss - *l).abs() <= 1e-12 && bytes < *b),
-            };
-            if better {
-                self.best = Some((loss, bytes, self.picks.clone()));
-            }
-            return;
-        }
-        for (k, option) in self.options[i].iter().enumerate() {
-            self.picks.push(k);
-            self.descend(
-                i + 1,
-                bytes + option.estimate.total_bytes,
-                loss + option.loss,
-            );
-            self.picks.pop();
-        }
-    }
 }
 
 fn share(
@@ -241,7 +172,7 @@ fn share(
             share: 0.0,
             num_ctx: 0,
             num_gpu: 0,
-            reason: format!("no quantization fits budget {} even alone", Binary(usable)),
+            reason: "the library publishes no quantization of it at or below the tier".into(),
         };
     };
     let reason = match (fits, pick) {
@@ -252,7 +183,7 @@ fn share(
         ),
         (true, 0) => format!("{} fits alongside the others", chosen.quant),
         (true, _) => format!(
-            "{} would fit alone ({}), {} ({}) keeps the roster within budget",
+            "{} ({}) does not fit alongside the others; {} ({}) does",
             options[0].quant,
             Binary(options[0].estimate.total_bytes),
             chosen.quant,
