@@ -136,6 +136,17 @@ impl Catalog {
     }
 }
 
+impl Catalog {
+    /// The full name of a published tag (`llama3.1:8b-instruct-q8_0`), or None when
+    /// the library does not publish that size at that quantization.
+    pub fn tag(&self, family: &str, size: &str, quant: Quant) -> Option<String> {
+        let family = self.family(family)?;
+        let size = family.size(size)?;
+        size.quant(quant)
+            .map(|_| format!("{}:{}", family.name, size.tag_for(quant)))
+    }
+}
+
 impl Family {
     /// The size spelled that way (`8b`) or carrying that alias (`mini`).
     pub fn size(&self, name: &str) -> Option<&ModelSize> {
@@ -226,6 +237,22 @@ mod tests {
                 "{name}: {bytes} vs {display}"
             );
         }
+    }
+
+    #[test]
+    fn tags_exist_only_where_published() {
+        let catalog = Catalog::bundled();
+        assert_eq!(
+            catalog.tag("llama3.1", "8b", Quant::Q8_0).as_deref(),
+            Some("llama3.1:8b-instruct-q8_0")
+        );
+        assert_eq!(
+            catalog.tag("qwen3", "8b", Quant::F16).as_deref(),
+            Some("qwen3:8b-fp16")
+        );
+        assert_eq!(catalog.tag("qwen3", "8b", Quant::Q2K), None);
+        assert_eq!(catalog.tag("llama3.1", "70b", Quant::Q4_1), None);
+        assert_eq!(catalog.tag("llama3.1", "9b", Quant::Q8_0), None);
     }
 
     #[test]

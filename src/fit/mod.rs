@@ -116,3 +116,37 @@ pub struct ModelFit {
     /// Why: each rejected option with its numbers, then the choice.
     pub reason: String,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+
+    #[test]
+    fn a_fit_serialises_to_snake_case_keys_and_byte_counts() {
+        let resolved = Catalog::bundled().resolve("llama3.2:3b").unwrap();
+        let budget = Budget {
+            ram_bytes: 8 << 30,
+            cores: 4,
+            gpus: Vec::new(),
+        };
+        let fit = fit_model(
+            &ModelRequest::new(resolved),
+            &budget,
+            Tier::T8,
+            &FitPolicy::default(),
+        );
+        let json = serde_json::to_value(&fit).unwrap();
+        assert_eq!(json["quantization"], "Q8_0");
+        assert_eq!(json["tag"], "llama3.2:3b-instruct-q8_0");
+        assert_eq!(json["tier"], 8);
+        assert_eq!(json["run"], "cpu");
+        assert_eq!(json["num_gpu"], 0);
+        assert_eq!(json["num_thread"], 4);
+        assert!(json["estimate"]["kv_cache_bytes"].is_u64());
+        assert!(
+            json["estimate"]["total_bytes"].as_u64().unwrap()
+                <= json["budget_bytes"].as_u64().unwrap()
+        );
+    }
+}

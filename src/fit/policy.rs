@@ -62,6 +62,31 @@ impl FitPolicy {
             .saturating_sub(fraction)
     }
 
+    /// Checks values serde cannot: the context floor within the context, at least
+    /// one slot, a reserve fraction below 1.
+    pub fn validate(&self) -> anyhow::Result<()> {
+        if self.num_ctx < 256 {
+            anyhow::bail!("fit.num_ctx must be at least 256, not {}", self.num_ctx);
+        }
+        if self.min_ctx > self.num_ctx {
+            anyhow::bail!(
+                "fit.min_ctx ({}) must not exceed fit.num_ctx ({})",
+                self.min_ctx,
+                self.num_ctx
+            );
+        }
+        if self.num_parallel == 0 {
+            anyhow::bail!("fit.num_parallel must be at least 1");
+        }
+        if !(0.0..1.0).contains(&self.reserve_fraction) {
+            anyhow::bail!(
+                "fit.reserve_fraction must be at least 0 and below 1, not {}",
+                self.reserve_fraction
+            );
+        }
+        Ok(())
+    }
+
     /// The quantizations worth trying, highest first: those published, no more
     /// precise than the tier allows, and either canonical or allowed intermediates.
     pub fn candidates(&self, published: impl Iterator<Item = Quant>, tier: Tier) -> Vec<Quant> {
@@ -95,6 +120,36 @@ mod tests {
         assert_eq!(policy.kv_cache_type, KvCacheType::Q8_0);
         assert_eq!(policy.min_ctx, 2048, "unset fields keep their defaults");
         assert!(serde_yaml::from_str::<FitPolicy>("num_ctxx: 1\n").is_err());
+    }
+
+    #[test]
+    fn validation_names_the_bad_key() {
+        assert!(FitPolicy::default().validate().is_ok());
+        let bad = [
+            FitPolicy {
+                min_ctx: 8192,
+                ..FitPolicy::default()
+            },
+            FitPolicy {
+                num_parallel: 0,
+                ..FitPolicy::default()
+            },
+            FitPolicy {
+                reserve_fraction: 1.5,
+                ..FitPolicy::default()
+            },
+            FitPolicy {
+                num_ctx: 0,
+                ..FitPolicy::default()
+            },
+        ];
+        for (policy, key) in
+            bad.iter()
+                .zip(["min_ctx", "num_parallel", "reserve_fraction", "num_ctx"])
+        {
+            let error = policy.validate().unwrap_err().to_string();
+            assert!(error.starts_with(&format!("fit.{key}")), "{error}");
+        }
     }
 
     #[test]
