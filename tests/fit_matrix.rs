@@ -493,3 +493,27 @@ fn an_installed_size_replaces_the_catalog_estimate() {
     assert_eq!(fit.estimate.weights_bytes, 5 * GIB);
     assert!(fit.size_exact);
 }
+
+#[test]
+fn the_context_is_capped_at_the_native_length_and_said_so() {
+    // qwen2.5's native context is 32768 (HF max_position_embeddings).
+    let policy = FitPolicy {
+        num_ctx: 65536,
+        min_ctx: 2048,
+        ..FitPolicy::default()
+    };
+    let resolved = Catalog::bundled().resolve("qwen2.5:7b").unwrap();
+    let fit = fit_model(
+        &ModelRequest::new(resolved),
+        &budget(64, 8, 0),
+        provision::tier::Tier::T16,
+        &policy,
+    );
+    assert_eq!(fit.num_ctx, 32768);
+    assert!(
+        fit.reason
+            .starts_with("num_ctx 65536 capped at the native context 32768; "),
+        "{}",
+        fit.reason
+    );
+}

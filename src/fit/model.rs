@@ -139,6 +139,13 @@ pub fn fit_model(
         (candidates.clone(), Vec::new())
     };
     let mut notes = Vec::new();
+    let native = request.resolved.size.dims.context;
+    if policy.num_ctx > native {
+        notes.push(format!(
+            "num_ctx {} capped at the native context {native}",
+            policy.num_ctx
+        ));
+    }
     if candidates.is_empty() {
         notes.push(format!(
             "the library publishes no quantization of it at or below {} (tier {tier})",
