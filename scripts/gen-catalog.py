@@ -6,8 +6,13 @@ Run `python3 scripts/gen-catalog.py > catalog/library.yaml`. Sources (see
   * sizes marked `exact: true` are registry-exact blob sizes (reference §2.3 ✔ rows);
   * Llama 3.1 8B/70B, Llama 3.2 3B and Qwen2.5 7B sizes are the reference's computed
     per-tensor sizes (§2.3, llama.cpp mix rules + measured metadata);
-  * every other size is params × effective bpw / 8 + metadata, with the Llama 3.1 8B
-    effective bpw (§1.4b, the table in src/quant.rs) -- marked estimated;
+  * every other size is estimated from the Llama 3.1 8B computed sizes: the 8B's
+    repeating-layer ("body") bits per weight per quant, applied to the model's body
+    (params minus its embedding and output matrices), plus the embedding at the
+    quant's base type and the output at Q6_K (F16/Q8_0: unchanged) as llama.cpp's mix
+    rules place them (§1.3), plus metadata. This equals params × the 8B effective
+    bpw / 8 for a model shaped like the 8B, and follows big-vocabulary models (Gemma)
+    that a flat bpw gets 6 % wrong. Marked `exact: false`;
   * published quants per family follow §2.2 (third-party list generated from
     ollama.com on 2025-08-09, hence `as_of`);
   * architecture dimensions come from the reference §3.2/§3.6 where it gives them,
@@ -18,12 +23,6 @@ Run `python3 scripts/gen-catalog.py > catalog/library.yaml`. Sources (see
 
 AS_OF = "2025-08-09"
 
-# Effective whole-file bits per weight, Llama 3.1 8B (reference §1.4b; = src/quant.rs).
-BPW_8B = {
-    "F16": 16.0005, "Q8_0": 8.5008, "Q6_K": 6.5633, "Q5_K_M": 5.7036, "Q5_K_S": 5.5704,
-    "Q5_1": 6.038, "Q5_0": 5.570, "Q4_K_M": 4.8944, "Q4_K_S": 4.6672, "Q4_1": 5.103,
-    "Q4_0": 4.636, "Q3_K_L": 4.2979, "Q3_K_M": 3.996, "Q3_K_S": 3.6429, "Q2_K": 3.1593,
-}
 LEGACY_15 = ["F16", "Q8_0", "Q6_K", "Q5_K_M", "Q5_K_S", "Q5_1", "Q5_0", "Q4_K_M", "Q4_K_S",
              "Q4_1", "Q4_0", "Q3_K_L", "Q3_K_M", "Q3_K_S", "Q2_K"]
 NEW_3 = ["F16", "Q8_0", "Q4_K_M"]
@@ -71,7 +70,40 @@ def metadata(vocab):
         return META_QWEN
     if vocab == 128256:
         return META_LLAMA3
-    return round(vocab * META_LLAMA3 / 128256)
+    # Qwen's measured metadata is ~39 bytes per token: use 40 for other tokenizers.
+    return vocab * 40
+
+
+# Block bits of the type token_embd gets per file type, and of output.weight.
+EMBED_BITS = {
+    "F16": 16, "Q8_0": 8.5, "Q6_K": 6.5625, "Q5_K_M": 5.5, "Q5_K_S": 5.5, "Q5_1": 6.0,
+    "Q5_0": 5.5, "Q4_K_M": 4.5, "Q4_K_S": 4.5, "Q4_1": 5.0, "Q4_0": 4.5, "Q3_K_L": 3.4375,
+    "Q3_K_M": 3.4375, "Q3_K_S": 3.4375, "Q2_K": 2.625,
+}
+
+
+def output_bits(quant):
+    return EMBED_BITS[quant] if quant in ("F16", "Q8_0") else 6.5625
+
+
+# Llama 3.1 8B: 8,030,261,312 params, 128256 x 4096 embedding and output matrices.
+P8B, M8B = 8030261312, 128256 * 4096
+
+
+def body_bits(quant):
+    # file − metadata − token_embd − output, per remaining parameter.
+    rest = COMPUTED["llama3.1:8b"][quant] - META_LLAMA3 \
+        - M8B * EMBED_BITS[quant] / 8 - M8B * output_bits(quant) / 8
+    return rest * 8 / (P8B - 2 * M8B)
+
+
+def estimated_bytes(params, vocab, embedding, tied, quant):
+    matrix = vocab * embedding
+    body = params - matrix * (1 if tied else 2)
+    total = body * body_bits(quant) / 8 + matrix * output_bits(quant) / 8
+    if not tied:
+        total += matrix * EMBED_BITS[quant] / 8
+    return round(total) + metadata(vocab)
 
 
 def dims(layers, heads, kv_heads, head_dim, embedding, vocab, context, tied, value_dim=None):
@@ -82,11 +114,13 @@ def dims(layers, heads, kv_heads, head_dim, embedding, vocab, context, tied, val
     return d
 
 
-def size(name, params, tag, default, quants, d, source, aliases=(), projector=0):
+def size(name, params, tag, default, quants, d, source, aliases=(), projector=0, vision=0):
+    # vision: parameters of a vision tower stored in the same GGUF at F16 (Gemma 3).
     return dict(size=name, params=params, tag=tag, default_quant=default, aliases=list(aliases),
-                quants=quants, dims=d, dims_source=source, projector=projector)
+                quants=quants, dims=d, dims_source=source, projector=projector, vision=vision)
 
 
+GEMMA3_VISION = 419980144
 REF = "reference §3.6 + HF config.json"
 HF = "HF config.json"
 
@@ -167,16 +201,18 @@ FAMILIES = [
         size("27b", 27227128320, "27b-instruct-{quant}", "Q4_0", LEGACY_15,
              dims(46, 32, 16, 128, 4608, 256000, 8192, True), HF),
     ]),
-    # Gemma 3 (2025): 4b/12b/27b GGUFs carry the vision tower; params include it.
+    # Gemma 3 (2025): the 4b/12b/27b GGUFs carry the SigLIP vision tower at F16
+    # (419,980,144 params = HF total 4,300,079,472 − text-only 3,880,099,328);
+    # params include it. With it the estimates match `ollama list` (3.3/8.1/17 GB).
     dict(name="gemma3", architecture="gemma3", default_size="4b", sizes=[
         size("1b", 999885952, "1b-it-{quant}", "Q4_K_M", NEW_3,
              dims(26, 4, 1, 256, 1152, 262144, 32768, True), HF),
         size("4b", 4300079472, "4b-it-{quant}", "Q4_K_M", NEW_3,
-             dims(34, 8, 4, 256, 2560, 262208, 131072, True), HF),
+             dims(34, 8, 4, 256, 2560, 262208, 131072, True), HF, vision=GEMMA3_VISION),
         size("12b", 12187325040, "12b-it-{quant}", "Q4_K_M", NEW_3,
-             dims(48, 16, 8, 256, 3840, 262208, 131072, True), HF),
+             dims(48, 16, 8, 256, 3840, 262208, 131072, True), HF, vision=GEMMA3_VISION),
         size("27b", 27432406640, "27b-it-{quant}", "Q4_K_M", NEW_3,
-             dims(62, 32, 16, 128, 5376, 262208, 131072, True), HF),
+             dims(62, 32, 16, 128, 5376, 262208, 131072, True), HF, vision=GEMMA3_VISION),
     ]),
     # phi3:latest is 2.2 GB (mini, Q4_0); phi3:14b 7.9 GB (medium, Q4_0).
     dict(name="phi3", architecture="phi3", default_size="3.8b", sizes=[
@@ -210,14 +246,15 @@ FAMILIES = [
 ]
 
 
-def quant_bytes(key, params, vocab, quant):
+def quant_bytes(key, params, d, quant, vision=0):
     exact = EXACT.get((key, quant))
     if exact is not None:
         return exact, True
     computed = COMPUTED.get(key, {}).get(quant)
     if computed is not None:
         return computed, False
-    return round(params * BPW_8B[quant] / 8) + metadata(vocab), False
+    text = estimated_bytes(params - vision, d["vocab"], d["embedding"], d["tied_embeddings"], quant)
+    return text + vision * 2, False
 
 
 def emit():
@@ -228,7 +265,7 @@ def emit():
     w("#   python3 scripts/gen-catalog.py > catalog/library.yaml).")
     w("# Published quants as of the date below (third-party list generated from ollama.com).")
     w("# Sizes: `exact: true` = registry blob bytes; otherwise computed from tensor shapes")
-    w("# or params x effective bits per weight / 8 + metadata (estimated).")
+    w("# or estimated from Llama 3.1 8B's bits per weight and the model's shapes.")
     w("# dims_source says where each model's architecture dimensions come from.")
     w(f"as_of: {AS_OF}")
     w("families:")
@@ -252,7 +289,7 @@ def emit():
             w("        dims: {" + ", ".join(f"{k}: {str(v).lower()}" for k, v in d.items()) + "}")
             w("        quants:")
             for q in s["quants"]:
-                b, exact = quant_bytes(key, s["params"], d["vocab"], q)
+                b, exact = quant_bytes(key, s["params"], d, q, s["vision"])
                 w(f"          - {{quant: {q}, bytes: {b}, exact: {str(exact).lower()}}}")
     return "\n".join(out) + "\n"
 
