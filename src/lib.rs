@@ -1,9 +1,12 @@
 //! `provision`: probe the device, choose a quantization tier on the Matryoshka
 //! ladder, render Modelfiles and drive the `ollama` program.
 
+pub mod catalog;
 pub mod cli;
 mod commands;
+pub mod estimate;
 pub mod exit;
+pub mod fit;
 pub mod lock;
 pub mod probe;
 pub mod quant;

@@ -1,0 +1,152 @@
+//! The fit decision: for each model the highest quantization (and context) that
+//! really fits the budget, and for concurrent rosters the mix that fits together.
+
+mod model;
+mod policy;
+mod roster;
+mod search;
+mod server;
+
+pub use model::{Offload, fit_model};
+pub use policy::FitPolicy;
+pub use roster::{RosterFit, RosterShare, fit_roster};
+pub use server::{ServerSetting, server_settings};
+
+use crate::catalog::Resolved;
+use crate::estimate::Estimate;
+use crate::quant::Quant;
+use crate::tier::{BudgetSource, Tier};
+use serde::Serialize;
+
+/// The memory models may use, as the device reports it (before the reserve).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Budget {
+    /// The effective RAM budget (MemAvailable, cgroup limit or `--ram`).
+    pub ram_bytes: u64,
+    /// Effective CPU cores (becomes `num_thread`).
+    pub cores: u32,
+    /// GPUs; empty on CPU-only machines.
+    pub gpus: Vec<GpuInfo>,
+}
+
+/// One GPU and its memory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GpuInfo {
+    pub name: String,
+    pub memory_bytes: u64,
+}
+
+impl Budget {
+    /// Where models run: the GPU when there is one, else RAM.
+    pub fn source(&self) -> BudgetSource {
+        if self.gpus.is_empty() {
+            BudgetSource::Ram
+        } else {
+            BudgetSource::Gpu
+        }
+    }
+
+    /// The memory of the device models are placed on: the largest GPU (models are
+    /// planned on one GPU), else RAM.
+    pub fn memory_bytes(&self) -> u64 {
+        self.gpus
+            .iter()
+            .map(|g| g.memory_bytes)
+            .max()
+            .unwrap_or(self.ram_bytes)
+    }
+}
+
+/// One model to fit: a catalog entry, how much it matters, and what is installed.
+#[derive(Debug, Clone, Copy)]
+pub struct ModelRequest<'a> {
+    pub resolved: Resolved<'a>,
+    /// Weight of this model's quality in a roster (1.0 = normal).
+    pub priority: f64,
+    /// The real blob size of an installed quantization, preferred to the catalog's.
+    pub installed: Option<(Quant, u64)>,
+}
+
+impl<'a> ModelRequest<'a> {
+    /// A request with priority 1 and nothing installed.
+    pub fn new(resolved: Resolved<'a>) -> Self {
+        ModelRequest {
+            resolved,
+            priority: 1.0,
+            installed: None,
+        }
+    }
+}
+
+/// Where a fitted model runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Run {
+    Gpu,
+    Cpu,
+    PartialOffload,
+}
+
+/// The decision for one model, as plain data.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModelFit {
+    /// `family:size` as the catalog names it.
+    pub model: String,
+    /// The device tier: the precision ceiling.
+    pub tier: Tier,
+    pub fits: bool,
+    /// The chosen quantization and its full tag (`llama3.1:8b-instruct-q8_0`), or
+    /// none when nothing fits.
+    pub quantization: Option<Quant>,
+    pub tag: Option<String>,
+    /// Whether the weights size is registry-exact or installed (vs estimated).
+    pub size_exact: bool,
+    pub run: Option<Run>,
+    /// The estimate of the choice; when nothing fits, of the smallest candidate.
+    pub estimate: Estimate,
+    /// The memory the choice needs on the budget device (GPU part when offloading).
+    pub needed_bytes: u64,
+    /// The budget after the reserve.
+    pub budget_bytes: u64,
+    pub num_ctx: u32,
+    pub num_thread: u32,
+    /// Layers on the GPU (`num_gpu`): 0 on CPU, all layers + output on a full fit.
+    pub num_gpu: u32,
+    pub offload: Option<Offload>,
+    /// Why: each rejected option with its numbers, then the choice.
+    pub reason: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+
+    #[test]
+    fn a_fit_serialises_to_snake_case_keys_and_byte_counts() {
+        let resolved = Catalog::bundled().resolve("llama3.2:3b").unwrap();
+        let budget = Budget {
+            ram_bytes: 8 << 30,
+            cores: 4,
+            gpus: Vec::new(),
+        };
+        let fit = fit_model(
+            &ModelRequest::new(resolved),
+            &budget,
+            Tier::T8,
+            &FitPolicy::default(),
+        );
+        let json = serde_json::to_value(&fit).unwrap();
+        assert_eq!(json["quantization"], "Q8_0");
+        assert_eq!(json["tag"], "llama3.2:3b-instruct-q8_0");
+        assert_eq!(json["tier"], 8);
+        assert_eq!(json["run"], "cpu");
+        assert_eq!(json["num_gpu"], 0);
+        assert_eq!(json["num_thread"], 4);
+        assert!(json["estimate"]["kv_cache_bytes"].is_u64());
+        assert!(
+            json["estimate"]["total_bytes"].as_u64().unwrap()
+                <= json["budget_bytes"].as_u64().unwrap()
+        );
+    }
+}

@@ -1,0 +1,293 @@
+//! Fitting one model: walk down from the tier's quantization, shrink the context
+//! before dropping below the quality floor, offload part of the layers to a GPU
+//! that is too small, and never pick what does not fit.
+
+use super::{Budget, FitPolicy, ModelFit, ModelRequest, Run};
+use crate::estimate::{Estimate, EstimateInput, Placement, RUNTIME_MINIMUM_BYTES, estimate};
+use crate::quant::Quant;
+use crate::size::Binary;
+use crate::tier::{BudgetSource, Tier};
+use serde::Serialize;
+
+/// A partial offload: `num_gpu` layers on the GPU, the rest in RAM.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Offload {
+    pub num_gpu: u32,
+    pub gpu_bytes: u64,
+    pub ram_bytes: u64,
+}
+
+/// Everything the walk needs about one model and the device.
+pub(super) struct Walk<'a> {
+    pub request: &'a ModelRequest<'a>,
+    pub budget: &'a Budget,
+    pub policy: &'a FitPolicy,
+    pub tier: Tier,
+    pub usable: u64,
+}
+
+impl Walk<'_> {
+    fn placement(&self) -> Placement {
+        match self.budget.source() {
+            BudgetSource::Gpu => Placement::Gpu,
+            BudgetSource::Ram => Placement::Cpu,
+        }
+    }
+
+    /// Blob bytes of a quantization: the installed size when it is installed.
+    pub fn file_bytes(&self, quant: Quant) -> (u64, bool) {
+        match self.request.installed {
+            Some((installed, bytes)) if installed == quant => (bytes, true),
+            _ => {
+                let entry = self.request.resolved.size.quant(quant);
+                entry.map_or((0, false), |q| (q.bytes, q.exact))
+            }
+        }
+    }
+
+    pub fn estimate(&self, quant: Quant, num_ctx: u32, placement: Placement) -> Estimate {
+        let size = self.request.resolved.size;
+        estimate(&EstimateInput {
+            architecture: &self.request.resolved.family.architecture,
+            dims: &size.dims,
+            quant,
+            file_bytes: self.file_bytes(quant).0,
+            projector_bytes: size.projector_bytes,
+            num_ctx,
+            parallel: self.policy.num_parallel,
+            kv_cache: self.policy.kv_cache_type,
+            placement,
+        })
+    }
+
+    /// The quantizations to try, highest first; only the named one if the request
+    /// spelled out a full tag.
+    pub fn candidates(&self) -> Vec<Quant> {
+        let resolved = &self.request.resolved;
+        if resolved.quant_pinned {
+            return vec![resolved.quant];
+        }
+        let published = resolved.size.quants.iter().map(|q| q.quant);
+        self.policy.candidates(published, self.tier)
+    }
+
+    fn requested_ctx(&self) -> u32 {
+        self.policy
+            .num_ctx
+            .min(self.request.resolved.size.dims.context)
+    }
+
+    /// The largest context in [min_ctx, requested) (steps of 256) at which the
+    /// quantization fits, if any.
+    fn shrunk_ctx(&self, quant: Quant) -> Option<u32> {
+        let fits =
+            |ctx: u32| self.estimate(quant, ctx, self.placement()).total_bytes <= self.usable;
+        let floor = self.policy.min_ctx.min(self.requested_ctx());
+        if !fits(floor) {
+            return None;
+        }
+        let (mut low, mut high) = (floor / 256, self.requested_ctx() / 256);
+        while low < high {
+            let mid = (low + high).div_ceil(2);
+            if fits(mid * 256) {
+                low = mid
+            } else {
+                high = mid - 1
+            }
+        }
+        Some((low * 256).max(floor))
+    }
+
+    /// A partial offload of `quant` at the requested context, if its GPU part and
+    /// its RAM part both fit.
+    fn offload(&self, quant: Quant) -> Option<Offload> {
+        let ctx = self.requested_ctx();
+        let cpu = self.estimate(quant, ctx, Placement::Cpu);
+        let fixed = RUNTIME_MINIMUM_BYTES + cpu.graph_bytes;
+        let layers = self.request.resolved.size.dims.layers;
+        let room = self.usable.checked_sub(fixed)?;
+        let on_gpu = ((room / cpu.layer_bytes.max(1)) as u32).min(layers.saturating_sub(1));
+        let ram_bytes = cpu.total_bytes - u64::from(on_gpu) * cpu.layer_bytes;
+        let ram_usable = self.policy.usable(self.budget.ram_bytes);
+        (on_gpu > 0 && ram_bytes <= ram_usable).then_some(Offload {
+            num_gpu: on_gpu,
+            gpu_bytes: fixed + u64::from(on_gpu) * cpu.layer_bytes,
+            ram_bytes,
+        })
+    }
+}
+
+/// Fits one model on the device under the policy (see the module comment).
+pub fn fit_model(
+    request: &ModelRequest,
+    budget: &Budget,
+    tier: Tier,
+    policy: &FitPolicy,
+) -> ModelFit {
+    let usable = policy.usable(budget.memory_bytes());
+    let walk = Walk {
+        request,
+        budget,
+        policy,
+        tier,
+        usable,
+    };
+    let candidates = walk.candidates();
+    let (upper, lower): (Vec<Quant>, Vec<Quant>) = if policy.shrink_context_first {
+        candidates.iter().partition(|q| **q >= policy.quality_floor)
+    } else {
+        (candidates.clone(), Vec::new())
+    };
+    let mut notes = Vec::new();
+    let native = request.resolved.size.dims.context;
+    if policy.num_ctx > native {
+        notes.push(format!(
+            "num_ctx {} capped at the native context {native}",
+            policy.num_ctx
+        ));
+    }
+    if candidates.is_empty() {
+        notes.push(format!(
+            "the library publishes no quantization of it at or below {} (tier {tier})",
+            tier.quant()
+        ));
+    }
+    for group in [&upper, &lower] {
+        if let Some(fit) = full_fit(&walk, group, &mut notes) {
+            return fit;
+        }
+        if let Some(fit) = shrunk_fit(&walk, group, &mut notes) {
+            return fit;
+        }
+        if let Some(fit) = offload_fit(&walk, group, &mut notes) {
+            return fit;
+        }
+    }
+    no_fit(&walk, &candidates, notes)
+}
+
+fn full_fit(walk: &Walk, group: &[Quant], notes: &mut Vec<String>) -> Option<ModelFit> {
+    let ctx = walk.requested_ctx();
+    for &quant in group {
+        let estimate = walk.estimate(quant, ctx, walk.placement());
+        if estimate.total_bytes <= walk.usable {
+            let why = format!(
+                "{quant} fits: needs {} of budget {} at num_ctx {ctx}",
+                Binary(estimate.total_bytes),
+                Binary(walk.usable)
+            );
+            notes.push(why);
+            return Some(chosen(walk, quant, estimate, None, notes));
+        }
+        notes.push(format!(
+            "{quant} needs {} > budget {}",
+            Binary(estimate.total_bytes),
+            Binary(walk.usable)
+        ));
+    }
+    None
+}
+
+fn shrunk_fit(walk: &Walk, group: &[Quant], notes: &mut Vec<String>) -> Option<ModelFit> {
+    let requested = walk.requested_ctx();
+    for &quant in group {
+        if let Some(ctx) = walk.shrunk_ctx(quant) {
+            let estimate = walk.estimate(quant, ctx, walk.placement());
+            notes.push(format!(
+                "{quant} fits with num_ctx {ctx} instead of {requested}: needs {} of budget {}",
+                Binary(estimate.total_bytes),
+                Binary(walk.usable)
+            ));
+            return Some(chosen(walk, quant, estimate, None, notes));
+        }
+    }
+    None
+}
+
+fn offload_fit(walk: &Walk, group: &[Quant], notes: &mut Vec<String>) -> Option<ModelFit> {
+    if walk.placement() != Placement::Gpu || !walk.policy.partial_offload {
+        return None;
+    }
+    let layers = walk.request.resolved.size.dims.layers;
+    group.iter().find_map(|&quant| {
+        let offload = walk.offload(quant)?;
+        notes.push(format!(
+            "{quant} fits with a partial offload: {}/{layers} layers on the GPU ({}), {} in RAM",
+            offload.num_gpu,
+            Binary(offload.gpu_bytes),
+            Binary(offload.ram_bytes)
+        ));
+        let estimate = walk.estimate(quant, walk.requested_ctx(), Placement::Cpu);
+        Some(chosen(walk, quant, estimate, Some(offload), notes))
+    })
+}
+
+fn chosen(
+    walk: &Walk,
+    quant: Quant,
+    estimate: Estimate,
+    offload: Option<Offload>,
+    notes: &[String],
+) -> ModelFit {
+    let resolved = &walk.request.resolved;
+    let (run, num_gpu, needed) = match (offload, walk.placement()) {
+        (Some(o), _) => (Run::PartialOffload, o.num_gpu, o.gpu_bytes),
+        (None, Placement::Gpu) => (
+            Run::Gpu,
+            resolved.size.dims.layers + 1,
+            estimate.total_bytes,
+        ),
+        (None, Placement::Cpu) => (Run::Cpu, 0, estimate.total_bytes),
+    };
+    ModelFit {
+        model: format!("{}:{}", resolved.family.name, resolved.size.size),
+        tier: walk.tier,
+        fits: true,
+        quantization: Some(quant),
+        tag: Some(format!(
+            "{}:{}",
+            resolved.family.name,
+            resolved.size.tag_for(quant)
+        )),
+        size_exact: walk.file_bytes(quant).1,
+        run: Some(run),
+        estimate,
+        needed_bytes: needed,
+        budget_bytes: walk.usable,
+        num_ctx: estimate.num_ctx,
+        num_thread: walk.budget.cores,
+        num_gpu,
+        offload,
+        reason: notes.join("; "),
+    }
+}
+
+/// Nothing fits: report the smallest candidate at the smallest context.
+fn no_fit(walk: &Walk, candidates: &[Quant], mut notes: Vec<String>) -> ModelFit {
+    let resolved = &walk.request.resolved;
+    let smallest = candidates.last().copied().unwrap_or(resolved.quant);
+    let ctx = walk.policy.min_ctx.min(walk.requested_ctx());
+    let estimate = walk.estimate(smallest, ctx, walk.placement());
+    notes.push(format!(
+        "does not fit: even {smallest} at num_ctx {ctx} needs {} > budget {}",
+        Binary(estimate.total_bytes),
+        Binary(walk.usable)
+    ));
+    ModelFit {
+        model: format!("{}:{}", resolved.family.name, resolved.size.size),
+        tier: walk.tier,
+        fits: false,
+        quantization: None,
+        tag: None,
+        size_exact: walk.file_bytes(smallest).1,
+        run: None,
+        estimate,
+        needed_bytes: estimate.total_bytes,
+        budget_bytes: walk.usable,
+        num_ctx: ctx,
+        num_thread: walk.budget.cores,
+        num_gpu: 0,
+        offload: None,
+        reason: notes.join("; "),
+    }
+}

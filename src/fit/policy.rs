@@ -1,0 +1,184 @@
+//! `FitPolicy`: the knobs a profile's `fit:` section sets.
+
+use crate::estimate::KvCacheType;
+use crate::quant::Quant;
+use crate::size::ByteSize;
+use crate::tier::Tier;
+use serde::{Deserialize, Serialize};
+
+const GIB: u64 = 1 << 30;
+
+/// How models are fitted. Every field has a default, so a profile sets only what
+/// it changes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FitPolicy {
+    /// Context per request slot to plan for (`num_ctx`); capped at each model's
+    /// native context. Default 4096, Ollama's CPU default.
+    pub num_ctx: u32,
+    /// The smallest context the fit may shrink to. Default 2048.
+    pub min_ctx: u32,
+    /// Shrink the context (down to `min_ctx`) before going below `quality_floor`.
+    pub shrink_context_first: bool,
+    /// The quantization below which quality counts as degraded. Default Q4_K_M.
+    pub quality_floor: Quant,
+    /// Quantizations tried between the canonical tiers. Default Q6_K, Q5_K_M.
+    pub intermediate_quants: Vec<Quant>,
+    /// Plan a partial GPU offload (`num_gpu` layers) when a model does not fit a GPU.
+    pub partial_offload: bool,
+    /// Parallel request slots per model (`OLLAMA_NUM_PARALLEL`). Default 1.
+    pub num_parallel: u32,
+    /// KV cache element type (`OLLAMA_KV_CACHE_TYPE`); not f16 needs flash attention.
+    pub kv_cache_type: KvCacheType,
+    /// Memory kept free for the OS and other programs. Default 1 GiB.
+    pub reserve: ByteSize,
+    /// Further fraction of the memory kept free. Default 0.05.
+    pub reserve_fraction: f64,
+}
+
+impl Default for FitPolicy {
+    fn default() -> Self {
+        FitPolicy {
+            num_ctx: 4096,
+            min_ctx: 2048,
+            shrink_context_first: true,
+            quality_floor: Quant::Q4KM,
+            intermediate_quants: vec![Quant::Q6K, Quant::Q5KM],
+            partial_offload: true,
+            num_parallel: 1,
+            kv_cache_type: KvCacheType::F16,
+            reserve: ByteSize(GIB),
+            reserve_fraction: 0.05,
+        }
+    }
+}
+
+impl FitPolicy {
+    /// The memory models may use out of `memory`: minus the reserve and the fraction.
+    pub fn usable(&self, memory: u64) -> u64 {
+        let fraction = (memory as f64 * self.reserve_fraction.clamp(0.0, 1.0)) as u64;
+        memory
+            .saturating_sub(self.reserve.0)
+            .saturating_sub(fraction)
+    }
+
+    /// Checks values serde cannot: the context floor within the context, at least
+    /// one slot, a reserve fraction below 1.
+    pub fn validate(&self) -> anyhow::Result<()> {
+        if self.num_ctx < 256 {
+            anyhow::bail!("fit.num_ctx must be at least 256, not {}", self.num_ctx);
+        }
+        if self.min_ctx > self.num_ctx {
+            anyhow::bail!(
+                "fit.min_ctx ({}) must not exceed fit.num_ctx ({})",
+                self.min_ctx,
+                self.num_ctx
+            );
+        }
+        if self.num_parallel == 0 {
+            anyhow::bail!("fit.num_parallel must be at least 1");
+        }
+        if !(0.0..1.0).contains(&self.reserve_fraction) {
+            anyhow::bail!(
+                "fit.reserve_fraction must be at least 0 and below 1, not {}",
+                self.reserve_fraction
+            );
+        }
+        Ok(())
+    }
+
+    /// The quantizations worth trying, highest first: those published, no more
+    /// precise than the tier allows, and either canonical or allowed intermediates.
+    pub fn candidates(&self, published: impl Iterator<Item = Quant>, tier: Tier) -> Vec<Quant> {
+        let ceiling = tier.quant();
+        let canonical = [
+            Quant::F16,
+            Quant::BF16,
+            Quant::Q8_0,
+            Quant::Q4KM,
+            Quant::Q2K,
+        ];
+        let mut quants: Vec<Quant> = published
+            .filter(|q| *q <= ceiling || (tier == Tier::T16 && q.is_float() && *q != Quant::F32))
+            .filter(|q| canonical.contains(q) || self.intermediate_quants.contains(q))
+            .collect();
+        quants.sort_by(|a, b| b.cmp(a));
+        quants
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fit_section_reads_sizes_and_rejects_unknown_keys() {
+        let policy: FitPolicy =
+            serde_yaml::from_str("num_ctx: 8192\nreserve: 2GiB\nkv_cache_type: q8_0\n").unwrap();
+        assert_eq!(policy.num_ctx, 8192);
+        assert_eq!(policy.reserve, ByteSize(2 * GIB));
+        assert_eq!(policy.kv_cache_type, KvCacheType::Q8_0);
+        assert_eq!(policy.min_ctx, 2048, "unset fields keep their defaults");
+        assert!(serde_yaml::from_str::<FitPolicy>("num_ctxx: 1\n").is_err());
+    }
+
+    #[test]
+    fn validation_names_the_bad_key() {
+        assert!(FitPolicy::default().validate().is_ok());
+        let bad = [
+            FitPolicy {
+                min_ctx: 8192,
+                ..FitPolicy::default()
+            },
+            FitPolicy {
+                num_parallel: 0,
+                ..FitPolicy::default()
+            },
+            FitPolicy {
+                reserve_fraction: 1.5,
+                ..FitPolicy::default()
+            },
+            FitPolicy {
+                num_ctx: 0,
+                ..FitPolicy::default()
+            },
+        ];
+        for (policy, key) in
+            bad.iter()
+                .zip(["min_ctx", "num_parallel", "reserve_fraction", "num_ctx"])
+        {
+            let error = policy.validate().unwrap_err().to_string();
+            assert!(error.starts_with(&format!("fit.{key}")), "{error}");
+        }
+    }
+
+    #[test]
+    fn usable_memory_subtracts_both_reserves() {
+        let policy = FitPolicy::default();
+        // 16 GiB − 1 GiB − 5 % (0.8 GiB) = 14.2 GiB.
+        assert_eq!(policy.usable(16 * GIB), 16 * GIB - GIB - 16 * GIB / 20);
+        assert_eq!(policy.usable(GIB / 2), 0);
+    }
+
+    #[test]
+    fn candidates_stop_at_the_tier_and_skip_unlisted_quants() {
+        let all = || Quant::all();
+        let policy = FitPolicy::default();
+        assert_eq!(
+            policy.candidates(all(), Tier::T8),
+            [
+                Quant::Q8_0,
+                Quant::Q6K,
+                Quant::Q5KM,
+                Quant::Q4KM,
+                Quant::Q2K
+            ]
+        );
+        assert_eq!(
+            policy.candidates(all(), Tier::T16)[..2],
+            [Quant::F16, Quant::BF16]
+        );
+        let new_family = [Quant::F16, Quant::Q8_0, Quant::Q4KM].into_iter();
+        assert_eq!(policy.candidates(new_family, Tier::T4), [Quant::Q4KM]);
+    }
+}

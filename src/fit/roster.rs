@@ -1,0 +1,224 @@
+//! Rosters: models kept loaded together. Each model's quantization is chosen to
+//! maximise total quality (least priority-weighted KL divergence) while the sum
+//! of the estimates stays within the budget.
+
+use super::model::Walk;
+use super::search;
+use super::{Budget, FitPolicy, ModelRequest, ServerSetting, server_settings};
+use crate::estimate::{Estimate, Placement};
+use crate::quant::Quant;
+use crate::size::Binary;
+use crate::tier::{BudgetSource, Tier};
+use serde::Serialize;
+
+/// The roster decision.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RosterFit {
+    pub fits: bool,
+    /// Memory of the device the roster is placed on.
+    pub memory_bytes: u64,
+    /// The memory after the policy's reserve.
+    pub budget_bytes: u64,
+    /// Sum of the chosen estimates (or of the smallest ones when nothing fits).
+    pub total_bytes: u64,
+    /// Memory left free when the whole roster is loaded (reserve included).
+    pub buffer_bytes: u64,
+    /// Σ priority × KL divergence of the chosen quantizations (lower is better).
+    pub quality_loss: f64,
+    pub models: Vec<RosterShare>,
+    /// Ollama server variables the roster needs.
+    pub server: Vec<ServerSetting>,
+    pub reason: String,
+}
+
+/// One model's part of the roster.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RosterShare {
+    pub model: String,
+    pub priority: f64,
+    pub quantization: Option<Quant>,
+    pub tag: Option<String>,
+    pub estimate: Estimate,
+    /// Fraction of the budget this model takes.
+    pub share: f64,
+    pub num_ctx: u32,
+    pub num_gpu: u32,
+    pub reason: String,
+}
+
+struct Option_ {
+    quant: Quant,
+    estimate: Estimate,
+    loss: f64,
+}
+
+/// Fits models that stay loaded together (see the module comment). Rosters are
+/// small (≤ ~8 models, ≤ 7 quantizations each), so the search is exact
+/// (`search::best_mix`).
+pub fn fit_roster(
+    requests: &[ModelRequest],
+    budget: &Budget,
+    tier: Tier,
+    policy: &FitPolicy,
+    always_hot: bool,
+) -> RosterFit {
+    let memory = budget.memory_bytes();
+    let usable = policy.usable(memory);
+    let options: Vec<Vec<Option_>> = requests
+        .iter()
+        .map(|request| {
+            options_for(&Walk {
+                request,
+                budget,
+                policy,
+                tier,
+                usable,
+            })
+        })
+        .collect();
+    let server = server_settings(requests.len(), policy, always_hot);
+    let (fits, picks, reason) = choose(&options, usable);
+    let total = sum_at(&options, &picks);
+    let models = requests
+        .iter()
+        .zip(&options)
+        .zip(&picks)
+        .map(|((request, opts), &pick)| share(request, opts, pick, usable, fits, budget))
+        .collect();
+    let quality_loss = options
+        .iter()
+        .zip(&picks)
+        .filter_map(|(o, &p)| o.get(p))
+        .map(|o| o.loss)
+        .sum();
+    RosterFit {
+        fits,
+        memory_bytes: memory,
+        budget_bytes: usable,
+        total_bytes: total,
+        buffer_bytes: memory.saturating_sub(total),
+        quality_loss,
+        models,
+        server,
+        reason,
+    }
+}
+
+/// Picks one option per model (the best mix), or the smallest of each when no mix
+/// fits, with the sentence that says which.
+fn choose(options: &[Vec<Option_>], usable: u64) -> (bool, Vec<usize>, String) {
+    let costs: Vec<Vec<(u64, f64)>> = options
+        .iter()
+        .map(|o| o.iter().map(|o| (o.estimate.total_bytes, o.loss)).collect())
+        .collect();
+    if let Some(picks) = search::best_mix(&costs, usable) {
+        return (
+            true,
+            picks,
+            format!("the roster fits within budget {}", Binary(usable)),
+        );
+    }
+    let smallest: Vec<usize> = options.iter().map(|o| o.len().saturating_sub(1)).collect();
+    let why = format!(
+        "the roster does not fit: even at the lowest quantizations it needs {} > budget {}",
+        Binary(sum_at(options, &smallest)),
+        Binary(usable)
+    );
+    (false, smallest, why)
+}
+
+/// Each candidate quantization with its estimate and weighted loss, highest first.
+fn options_for(walk: &Walk) -> Vec<Option_> {
+    let placement = match walk.budget.source() {
+        BudgetSource::Gpu => Placement::Gpu,
+        BudgetSource::Ram => Placement::Cpu,
+    };
+    walk.candidates()
+        .into_iter()
+        .map(|quant| Option_ {
+            quant,
+            estimate: walk.estimate(quant, walk.policy.num_ctx, placement),
+            loss: walk.request.priority * quant.quality_loss(),
+        })
+        .collect()
+}
+
+fn sum_at(options: &[Vec<Option_>], picks: &[usize]) -> u64 {
+    options
+        .iter()
+        .zip(picks)
+        .filter_map(|(o, &p)| o.get(p))
+        .map(|o| o.estimate.total_bytes)
+        .sum()
+}
+
+fn share(
+    request: &ModelRequest,
+    options: &[Option_],
+    pick: usize,
+    usable: u64,
+    fits: bool,
+    budget: &Budget,
+) -> RosterShare {
+    let resolved = &request.resolved;
+    let model = format!("{}:{}", resolved.family.name, resolved.size.size);
+    let Some(chosen) = options.get(pick) else {
+        return RosterShare {
+            model,
+            priority: request.priority,
+            quantization: None,
+            tag: None,
+            estimate: empty_estimate(),
+            share: 0.0,
+            num_ctx: 0,
+            num_gpu: 0,
+            reason: "the library publishes no quantization of it at or below the tier".into(),
+        };
+    };
+    let reason = match (fits, pick) {
+        (false, _) => format!(
+            "smallest option {} needs {}",
+            chosen.quant,
+            Binary(chosen.estimate.total_bytes)
+        ),
+        (true, 0) => format!("{} fits alongside the others", chosen.quant),
+        (true, _) => format!(
+            "{} ({}) does not fit alongside the others; {} ({}) does",
+            options[0].quant,
+            Binary(options[0].estimate.total_bytes),
+            chosen.quant,
+            Binary(chosen.estimate.total_bytes)
+        ),
+    };
+    RosterShare {
+        model,
+        priority: request.priority,
+        quantization: Some(chosen.quant),
+        tag: Some(format!(
+            "{}:{}",
+            resolved.family.name,
+            resolved.size.tag_for(chosen.quant)
+        )),
+        estimate: chosen.estimate,
+        share: chosen.estimate.total_bytes as f64 / usable.max(1) as f64,
+        num_ctx: chosen.estimate.num_ctx,
+        num_gpu: if budget.gpus.is_empty() {
+            0
+        } else {
+            resolved.size.dims.layers + 1
+        },
+        reason,
+    }
+}
+
+fn empty_estimate() -> Estimate {
+    Estimate {
+        weights_bytes: 0,
+        kv_cache_bytes: 0,
+        graph_bytes: 0,
+        overhead_bytes: 0,
+        total_bytes: 0,
+        num_ctx: 0,
+        layer_bytes: 0,
+    }
+}

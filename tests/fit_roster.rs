@@ -1,0 +1,196 @@
+//! Rosters kept loaded together: quantizations chosen for the best total quality
+//! within the budget, shares and buffer reported, Ollama server settings derived.
+//!
+//! Expected picks were found by hand with an exhaustive search over the per-model
+//! needs below (GiB, default reserve 1 GiB + 5 %), not from this crate's output.
+
+use provision::catalog::Catalog;
+use provision::estimate::KvCacheType;
+use provision::fit::{Budget, FitPolicy, GpuInfo, ModelRequest, fit_roster};
+use provision::quant::Quant;
+use provision::tier::Tier;
+
+const GIB: u64 = 1 << 30;
+
+fn request(name: &str, priority: f64) -> ModelRequest<'static> {
+    let resolved = Catalog::bundled().resolve(name).unwrap();
+    ModelRequest {
+        priority,
+        ..ModelRequest::new(resolved)
+    }
+}
+
+fn quants(fit: &provision::fit::RosterFit) -> Vec<Option<Quant>> {
+    fit.models.iter().map(|m| m.quantization).collect()
+}
+
+/// A 24 GiB GPU (usable 21.8) holding a chat agent, a router and a vision model.
+/// Needs on the GPU at num_ctx 4096: llama3.2:3b F16 7.33 / Q8_0 4.44,
+/// qwen2.5:0.5b F16 1.74, llava:7b F16 15.49 / Q8_0 9.09 (the 0.58 GiB projector
+/// included). All F16 = 24.56 > 21.8. Moving llava (priority 0.5) to Q8_0 costs
+/// 0.5 × (0.001355 − 0.000551) of KL divergence, less than moving both others
+/// (2 × 0.000804); total 18.16 GiB, 5.84 GiB left free.
+#[test]
+fn a_24_gib_gpu_moves_the_vision_model_to_q8_0() {
+    let budget = Budget {
+        ram_bytes: 64 * GIB,
+        cores: 8,
+        gpus: vec![GpuInfo {
+            name: "RTX 4090".into(),
+            memory_bytes: 24 * GIB,
+        }],
+    };
+    let roster = [
+        request("llama3.2:3b", 1.0),
+        request("qwen2.5:0.5b", 1.0),
+        request("llava:7b", 0.5),
+    ];
+    let fit = fit_roster(&roster, &budget, Tier::T16, &FitPolicy::default(), true);
+    assert!(fit.fits, "{}", fit.reason);
+    assert_eq!(
+        quants(&fit),
+        [Some(Quant::F16), Some(Quant::F16), Some(Quant::Q8_0)]
+    );
+    assert_eq!(
+        fit.models[2].tag.as_deref(),
+        Some("llava:7b-v1.6-mistral-q8_0")
+    );
+    assert!(
+        fit.models[2]
+            .reason
+            .starts_with("F16 (15.5 GiB) does not fit alongside the others; Q8_0 (9.1 GiB) does"),
+        "{}",
+        fit.models[2].reason
+    );
+    let gib = |bytes: u64| bytes as f64 / GIB as f64;
+    assert!(
+        (gib(fit.total_bytes) - 18.16).abs() < 0.01,
+        "{}",
+        gib(fit.total_bytes)
+    );
+    assert!(
+        (gib(fit.buffer_bytes) - 5.84).abs() < 0.01,
+        "{}",
+        gib(fit.buffer_bytes)
+    );
+    let shares: f64 = fit.models.iter().map(|m| m.share).sum();
+    assert!((shares - fit.total_bytes as f64 / fit.budget_bytes as f64).abs() < 1e-9);
+    let f16_llava =
+        fit.models[0].estimate.total_bytes + fit.models[1].estimate.total_bytes + 15 * GIB;
+    assert!(
+        f16_llava > fit.budget_bytes,
+        "llava at F16 would break the budget"
+    );
+}
+
+/// A 512 GiB, 32-core CPU server (usable 485.4) at num_ctx 32768 × 2 slots: a
+/// llama3.3:70b judge (priority 1) and three agents (priority 2). Needs: judge F16
+/// 161.90 / Q8_0 99.56, qwen2.5:72b F16 165.92, qwen2.5-coder:32b F16 83.78,
+/// qwen3:32b F16 86.78. All F16 = 498.38 > 485.4; the cheapest loss is the judge
+/// at Q8_0: 436.05 GiB, 75.95 GiB free.
+#[test]
+fn a_512_gib_server_holds_a_70b_judge_at_q8_0_and_three_agents() {
+    let budget = Budget {
+        ram_bytes: 512 * GIB,
+        cores: 32,
+        gpus: Vec::new(),
+    };
+    let policy = FitPolicy {
+        num_ctx: 32768,
+        num_parallel: 2,
+        ..FitPolicy::default()
+    };
+    let roster = [
+        request("llama3.3:70b", 1.0),
+        request("qwen2.5:72b", 2.0),
+        request("qwen2.5-coder:32b", 2.0),
+        request("qwen3:32b", 2.0),
+    ];
+    let fit = fit_roster(&roster, &budget, Tier::T16, &policy, true);
+    assert!(fit.fits, "{}", fit.reason);
+    assert_eq!(
+        quants(&fit),
+        [
+            Some(Quant::Q8_0),
+            Some(Quant::F16),
+            Some(Quant::F16),
+            Some(Quant::F16)
+        ]
+    );
+    let gib = |bytes: u64| bytes as f64 / GIB as f64;
+    assert!(
+        (gib(fit.buffer_bytes) - 75.95).abs() < 0.01,
+        "{}",
+        gib(fit.buffer_bytes)
+    );
+    assert!(
+        fit.models
+            .iter()
+            .all(|m| m.num_gpu == 0 && m.num_ctx == 32768)
+    );
+    let server: Vec<(&str, &str)> = fit
+        .server
+        .iter()
+        .map(|s| (s.name, s.value.as_str()))
+        .collect();
+    assert_eq!(
+        server,
+        [
+            ("OLLAMA_MAX_LOADED_MODELS", "4"),
+            ("OLLAMA_KEEP_ALIVE", "-1"),
+            ("OLLAMA_NUM_PARALLEL", "2"),
+            ("OLLAMA_CONTEXT_LENGTH", "32768"),
+        ]
+    );
+}
+
+#[test]
+fn a_roster_that_cannot_fit_says_so_with_both_numbers() {
+    let budget = Budget {
+        ram_bytes: 32 * GIB,
+        cores: 8,
+        gpus: Vec::new(),
+    };
+    let roster = [request("llama3.1:70b", 1.0), request("llama3.1:8b", 1.0)];
+    let fit = fit_roster(&roster, &budget, Tier::T16, &FitPolicy::default(), false);
+    assert!(!fit.fits);
+    // 70B Q2_K alone needs 27.14 GiB of 29.4; with 8B Q2_K (4.29) the sum is 31.43.
+    assert_eq!(
+        fit.reason,
+        "the roster does not fit: even at the lowest quantizations it needs 31.4 GiB > budget 29.4 GiB"
+    );
+    assert!(fit.server.iter().all(|s| s.name != "OLLAMA_KEEP_ALIVE"));
+}
+
+#[test]
+fn a_quantized_kv_cache_shrinks_the_roster_and_turns_flash_attention_on() {
+    let budget = Budget {
+        ram_bytes: 16 * GIB,
+        cores: 8,
+        gpus: Vec::new(),
+    };
+    let roster = [request("llama3.1:8b", 1.0), request("llama3.2:3b", 1.0)];
+    let f16 = fit_roster(
+        &roster,
+        &budget,
+        Tier::T16,
+        &FitPolicy {
+            num_ctx: 32768,
+            ..FitPolicy::default()
+        },
+        false,
+    );
+    let policy = FitPolicy {
+        num_ctx: 32768,
+        kv_cache_type: KvCacheType::Q8_0,
+        ..FitPolicy::default()
+    };
+    let q8 = fit_roster(&roster, &budget, Tier::T16, &policy, false);
+    assert!(q8.models[0].estimate.kv_cache_bytes * 2 < f16.models[0].estimate.kv_cache_bytes + GIB);
+    assert!(q8.quality_loss <= f16.quality_loss);
+    assert!(
+        q8.server
+            .iter()
+            .any(|s| s.name == "OLLAMA_FLASH_ATTENTION" && s.value == "1")
+    );
+}
