@@ -5,6 +5,7 @@ pub mod cli;
 mod commands;
 pub mod exit;
 pub mod modelfile;
+pub mod profile;
 pub mod probe;
 pub mod quant;
 pub mod size;
