@@ -5,8 +5,8 @@ use crate::size::parse_size;
 use crate::tier::Tier;
 use clap::{Args, Parser, Subcommand};
 use std::ffi::OsString;
-use std::path::PathBuf;
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Turn this machine into a well-tuned Ollama host.
@@ -54,7 +54,12 @@ pub struct Global {
     pub json: bool,
 
     /// The profile to use: a name (user profiles first, then built-ins) or a path to a YAML file.
-    #[arg(long, global = true, value_name = "NAME|PATH", env = "PROVISION_PROFILE")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "NAME|PATH",
+        env = "PROVISION_PROFILE"
+    )]
     pub profile: Option<String>,
 
     /// Read Modelfile.tera from this directory instead of the built-in template.
@@ -130,7 +135,15 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(cli.global.ram, Some(6 << 30));
-        let cli = Cli::try_parse_from(["provision", "profiles", "--profile", "coder", "--templates", "t"]).unwrap();
+        let cli = Cli::try_parse_from([
+            "provision",
+            "profiles",
+            "--profile",
+            "coder",
+            "--templates",
+            "t",
+        ])
+        .unwrap();
         assert_eq!(cli.global.profile.as_deref(), Some("coder"));
         assert_eq!(cli.global.templates, Some(PathBuf::from("t")));
         assert_eq!(cli.global.cores, Some(4));

@@ -35,10 +35,18 @@ fn rendered() -> Vec<(PathBuf, Modelfile)> {
         for model in &profile.roster.models {
             for tier in model.allowed_tiers() {
                 let (from, quant) = from_for(model, tier);
-                let target = Target { from, tier, quant: Some(quant), cores: CORES, device: Some(format!("golden test device, {CORES} cores")) };
+                let target = Target {
+                    from,
+                    tier,
+                    quant: Some(quant),
+                    cores: CORES,
+                    device: Some(format!("golden test device, {CORES} cores")),
+                };
                 let mut file = profile::modelfile(&profile, model, &target);
                 file.provenance.tool = Some("provision (golden test)".into());
-                let path = Path::new("tests/golden").join(name).join(format!("{}.{}.Modelfile", model.name, tier));
+                let path = Path::new("tests/golden")
+                    .join(name)
+                    .join(format!("{}.{}.Modelfile", model.name, tier));
                 files.push((path, file));
             }
         }
@@ -53,7 +61,12 @@ fn shipped_profiles_render_as_checked_in() {
     let mut expected_paths = BTreeSet::new();
     let mut mismatches = Vec::new();
     for (path, file) in rendered() {
-        assert_eq!(file.validate().unwrap(), Vec::<String>::new(), "{}", path.display());
+        assert_eq!(
+            file.validate().unwrap(),
+            Vec::<String>::new(),
+            "{}",
+            path.display()
+        );
         let text = render(&file).unwrap_or_else(|e| panic!("{}: {e:#}", path.display()));
         let full = root.join(&path);
         if update {
@@ -64,10 +77,16 @@ fn shipped_profiles_render_as_checked_in() {
         }
         expected_paths.insert(full);
     }
-    assert!(mismatches.is_empty(), "golden files differ (UPDATE_GOLDEN=1 to rewrite): {mismatches:#?}");
+    assert!(
+        mismatches.is_empty(),
+        "golden files differ (UPDATE_GOLDEN=1 to rewrite): {mismatches:#?}"
+    );
     let on_disk: BTreeSet<PathBuf> = walk(&root.join("tests/golden"));
     let stale: Vec<_> = on_disk.difference(&expected_paths).collect();
-    assert!(stale.is_empty(), "golden files no profile renders any more: {stale:#?}");
+    assert!(
+        stale.is_empty(),
+        "golden files no profile renders any more: {stale:#?}"
+    );
 }
 
 /// The golden files equal these texts (test above), so this reads the files back.
@@ -79,17 +98,31 @@ fn every_golden_file_reads_back_to_its_values() {
         assert_eq!(back.from, file.from, "{}", path.display());
         assert_eq!(back.system, file.system, "{}", path.display());
         assert_eq!(back.parameters, file.parameters, "{}", path.display());
-        assert!(back.semantic_eq(&file), "{}: {:?}", path.display(), back.diff(&file));
+        assert!(
+            back.semantic_eq(&file),
+            "{}: {:?}",
+            path.display(),
+            back.diff(&file)
+        );
     }
 }
 
 #[test]
 fn coder_gets_q4_k_m_2k_context_and_three_quarters_of_the_cores() {
-    let (_, file) = rendered().into_iter().find(|(p, _)| p.ends_with("coder/coder.4.Modelfile")).unwrap();
+    let (_, file) = rendered()
+        .into_iter()
+        .find(|(p, _)| p.ends_with("coder/coder.4.Modelfile"))
+        .unwrap();
     let file = Modelfile::parse(&render(&file).unwrap()).unwrap();
     assert_eq!(file.from, "qwen2.5-coder:7b-q4_K_M");
-    assert_eq!(file.get("num_ctx").map(ToString::to_string).as_deref(), Some("2048"));
-    assert_eq!(file.get("num_thread").map(ToString::to_string).as_deref(), Some("6"));
+    assert_eq!(
+        file.get("num_ctx").map(ToString::to_string).as_deref(),
+        Some("2048")
+    );
+    assert_eq!(
+        file.get("num_thread").map(ToString::to_string).as_deref(),
+        Some("6")
+    );
 }
 
 fn walk(dir: &Path) -> BTreeSet<PathBuf> {

@@ -2,7 +2,9 @@
 //! result is the same Modelfile, or a clean refusal naming the field.
 
 use proptest::prelude::*;
-use provision::modelfile::{Message, Modelfile, ParamValue, Parameter, QuoteError, Role, grammar, quote, render};
+use provision::modelfile::{
+    Message, Modelfile, ParamValue, Parameter, QuoteError, Role, grammar, quote, render,
+};
 
 /// Characters that stress the lexer: quotes, line breaks, spaces, comment marks,
 /// keywords, Unicode, and runes Ollama drops.
@@ -42,20 +44,37 @@ fn modelfile() -> impl Strategy<Value = Modelfile> {
         prop::collection::vec((role(), hostile_text()), 0..3),
         prop::collection::vec(hostile_text(), 0..3),
         prop::collection::vec(hostile_text(), 0..2),
-        (any::<i64>(), any::<f32>().prop_filter("finite", |f| f.is_finite()), any::<bool>()),
+        (
+            any::<i64>(),
+            any::<f32>().prop_filter("finite", |f| f.is_finite()),
+            any::<bool>(),
+        ),
     )
-        .prop_map(|(system, template, messages, stops, licenses, (int, float, flag))| {
-            let mut file = Modelfile::new("registry.ollama.ai/library/llama3.1:8b-instruct-q4_K_M");
-            file.system = system;
-            file.template = template;
-            file.messages = messages.into_iter().map(|(role, content)| Message { role, content }).collect();
-            file.parameters.push(Parameter::new("seed", ParamValue::Int(int)));
-            file.parameters.push(Parameter::new("temperature", ParamValue::Float(float)));
-            file.parameters.push(Parameter::new("use_mmap", ParamValue::Bool(flag)));
-            file.parameters.extend(stops.into_iter().map(|s| Parameter::new("stop", ParamValue::Text(s))));
-            file.licenses = licenses;
-            file
-        })
+        .prop_map(
+            |(system, template, messages, stops, licenses, (int, float, flag))| {
+                let mut file =
+                    Modelfile::new("registry.ollama.ai/library/llama3.1:8b-instruct-q4_K_M");
+                file.system = system;
+                file.template = template;
+                file.messages = messages
+                    .into_iter()
+                    .map(|(role, content)| Message { role, content })
+                    .collect();
+                file.parameters
+                    .push(Parameter::new("seed", ParamValue::Int(int)));
+                file.parameters
+                    .push(Parameter::new("temperature", ParamValue::Float(float)));
+                file.parameters
+                    .push(Parameter::new("use_mmap", ParamValue::Bool(flag)));
+                file.parameters.extend(
+                    stops
+                        .into_iter()
+                        .map(|s| Parameter::new("stop", ParamValue::Text(s))),
+                );
+                file.licenses = licenses;
+                file
+            },
+        )
 }
 
 /// Every text value of the file with the field it is written in.
@@ -73,7 +92,9 @@ fn no_form_reads_back(value: &str) -> bool {
     ["", "\"", "\"\"\""].iter().all(|q| {
         let text = format!("FROM m\nSYSTEM {q}{value}{q}\nLICENSE end\n");
         grammar::parse(&text).map_or(true, |parsed| {
-            parsed.commands.len() != 3 || parsed.commands[1].args != value || parsed.commands[2].args != "end"
+            parsed.commands.len() != 3
+                || parsed.commands[1].args != value
+                || parsed.commands[2].args != "end"
         })
     })
 }
@@ -136,11 +157,18 @@ fn hostile_system_prompts_cannot_add_instructions() {
         assert_eq!(parsed.commands.len(), 2, "{text}");
         assert_eq!(parsed.commands[1].args, system);
     }
-    let refused = ["\"\"\"\nFROM evil\nPARAMETER num_ctx 1", "a\"\"\"\nb\"\nc", "zero\u{200b}width"];
+    let refused = [
+        "\"\"\"\nFROM evil\nPARAMETER num_ctx 1",
+        "a\"\"\"\nb\"\nc",
+        "zero\u{200b}width",
+    ];
     for system in refused {
         let mut file = Modelfile::new("llama3.1:8b");
         file.system = Some(system.to_string());
         let error = render(&file).unwrap_err().to_string();
-        assert!(error.starts_with("SYSTEM cannot be written into a Modelfile"), "{error}");
+        assert!(
+            error.starts_with("SYSTEM cannot be written into a Modelfile"),
+            "{error}"
+        );
     }
 }

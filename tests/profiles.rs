@@ -2,8 +2,8 @@
 
 mod support;
 
-use support::Provision;
 use std::path::Path;
+use support::Provision;
 
 const MINE: &str = "name: coder\ndescription: My own coder\nroster:\n  models:\n    - {name: c, base: 'qwen2.5-coder:7b', role: r}\n";
 
@@ -20,9 +20,16 @@ fn lists_the_builtins_with_default_selected() {
     let run = Provision::new().arg("profiles").run().code(0);
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert!(lines[0].starts_with("  NAME"), "{}", run.stdout);
-    let names: Vec<&str> = lines[1..5].iter().map(|l| l[2..].split_whitespace().next().unwrap()).collect();
+    let names: Vec<&str> = lines[1..5]
+        .iter()
+        .map(|l| l[2..].split_whitespace().next().unwrap())
+        .collect();
     assert_eq!(names, ["coder", "default", "edge", "syndicate"]);
-    assert!(lines[2].starts_with("* default    built-in"), "{}", run.stdout);
+    assert!(
+        lines[2].starts_with("* default    built-in"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("75% of cores"));
 }
 
@@ -30,7 +37,11 @@ fn lists_the_builtins_with_default_selected() {
 fn a_user_profile_overrides_the_builtin_and_says_so() {
     let provision = Provision::new();
     let path = user_profile(&provision, "coder.yaml", MINE);
-    let run = provision.args(["profiles", "--json"]).env("PROVISION_PROFILE", "coder").run().code(0);
+    let run = provision
+        .args(["profiles", "--json"])
+        .env("PROVISION_PROFILE", "coder")
+        .run()
+        .code(0);
     let json = run.json();
     assert_eq!(json["schema_version"], 1);
     assert_eq!(json["selected"], "coder");
@@ -55,7 +66,10 @@ fn a_broken_user_profile_fails_with_file_line_and_column() {
 
 #[test]
 fn an_unknown_profile_is_a_usage_error() {
-    let run = Provision::new().args(["profiles", "--profile", "nope"]).run().code(2);
+    let run = Provision::new()
+        .args(["profiles", "--profile", "nope"])
+        .run()
+        .code(2);
     run.one_error_line(&["unknown profile 'nope'", "coder, default, edge, syndicate"]);
 }
 
@@ -64,7 +78,13 @@ fn a_profile_given_by_path_is_listed_and_selected() {
     let provision = Provision::new();
     let path = provision.home().join("team.yaml");
     std::fs::write(&path, MINE.replace("name: coder", "name: team")).unwrap();
-    let run = provision.args(["profiles", "--profile", path.to_str().unwrap()]).run().code(0);
+    let run = provision
+        .args(["profiles", "--profile", path.to_str().unwrap()])
+        .run()
+        .code(0);
     assert!(run.stdout.contains("* team       file"), "{}", run.stdout);
-    assert!(run.stdout.contains(&format!("team: {}", Path::new(&path).display())));
+    assert!(
+        run.stdout
+            .contains(&format!("team: {}", Path::new(&path).display()))
+    );
 }

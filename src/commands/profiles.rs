@@ -28,7 +28,10 @@ struct Row {
 
 pub fn run(global: &Global) -> anyhow::Result<ExitCode> {
     let home = std::env::var_os("HOME").map(PathBuf::from);
-    let user_dir = profile::user_dir(std::env::var_os("XDG_CONFIG_HOME").as_deref(), home.as_deref());
+    let user_dir = profile::user_dir(
+        std::env::var_os("XDG_CONFIG_HOME").as_deref(),
+        home.as_deref(),
+    );
     let selected = profile::select(global.profile.as_deref(), user_dir.as_deref())?;
     let mut listings = profile::list(user_dir.as_deref())?;
     if let Source::File { .. } = selected.source {
@@ -67,7 +70,13 @@ fn row(listing: Listing, selected: &Source, selected_name: &str) -> Row {
             Source::File { .. } => "file",
         },
         path: listing.source.path().map(PathBuf::from),
-        overrides_builtin: matches!(listing.source, Source::User { overrides_builtin: true, .. }),
+        overrides_builtin: matches!(
+            listing.source,
+            Source::User {
+                overrides_builtin: true,
+                ..
+            }
+        ),
         selected: is_selected,
         name: listing.name,
         description: listing.description,
@@ -81,9 +90,24 @@ fn human(report: &Report) -> String {
         ("built_in", _) => "built-in",
         (other, _) => other,
     };
-    let name_width = report.profiles.iter().map(|r| r.name.len()).max().unwrap_or(4).max(4);
-    let source_width = report.profiles.iter().map(|r| label(r).len()).max().unwrap_or(6).max(6);
-    let mut out = format!("  {:name_width$}  {:source_width$}  MODELS  DESCRIPTION\n", "NAME", "SOURCE");
+    let name_width = report
+        .profiles
+        .iter()
+        .map(|r| r.name.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let source_width = report
+        .profiles
+        .iter()
+        .map(|r| label(r).len())
+        .max()
+        .unwrap_or(6)
+        .max(6);
+    let mut out = format!(
+        "  {:name_width$}  {:source_width$}  MODELS  DESCRIPTION\n",
+        "NAME", "SOURCE"
+    );
     for row in &report.profiles {
         let mark = if row.selected { '*' } else { ' ' };
         out += &format!(
@@ -95,7 +119,10 @@ fn human(report: &Report) -> String {
         );
     }
     for row in report.profiles.iter().filter(|r| r.path.is_some()) {
-        let path = row.path.as_deref().unwrap_or_else(|| std::path::Path::new(""));
+        let path = row
+            .path
+            .as_deref()
+            .unwrap_or_else(|| std::path::Path::new(""));
         out += &format!("{}: {}\n", row.name, path.display());
     }
     match &report.user_dir {

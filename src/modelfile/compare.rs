@@ -47,7 +47,13 @@ pub struct Change {
 impl fmt::Display for Change {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "unset".into());
-        write!(f, "{} {} → {}", self.field, show(&self.before), show(&self.after))
+        write!(
+            f,
+            "{} {} → {}",
+            self.field,
+            show(&self.before),
+            show(&self.after)
+        )
     }
 }
 
@@ -62,15 +68,35 @@ impl Modelfile {
         let mut changes = Vec::new();
         let mut text = |field: Field, a: Option<&str>, b: Option<&str>| {
             if a != b {
-                changes.push(Change { field, before: a.map(short), after: b.map(short) });
+                changes.push(Change {
+                    field,
+                    before: a.map(short),
+                    after: b.map(short),
+                });
             }
         };
         text(Field::From, Some(&self.from), Some(&other.from));
-        text(Field::Adapter, self.adapter.as_deref(), other.adapter.as_deref());
-        text(Field::Template, self.template.as_deref(), other.template.as_deref());
-        text(Field::System, self.system.as_deref(), other.system.as_deref());
+        text(
+            Field::Adapter,
+            self.adapter.as_deref(),
+            other.adapter.as_deref(),
+        );
+        text(
+            Field::Template,
+            self.template.as_deref(),
+            other.template.as_deref(),
+        );
+        text(
+            Field::System,
+            self.system.as_deref(),
+            other.system.as_deref(),
+        );
         let (before, after) = (self.effective_parameters(), other.effective_parameters());
-        for name in before.keys().chain(after.keys()).collect::<std::collections::BTreeSet<_>>() {
+        for name in before
+            .keys()
+            .chain(after.keys())
+            .collect::<std::collections::BTreeSet<_>>()
+        {
             let (a, b) = (before.get(name), after.get(name));
             if a != b {
                 changes.push(Change {
@@ -81,14 +107,29 @@ impl Modelfile {
             }
         }
         let lists = [
-            (Field::Messages, messages(&self.messages), messages(&other.messages)),
-            (Field::Licenses, self.licenses.clone(), other.licenses.clone()),
+            (
+                Field::Messages,
+                messages(&self.messages),
+                messages(&other.messages),
+            ),
+            (
+                Field::Licenses,
+                self.licenses.clone(),
+                other.licenses.clone(),
+            ),
             (Field::Other, commands(self), commands(other)),
         ];
         for (field, a, b) in lists {
             if a != b {
-                let count = |v: &Vec<String>| (!v.is_empty()).then(|| format!("{} item(s) {}", v.len(), short(&v.join(" | "))));
-                changes.push(Change { field, before: count(&a), after: count(&b) });
+                let count = |v: &Vec<String>| {
+                    (!v.is_empty())
+                        .then(|| format!("{} item(s) {}", v.len(), short(&v.join(" | "))))
+                };
+                changes.push(Change {
+                    field,
+                    before: count(&a),
+                    after: count(&b),
+                });
             }
         }
         changes
@@ -119,18 +160,27 @@ fn list(values: &[ParamValue]) -> String {
     match values {
         [one] if !matches!(one, ParamValue::Text(_)) => one.to_string(),
         many => {
-            let items: Vec<String> = many.iter().map(|v| format!("{:?}", v.to_string())).collect();
+            let items: Vec<String> = many
+                .iter()
+                .map(|v| format!("{:?}", v.to_string()))
+                .collect();
             format!("[{}]", items.join(", "))
         }
     }
 }
 
 fn messages(messages: &[Message]) -> Vec<String> {
-    messages.iter().map(|m| format!("{}: {}", m.role, m.content)).collect()
+    messages
+        .iter()
+        .map(|m| format!("{}: {}", m.role, m.content))
+        .collect()
 }
 
 fn commands(file: &Modelfile) -> Vec<String> {
-    file.extra.iter().map(|c| format!("{} {}", c.name, c.args)).collect()
+    file.extra
+        .iter()
+        .map(|c| format!("{} {}", c.name, c.args))
+        .collect()
 }
 
 /// Long texts (system prompts, templates) shortened and escaped for one line.
@@ -155,16 +205,22 @@ mod tests {
     #[test]
     fn ignores_order_comments_and_deprecated_names() {
         let a = file("# x\nFROM m\nPARAMETER num_ctx 4096\nPARAMETER stop a\nPARAMETER stop b\n");
-        let b = file("FROM m\nPARAMETER stop b\nPARAMETER mirostat 1\nPARAMETER stop a\nPARAMETER num_ctx 4096\n");
+        let b = file(
+            "FROM m\nPARAMETER stop b\nPARAMETER mirostat 1\nPARAMETER stop a\nPARAMETER num_ctx 4096\n",
+        );
         assert!(a.semantic_eq(&b));
-        let c = file("FROM m\nPARAMETER num_ctx 1\nPARAMETER num_ctx 4096\nPARAMETER stop a\nPARAMETER stop b\n");
+        let c = file(
+            "FROM m\nPARAMETER num_ctx 1\nPARAMETER num_ctx 4096\nPARAMETER stop a\nPARAMETER stop b\n",
+        );
         assert!(a.semantic_eq(&c), "{:?}", a.diff(&c));
     }
 
     #[test]
     fn explains_what_changed() {
         let a = file("FROM m\nSYSTEM hi\nPARAMETER num_ctx 8192\nPARAMETER stop a\n");
-        let b = file("FROM n\nPARAMETER num_ctx 4096\nPARAMETER temperature 0.5\nPARAMETER stop a\nPARAMETER stop c\n");
+        let b = file(
+            "FROM n\nPARAMETER num_ctx 4096\nPARAMETER temperature 0.5\nPARAMETER stop a\nPARAMETER stop c\n",
+        );
         let changes: Vec<String> = a.diff(&b).iter().map(ToString::to_string).collect();
         assert_eq!(
             changes,

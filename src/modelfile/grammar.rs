@@ -1,6 +1,7 @@
 //! Ollama's Modelfile lexer, rune for rune (`parser/parser.go` `ParseFile`): the oracle
 //! every rendered Modelfile is read back with.
 
+use super::lexical::{is_newline, is_print, is_space, unquote};
 use std::fmt;
 
 /// One instruction as Ollama's parser yields it. `name` is `model` for FROM, the
@@ -45,8 +46,7 @@ impl fmt::Display for ParseError {
 impl std::error::Error for ParseError {}
 
 const INVALID_COMMAND: &str = "command must be one of \"from\", \"license\", \"template\", \"system\", \"adapter\", \"draft\", \"renderer\", \"parser\", \"parameter\", \"message\", or \"requires\"";
-const INVALID_ROLE: &str =
-    "message role must be one of \"system\", \"user\", or \"assistant\"";
+const INVALID_ROLE: &str = "message role must be one of \"system\", \"user\", or \"assistant\"";
 
 /// The keywords `isValidCommand` accepts (compared case-insensitively).
 pub const KEYWORDS: [&str; 11] = [
@@ -236,39 +236,6 @@ fn transition(rune: char, state: State) -> Result<(State, Option<char>), Step> {
     })
 }
 
-/// Upstream `unquote`: strips `"""…"""` or `"…"`; `None` while a quote is open.
-pub(crate) fn unquote(text: &str) -> Option<String> {
-    if text.starts_with("\"\"\"") {
-        return (text.len() >= 6 && text.ends_with("\"\"\""))
-            .then(|| text[3..text.len() - 3].to_string());
-    }
-    if text.starts_with('"') {
-        return (text.len() >= 2 && text.ends_with('"')).then(|| text[1..text.len() - 1].into());
-    }
-    Some(text.to_string())
-}
-
-pub(crate) fn is_space(rune: char) -> bool {
-    rune == ' ' || rune == '\t'
-}
-
-pub(crate) fn is_newline(rune: char) -> bool {
-    rune == '\r' || rune == '\n'
-}
-
-/// Go's `strconv.IsPrint`: letters, marks, numbers, punctuation, symbols and the
-/// ASCII space. Upstream silently drops every other rune outside the cases above.
-pub(crate) fn is_print(rune: char) -> bool {
-    if rune == ' ' {
-        return true;
-    }
-    let category = unicode_general_category::get_general_category(rune);
-    matches!(
-        category.abbreviation().as_bytes().first(),
-        Some(b'L' | b'M' | b'N' | b'P' | b'S')
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -301,7 +268,10 @@ mod tests {
 
     #[test]
     fn values_run_to_end_of_line_and_are_trimmed() {
-        assert_eq!(commands("FROM /what/is/the path \n"), [pair("model", "/what/is/the path")]);
+        assert_eq!(
+            commands("FROM /what/is/the path \n"),
+            [pair("model", "/what/is/the path")]
+        );
         assert_eq!(commands("FROM llama3 # x"), [pair("model", "llama3 # x")]);
     }
 
@@ -314,7 +284,8 @@ mod tests {
 
     #[test]
     fn quotes_span_lines_without_escapes() {
-        let text = "FROM m\nSYSTEM \"\"\"a \"quoted\"\n# not a comment\n\"\"\"\nTEMPLATE \"  x\\n\"\n";
+        let text =
+            "FROM m\nSYSTEM \"\"\"a \"quoted\"\n# not a comment\n\"\"\"\nTEMPLATE \"  x\\n\"\n";
         assert_eq!(
             commands(text),
             [
@@ -323,11 +294,10 @@ mod tests {
                 pair("template", "  x\\n")
             ]
         );
-        assert_eq!(commands("FROM m\nSYSTEM \"\"\nLICENSE \"\"\"\"\"\""), [
-            pair("model", "m"),
-            pair("system", ""),
-            pair("license", "")
-        ]);
+        assert_eq!(
+            commands("FROM m\nSYSTEM \"\"\nLICENSE \"\"\"\"\"\""),
+            [pair("model", "m"), pair("system", ""), pair("license", "")]
+        );
     }
 
     #[test]
@@ -345,7 +315,10 @@ mod tests {
         let cases = [
             ("FROM m\nFOO bar\n", format!("(line 2): {INVALID_COMMAND}")),
             ("FROM\n", format!("(line 2): {INVALID_COMMAND}")),
-            ("FROM m\nPARAMETER num-ctx 1\n", "unexpected EOF: num".to_string()),
+            (
+                "FROM m\nPARAMETER num-ctx 1\n",
+                "unexpected EOF: num".to_string(),
+            ),
             ("FROM m\nSYSTEM \"open\n", "unexpected EOF".to_string()),
             ("FROM m\nPARAMETER num_ctx", "unexpected EOF".to_string()),
             ("SYSTEM x\n", "no FROM line".to_string()),
@@ -357,20 +330,13 @@ mod tests {
 
     #[test]
     fn non_printable_runes_are_dropped_and_crlf_reads() {
-        assert_eq!(commands("FROM a\u{a0}b\u{200d}c\r\n"), [pair("model", "abc")]);
+        assert_eq!(
+            commands("FROM a\u{a0}b\u{200d}c\r\n"),
+            [pair("model", "abc")]
+        );
         assert_eq!(
             commands("\u{feff}FROM m\r\nSYSTEM \"a\r\nb\"\r\n"),
             [pair("model", "m"), pair("system", "a\r\nb")]
         );
-    }
-
-    #[test]
-    fn printable_follows_go() {
-        for c in ['a', 'é', '€', '😀', '\u{301}', ' ', '"'] {
-            assert!(is_print(c), "{c:?}");
-        }
-        for c in ['\t', '\u{a0}', '\u{ad}', '\u{200b}', '\u{feff}', '\u{e000}', '\u{7f}'] {
-            assert!(!is_print(c), "{c:?}");
-        }
     }
 }

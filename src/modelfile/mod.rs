@@ -3,6 +3,7 @@
 
 mod compare;
 pub mod grammar;
+mod lexical;
 pub mod name;
 pub mod params;
 mod quote;
@@ -203,23 +204,51 @@ mod tests {
                     PARAMETER mirostat 1\nMESSAGE user hi: there\nLICENSE MIT\nLICENSE \"\"\"x\ny\"\"\"\n";
         let file = Modelfile::parse(text).unwrap();
         assert_eq!(file.from, "llama3.2");
-        assert_eq!(file.extra, [Command { name: "model".into(), args: "./proj.gguf".into() }]);
+        assert_eq!(
+            file.extra,
+            [Command {
+                name: "model".into(),
+                args: "./proj.gguf".into()
+            }]
+        );
         assert_eq!(file.system.as_deref(), Some("two"));
         assert_eq!(file.get("num_ctx"), Some(&ParamValue::Int(4096)));
         assert_eq!(file.get("mirostat"), Some(&ParamValue::Text("1".into())));
-        let stops: Vec<_> = file.parameters.iter().filter(|p| p.name == "stop").collect();
+        let stops: Vec<_> = file
+            .parameters
+            .iter()
+            .filter(|p| p.name == "stop")
+            .collect();
         assert_eq!(stops[1].value, ParamValue::Text("<|b| ".into()));
-        assert_eq!(file.messages, [Message { role: Role::User, content: "hi: there".into() }]);
+        assert_eq!(
+            file.messages,
+            [Message {
+                role: Role::User,
+                content: "hi: there".into()
+            }]
+        );
         assert_eq!(file.licenses, ["MIT", "x\ny"]);
     }
 
     #[test]
     fn refuses_what_ollama_create_refuses() {
         let cases = [
-            ("FROM m\nPARAMETER Temperature 1\n", "unknown parameter 'Temperature'"),
-            ("FROM m\nPARAMETER num_ctx 4096.0\n", "invalid int value [4096.0]"),
-            ("FROM m\nPARAMETER temperature 0.7 # x\n", "invalid float value [0.7 # x]"),
-            ("FROM m\nPARAMETER use_mmap yes\n", "invalid bool value [yes]"),
+            (
+                "FROM m\nPARAMETER Temperature 1\n",
+                "unknown parameter 'Temperature'",
+            ),
+            (
+                "FROM m\nPARAMETER num_ctx 4096.0\n",
+                "invalid int value [4096.0]",
+            ),
+            (
+                "FROM m\nPARAMETER temperature 0.7 # x\n",
+                "invalid float value [0.7 # x]",
+            ),
+            (
+                "FROM m\nPARAMETER use_mmap yes\n",
+                "invalid bool value [yes]",
+            ),
             ("SYSTEM x\n", "no FROM line"),
         ];
         for (text, expected) in cases {

@@ -66,7 +66,10 @@ impl ModelName {
     /// Ollama's `DisplayShortest`: `llama3.1:8b`, `ns/m:tag`, `host/ns/m:tag`.
     pub fn display_shortest(&self) -> String {
         if self.host != DEFAULT_HOST {
-            format!("{}/{}/{}:{}", self.host, self.namespace, self.model, self.tag)
+            format!(
+                "{}/{}/{}:{}",
+                self.host, self.namespace, self.model, self.tag
+            )
         } else if self.namespace != DEFAULT_NAMESPACE {
             format!("{}/{}:{}", self.namespace, self.model, self.tag)
         } else {
@@ -112,15 +115,29 @@ fn split(text: &str) -> Bare {
         rest = before;
     }
     let Some((before, model)) = rest.rsplit_once('/') else {
-        return Bare { host: None, namespace: None, model: rest.into(), tag };
+        return Bare {
+            host: None,
+            namespace: None,
+            model: rest.into(),
+            tag,
+        };
     };
     let model = model.to_string();
     let Some((before, namespace)) = before.rsplit_once('/') else {
-        return Bare { host: None, namespace: Some(before.into()), model, tag };
+        return Bare {
+            host: None,
+            namespace: Some(before.into()),
+            model,
+            tag,
+        };
     };
     let host = before.split_once("://").map_or(before, |(_, host)| host);
     Bare {
-        host: Some(if before.is_empty() { MISSING.into() } else { host.into() }),
+        host: Some(if before.is_empty() {
+            MISSING.into()
+        } else {
+            host.into()
+        }),
         namespace: Some(namespace.into()),
         model,
         tag,
@@ -134,7 +151,10 @@ fn check_part(part: Part, value: &str) -> Result<(), String> {
         return Err(format!("the {label} is empty"));
     }
     if value.len() > part.max_len() {
-        return Err(format!("{label} '{value}' is longer than {} characters", part.max_len()));
+        return Err(format!(
+            "{label} '{value}' is longer than {} characters",
+            part.max_len()
+        ));
     }
     for (i, c) in value.chars().enumerate() {
         let ok = c.is_ascii_alphanumeric()
@@ -158,16 +178,30 @@ mod tests {
     fn fills_defaults_and_displays_shortest() {
         let name = ModelName::parse("llama3.1:8b").unwrap();
         assert_eq!(
-            (name.host.as_str(), name.namespace.as_str(), name.model.as_str(), name.tag.as_str()),
+            (
+                name.host.as_str(),
+                name.namespace.as_str(),
+                name.model.as_str(),
+                name.tag.as_str()
+            ),
             ("registry.ollama.ai", "library", "llama3.1", "8b")
         );
-        assert_eq!(ModelName::parse("llama3.2").unwrap().to_string(), "llama3.2:latest");
-        assert_eq!(ModelName::parse("me/coder:q4").unwrap().to_string(), "me/coder:q4");
+        assert_eq!(
+            ModelName::parse("llama3.2").unwrap().to_string(),
+            "llama3.2:latest"
+        );
+        assert_eq!(
+            ModelName::parse("me/coder:q4").unwrap().to_string(),
+            "me/coder:q4"
+        );
         let full = ModelName::parse("https://host:5000/ns/m:t").unwrap();
         assert_eq!((full.host.as_str(), full.tag.as_str()), ("host:5000", "t"));
         assert_eq!(full.to_string(), "host:5000/ns/m:t");
         let upstream = "registry.ollama.ai/library/dolphin-mistral:7b-v2.6-dpo-laser-q6_K";
-        assert_eq!(ModelName::parse(upstream).unwrap().to_string(), "dolphin-mistral:7b-v2.6-dpo-laser-q6_K");
+        assert_eq!(
+            ModelName::parse(upstream).unwrap().to_string(),
+            "dolphin-mistral:7b-v2.6-dpo-laser-q6_K"
+        );
     }
 
     #[test]
@@ -187,7 +221,11 @@ mod tests {
             let error = ModelName::parse(text).unwrap_err();
             assert!(error.contains(expected), "{text}: {error}");
         }
-        assert!(ModelName::parse(&"m".repeat(81)).unwrap_err().contains("longer than 80"));
+        assert!(
+            ModelName::parse(&"m".repeat(81))
+                .unwrap_err()
+                .contains("longer than 80")
+        );
         assert!(ModelName::parse(&format!("{}:t", "m".repeat(80))).is_ok());
     }
 

@@ -173,8 +173,7 @@ impl Serialize for ParamValue {
 /// Go also takes, are refused: stricter than Ollama, never looser.
 fn parse_float(text: &str) -> Option<f32> {
     let unsigned = text.trim_start_matches(['+', '-']);
-    if text.len() - unsigned.len() > 1 || unsigned.starts_with("0x") || unsigned.starts_with("0X")
-    {
+    if text.len() - unsigned.len() > 1 || unsigned.starts_with("0x") || unsigned.starts_with("0X") {
         return None;
     }
     let special = unsigned.to_ascii_lowercase();
@@ -213,7 +212,10 @@ mod tests {
 
     #[test]
     fn ints_are_base_10() {
-        assert_eq!(ParamValue::parse(Kind::Int, "+4096"), Ok(ParamValue::Int(4096)));
+        assert_eq!(
+            ParamValue::parse(Kind::Int, "+4096"),
+            Ok(ParamValue::Int(4096))
+        );
         assert_eq!(ParamValue::parse(Kind::Int, "-1"), Ok(ParamValue::Int(-1)));
         for bad in ["4096.0", "0x10", "1_000", "", " 1", "99999999999999999999"] {
             assert_eq!(
@@ -225,8 +227,18 @@ mod tests {
 
     #[test]
     fn floats_follow_go() {
-        for (text, value) in [("0.7", 0.7f32), (".5", 0.5), ("5.", 5.0), ("1e3", 1000.0), ("-0", -0.0)] {
-            assert_eq!(ParamValue::parse(Kind::Float, text), Ok(ParamValue::Float(value)), "{text}");
+        for (text, value) in [
+            ("0.7", 0.7f32),
+            (".5", 0.5),
+            ("5.", 5.0),
+            ("1e3", 1000.0),
+            ("-0", -0.0),
+        ] {
+            assert_eq!(
+                ParamValue::parse(Kind::Float, text),
+                Ok(ParamValue::Float(value)),
+                "{text}"
+            );
         }
         assert!(ParamValue::parse(Kind::Float, "-Inf").is_ok());
         assert!(ParamValue::parse(Kind::Float, "NaN").is_ok());
@@ -237,8 +249,14 @@ mod tests {
 
     #[test]
     fn bools_follow_go() {
-        assert_eq!(ParamValue::parse(Kind::Bool, "T"), Ok(ParamValue::Bool(true)));
-        assert_eq!(ParamValue::parse(Kind::Bool, "False"), Ok(ParamValue::Bool(false)));
+        assert_eq!(
+            ParamValue::parse(Kind::Bool, "T"),
+            Ok(ParamValue::Bool(true))
+        );
+        assert_eq!(
+            ParamValue::parse(Kind::Bool, "False"),
+            Ok(ParamValue::Bool(false))
+        );
         for bad in ["yes", "tRUE", "on", ""] {
             assert_eq!(
                 ParamValue::parse(Kind::Bool, bad),
@@ -251,7 +269,10 @@ mod tests {
     fn floats_print_back_to_the_same_bits() {
         for value in [0.7f32, 1e-7, 3.4e38, 0.1, 1_000_000.0] {
             let text = ParamValue::Float(value).to_string();
-            assert_eq!(ParamValue::parse(Kind::Float, &text), Ok(ParamValue::Float(value)));
+            assert_eq!(
+                ParamValue::parse(Kind::Float, &text),
+                Ok(ParamValue::Float(value))
+            );
         }
     }
 }

@@ -2,7 +2,8 @@
 //! no escape sequences, so each value gets the first of bare, `"…"` or `"""…"""`
 //! that survives a read-back by the grammar itself, or is refused with the reason.
 
-use super::grammar::{self, is_newline, is_print};
+use super::grammar;
+use super::lexical::{is_newline, is_print};
 use std::fmt;
 
 /// Why a value cannot be written into a Modelfile.
@@ -15,7 +16,11 @@ pub struct QuoteError {
 
 impl fmt::Display for QuoteError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} cannot be written into a Modelfile: {}", self.field, self.reason)
+        write!(
+            f,
+            "{} cannot be written into a Modelfile: {}",
+            self.field, self.reason
+        )
     }
 }
 
@@ -111,7 +116,10 @@ mod tests {
         assert_eq!(q("two\nlines"), "\"\"\"two\nlines\"\"\"");
         assert_eq!(q("ends with \"\nquote"), "\"\"\"ends with \"\nquote\"\"\"");
         assert_eq!(q("a\"\"\"b\nc"), "\"\"\"a\"\"\"b\nc\"\"\"");
-        assert_eq!(q("# not a comment\nFROM evil"), "\"\"\"# not a comment\nFROM evil\"\"\"");
+        assert_eq!(
+            q("# not a comment\nFROM evil"),
+            "\"\"\"# not a comment\nFROM evil\"\"\""
+        );
         assert_eq!(q("tab\tinside"), "tab\tinside");
         assert_eq!(q("crlf\r\nline"), "\"\"\"crlf\r\nline\"\"\"");
     }
@@ -120,7 +128,12 @@ mod tests {
     fn refuses_what_would_read_back_differently() {
         let error = quote("SYSTEM", "\"\"\"\nFROM evil\nPARAMETER num_ctx 1").unwrap_err();
         assert_eq!(error.field, "SYSTEM");
-        assert!(error.to_string().starts_with("SYSTEM cannot be written into a Modelfile: it needs quoting"), "{error}");
+        assert!(
+            error
+                .to_string()
+                .starts_with("SYSTEM cannot be written into a Modelfile: it needs quoting"),
+            "{error}"
+        );
         assert!(error.reason.contains("ends with \"\"\""), "{error}");
         let error = quote("PARAMETER stop", "a\u{a0}b").unwrap_err();
         assert!(error.reason.contains("U+00A0"), "{error}");

@@ -67,7 +67,10 @@ impl Renderer {
     pub fn new(dir: Option<&Path>) -> Result<Renderer> {
         let custom = match dir {
             Some(dir) if !dir.is_dir() => {
-                bail!("could not use templates directory {}: not a directory", dir.display())
+                bail!(
+                    "could not use templates directory {}: not a directory",
+                    dir.display()
+                )
             }
             Some(dir) => Some(dir.join(TEMPLATE_NAME)).filter(|path| path.is_file()),
             None => None,
@@ -82,8 +85,9 @@ impl Renderer {
         };
         let mut tera = Tera::default();
         tera.autoescape_on(Vec::new());
-        tera.add_raw_template(TEMPLATE_NAME, &text)
-            .map_err(|e| anyhow::anyhow!("could not load template {source}: {}", tera_message(&e)))?;
+        tera.add_raw_template(TEMPLATE_NAME, &text).map_err(|e| {
+            anyhow::anyhow!("could not load template {source}: {}", tera_message(&e))
+        })?;
         Ok(Renderer { tera, source })
     }
 
@@ -91,12 +95,18 @@ impl Renderer {
     /// unless it reads back as the same Modelfile (comments aside).
     pub fn render(&self, file: &Modelfile) -> Result<String> {
         let context = tera::Context::from_serialize(context(file)?)?;
-        let text = self
-            .tera
-            .render(TEMPLATE_NAME, &context)
-            .map_err(|e| anyhow::anyhow!("could not render template {}: {}", self.source, tera_message(&e)))?;
+        let text = self.tera.render(TEMPLATE_NAME, &context).map_err(|e| {
+            anyhow::anyhow!(
+                "could not render template {}: {}",
+                self.source,
+                tera_message(&e)
+            )
+        })?;
         let back = Modelfile::parse(&text).with_context(|| {
-            format!("template {} produced a Modelfile Ollama cannot read", self.source)
+            format!(
+                "template {} produced a Modelfile Ollama cannot read",
+                self.source
+            )
         })?;
         let changes = file.diff(&back);
         if !changes.is_empty() {
@@ -128,7 +138,8 @@ fn tera_message(error: &tera::Error) -> String {
 }
 
 fn context(file: &Modelfile) -> Result<Context, QuoteError> {
-    let optional = |field: &str, value: &Option<String>| value.as_deref().map(|v| quote(field, v)).transpose();
+    let optional =
+        |field: &str, value: &Option<String>| value.as_deref().map(|v| quote(field, v)).transpose();
     Ok(Context {
         provenance: header(&file.provenance)?,
         from: quote("FROM", &file.from)?,
@@ -139,7 +150,11 @@ fn context(file: &Modelfile) -> Result<Context, QuoteError> {
             .extra
             .iter()
             .map(|c| {
-                let keyword = if c.name == "model" { "FROM".into() } else { c.name.to_uppercase() };
+                let keyword = if c.name == "model" {
+                    "FROM".into()
+                } else {
+                    c.name.to_uppercase()
+                };
                 let value = quote(&keyword, &c.args)?;
                 Ok(Line { keyword, value })
             })
@@ -149,7 +164,10 @@ fn context(file: &Modelfile) -> Result<Context, QuoteError> {
             .iter()
             .map(|p| {
                 let value = quote(&format!("PARAMETER {}", p.name), &p.value.to_string())?;
-                Ok(Named { name: p.name.clone(), value })
+                Ok(Named {
+                    name: p.name.clone(),
+                    value,
+                })
             })
             .collect::<Result<_, QuoteError>>()?,
         messages: file
@@ -158,7 +176,10 @@ fn context(file: &Modelfile) -> Result<Context, QuoteError> {
             .enumerate()
             .map(|(i, m)| {
                 let field = format!("MESSAGE {} (message {})", m.role, i + 1);
-                Ok(Spoken { role: m.role.as_str(), content: quote(&field, &m.content)? })
+                Ok(Spoken {
+                    role: m.role.as_str(),
+                    content: quote(&field, &m.content)?,
+                })
             })
             .collect::<Result<_, QuoteError>>()?,
         licenses: file
@@ -204,7 +225,10 @@ mod tests {
         file.set("temperature", ParamValue::Float(0.7));
         file.set("stop", ParamValue::Text("<|eot_id|>".into()));
         file.set("stop", ParamValue::Text(" padded ".into()));
-        file.messages.push(Message { role: Role::User, content: "hi".into() });
+        file.messages.push(Message {
+            role: Role::User,
+            content: "hi".into(),
+        });
         file.provenance.profile = Some("default".into());
         file.provenance.tool = Some("provision test".into());
         file
@@ -230,7 +254,10 @@ mod tests {
         let mut file = sample();
         file.provenance.device = Some("x\nFROM evil".into());
         let error = render(&file).unwrap_err().to_string();
-        assert!(error.starts_with("header device cannot be written"), "{error}");
+        assert!(
+            error.starts_with("header device cannot be written"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -239,9 +266,15 @@ mod tests {
         std::fs::write(dir.path().join(TEMPLATE_NAME), "FROM {{ from }}\n").unwrap();
         let renderer = Renderer::new(Some(dir.path())).unwrap();
         let error = renderer.render(&sample()).unwrap_err().to_string();
-        assert!(error.contains("reads differently") && error.contains("num_ctx 4096 → unset"), "{error}");
+        assert!(
+            error.contains("reads differently") && error.contains("num_ctx 4096 → unset"),
+            "{error}"
+        );
         let empty = tempfile::tempdir().unwrap();
-        assert_eq!(Renderer::new(Some(empty.path())).unwrap().source, "built-in");
+        assert_eq!(
+            Renderer::new(Some(empty.path())).unwrap().source,
+            "built-in"
+        );
         assert!(Renderer::new(Some(&empty.path().join("nope"))).is_err());
     }
 }

@@ -1,10 +1,10 @@
 //! Checking a Modelfile the way `ollama create` would, before anything runs:
 //! names, parameter types, and that every value can be written exactly.
 
+use super::Modelfile;
 use super::name::{ModelName, is_path};
 use super::params::{self, Kind, Lookup, ParamValue};
 use super::quote::quote;
-use super::Modelfile;
 use anyhow::{Result, bail};
 
 impl Modelfile {
@@ -26,13 +26,15 @@ impl Modelfile {
             let name = parameter.name.as_str();
             match params::lookup(name) {
                 Lookup::Unknown => bail!(params::unknown_parameter(name)),
-                Lookup::Deprecated => warnings.push(format!(
-                    "parameter {name} is deprecated; Ollama ignores it"
-                )),
+                Lookup::Deprecated => {
+                    warnings.push(format!("parameter {name} is deprecated; Ollama ignores it"))
+                }
                 Lookup::Known(kind) => check_value(name, kind, &parameter.value)?,
             }
             if name != "stop" && seen.contains(&name) {
-                warnings.push(format!("parameter {name} is set more than once; Ollama keeps the last"));
+                warnings.push(format!(
+                    "parameter {name} is set more than once; Ollama keeps the last"
+                ));
             }
             seen.push(name);
         }
@@ -43,17 +45,27 @@ impl Modelfile {
     /// Every text value must survive quoting (the renderer checks again).
     fn check_quoting(&self) -> Result<()> {
         quote("FROM", &self.from)?;
-        let optional = [("ADAPTER", &self.adapter), ("TEMPLATE", &self.template), ("SYSTEM", &self.system)];
+        let optional = [
+            ("ADAPTER", &self.adapter),
+            ("TEMPLATE", &self.template),
+            ("SYSTEM", &self.system),
+        ];
         for (field, value) in optional {
             if let Some(value) = value {
                 quote(field, value)?;
             }
         }
         for parameter in &self.parameters {
-            quote(&format!("PARAMETER {}", parameter.name), &parameter.value.to_string())?;
+            quote(
+                &format!("PARAMETER {}", parameter.name),
+                &parameter.value.to_string(),
+            )?;
         }
         for (i, message) in self.messages.iter().enumerate() {
-            quote(&format!("MESSAGE {} (message {})", message.role, i + 1), &message.content)?;
+            quote(
+                &format!("MESSAGE {} (message {})", message.role, i + 1),
+                &message.content,
+            )?;
         }
         for license in &self.licenses {
             quote("LICENSE", license)?;
@@ -95,18 +107,36 @@ mod tests {
 
     #[test]
     fn accepts_a_good_file() {
-        assert_eq!(with("num_ctx", ParamValue::Int(2048)).validate().unwrap(), Vec::<String>::new());
+        assert_eq!(
+            with("num_ctx", ParamValue::Int(2048)).validate().unwrap(),
+            Vec::<String>::new()
+        );
         assert!(Modelfile::new("./weights.gguf").validate().is_ok());
     }
 
     #[test]
     fn refuses_bad_names_types_and_values() {
         let cases = [
-            (with("Temperature", ParamValue::Float(1.0)), "unknown parameter 'Temperature'"),
-            (with("num_ctx", ParamValue::Float(4096.0)), "parameter num_ctx must be of type int, not float (4096)"),
-            (with("temperature", ParamValue::Float(f32::NAN)), "parameter temperature must be a finite number"),
-            (with("stop", ParamValue::Text("a\u{200b}".into())), "PARAMETER stop cannot be written"),
-            (Modelfile::new("bad name"), "FROM: invalid model name 'bad name'"),
+            (
+                with("Temperature", ParamValue::Float(1.0)),
+                "unknown parameter 'Temperature'",
+            ),
+            (
+                with("num_ctx", ParamValue::Float(4096.0)),
+                "parameter num_ctx must be of type int, not float (4096)",
+            ),
+            (
+                with("temperature", ParamValue::Float(f32::NAN)),
+                "parameter temperature must be a finite number",
+            ),
+            (
+                with("stop", ParamValue::Text("a\u{200b}".into())),
+                "PARAMETER stop cannot be written",
+            ),
+            (
+                Modelfile::new("bad name"),
+                "FROM: invalid model name 'bad name'",
+            ),
             (Modelfile::new(" "), "FROM is empty"),
         ];
         for (file, expected) in cases {
@@ -118,8 +148,10 @@ mod tests {
     #[test]
     fn warns_about_deprecated_and_repeated_parameters() {
         let mut file = with("mirostat", ParamValue::Int(1));
-        file.parameters.push(Parameter::new("num_ctx", ParamValue::Int(1)));
-        file.parameters.push(Parameter::new("num_ctx", ParamValue::Int(2)));
+        file.parameters
+            .push(Parameter::new("num_ctx", ParamValue::Int(1)));
+        file.parameters
+            .push(Parameter::new("num_ctx", ParamValue::Int(2)));
         assert_eq!(
             file.validate().unwrap(),
             [

@@ -3,6 +3,7 @@
 //! named with `--profile PATH`. A user profile named like a built-in wins.
 
 use super::Profile;
+use super::list::list;
 use crate::exit::UsageError;
 use anyhow::{Context, Result, anyhow};
 use serde::Serialize;
@@ -23,9 +24,14 @@ pub const BUILTINS: [(&str, &str); 4] = [
 pub enum Source {
     BuiltIn,
     /// In the user profile directory; `overrides_builtin` when a built-in has its name.
-    User { path: PathBuf, overrides_builtin: bool },
+    User {
+        path: PathBuf,
+        overrides_builtin: bool,
+    },
     /// Named by path with `--profile`.
-    File { path: PathBuf },
+    File {
+        path: PathBuf,
+    },
 }
 
 impl Source {
@@ -33,7 +39,10 @@ impl Source {
     pub fn label(&self) -> &'static str {
         match self {
             Source::BuiltIn => "built-in",
-            Source::User { overrides_builtin: true, .. } => "user, overrides built-in",
+            Source::User {
+                overrides_builtin: true,
+                ..
+            } => "user, overrides built-in",
             Source::User { .. } => "user",
             Source::File { .. } => "file",
         }
@@ -91,8 +100,11 @@ pub fn user_dir(xdg_config_home: Option<&OsStr>, home: Option<&Path>) -> Option<
     Some(config.join("provision").join("profiles"))
 }
 
-fn builtin(name: &str) -> Option<&'static str> {
-    BUILTINS.iter().find(|(n, _)| *n == name).map(|(_, text)| *text)
+pub(super) fn builtin(name: &str) -> Option<&'static str> {
+    BUILTINS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
 }
 
 fn user_file(dir: Option<&Path>, name: &str) -> Option<PathBuf> {
@@ -109,91 +121,56 @@ pub fn select(selector: Option<&str>, user_dir: Option<&Path>) -> Result<Loaded>
     let selector = selector.unwrap_or("default");
     if selector.contains(['/', '\\']) || selector.ends_with(".yaml") || selector.ends_with(".yml") {
         let path = PathBuf::from(selector);
-        return Ok(Loaded { profile: load_file(&path)?, source: Source::File { path } });
+        return Ok(Loaded {
+            profile: load_file(&path)?,
+            source: Source::File { path },
+        });
     }
     if let Some(path) = user_file(user_dir, selector) {
         let profile = load_user(&path, selector)?;
         let overrides_builtin = builtin(selector).is_some();
-        return Ok(Loaded { profile, source: Source::User { path, overrides_builtin } });
+        return Ok(Loaded {
+            profile,
+            source: Source::User {
+                path,
+                overrides_builtin,
+            },
+        });
     }
     if let Some(text) = builtin(selector) {
         let profile = parse(text, &format!("profiles/{selector}.yaml"))?;
-        return Ok(Loaded { profile, source: Source::BuiltIn });
+        return Ok(Loaded {
+            profile,
+            source: Source::BuiltIn,
+        });
     }
     let names: Vec<String> = list(user_dir)?.into_iter().map(|l| l.name).collect();
-    Err(UsageError(format!("unknown profile '{selector}' (available: {})", names.join(", "))).into())
+    Err(UsageError(format!(
+        "unknown profile '{selector}' (available: {})",
+        names.join(", ")
+    ))
+    .into())
 }
 
 /// A user profile must carry the name of its file, so that `--profile NAME` and
 /// the listing agree.
-fn load_user(path: &Path, name: &str) -> Result<Profile> {
+pub(super) fn load_user(path: &Path, name: &str) -> Result<Profile> {
     let profile = load_file(path)?;
     if profile.name != name {
-        anyhow::bail!("{}: name is '{}' but the file is named '{name}'", path.display(), profile.name);
+        anyhow::bail!(
+            "{}: name is '{}' but the file is named '{name}'",
+            path.display(),
+            profile.name
+        );
     }
     Ok(profile)
 }
 
-/// One row of `provision profiles`.
-#[derive(Debug, Clone, Serialize)]
-pub struct Listing {
-    pub name: String,
-    pub description: String,
-    pub source: Source,
-    pub models: usize,
-}
-
-/// Every profile: built-ins, then user profiles, sorted by name; a user profile
-/// replaces the built-in of the same name. A broken user profile is an error.
-pub fn list(user_dir: Option<&Path>) -> Result<Vec<Listing>> {
-    let mut rows = Vec::new();
-    for (name, text) in BUILTINS {
-        let profile = parse(text, &format!("profiles/{name}.yaml"))?;
-        rows.push(listing(profile, Source::BuiltIn));
-    }
-    for path in user_files(user_dir)? {
-        let name = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
-        let profile = load_user(&path, &name)?;
-        let overrides_builtin = builtin(&name).is_some();
-        rows.retain(|row: &Listing| row.name != name);
-        rows.push(listing(profile, Source::User { path, overrides_builtin }));
-    }
-    rows.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(rows)
-}
-
-fn listing(profile: Profile, source: Source) -> Listing {
-    Listing {
-        models: profile.roster.models.len(),
-        name: profile.name,
-        description: profile.description,
-        source,
-    }
-}
-
-fn user_files(dir: Option<&Path>) -> Result<Vec<PathBuf>> {
-    let Some(dir) = dir.filter(|d| d.is_dir()) else {
-        return Ok(Vec::new());
-    };
-    let entries = std::fs::read_dir(dir)
-        .with_context(|| format!("could not list profiles in {}", dir.display()))?;
-    let mut files = Vec::new();
-    for entry in entries {
-        let path = entry.with_context(|| format!("could not list profiles in {}", dir.display()))?.path();
-        let ext = path.extension().and_then(OsStr::to_str);
-        if path.is_file() && matches!(ext, Some("yaml" | "yml")) {
-            files.push(path);
-        }
-    }
-    files.sort();
-    Ok(files)
-}
-
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    const MINIMAL: &str = "name: mine\ndescription: mine\nroster:\n  models:\n    - {name: a, base: 'llama3.2:3b', role: r}\n";
+    pub(in crate::profile) const MINIMAL: &str = "name: mine\ndescription: mine\nroster:\n  models:\n    - {name: a, base: 'llama3.2:3b', role: r}\n";
 
     #[test]
     fn every_builtin_loads() {
@@ -208,12 +185,30 @@ mod tests {
     #[test]
     fn yaml_errors_name_file_line_and_column() {
         let cases = [
-            ("name: x\ndescription: y\nroster: {models: []}\nfit: {}\n", "p.yaml:4:1: unknown field `fit`"),
-            ("name: x\ndescription: y\nroster:\n  models:\n    - {name: a, base: b, role: r, colour: red}\n", "p.yaml:5:"),
-            ("name: x\ndescription: y\nparameters:\n  num_ctx: 1\n  Temperature: 1\nroster: {models: []}\n", "p.yaml:5:3: parameters: unknown parameter 'Temperature'"),
-            ("name: x\ndescription: y\nreserve: {absolute: lots}\nroster: {models: []}\n", "p.yaml:3:"),
-            ("name: x\ndescription: y\ntiers: {\"3\": {}}\nroster: {models: []}\n", "p.yaml:3:"),
-            ("name: x\ndescription: y\nroster: {models: []}\n", "p.yaml: roster has no models"),
+            (
+                "name: x\ndescription: y\nroster: {models: []}\nfit: {}\n",
+                "p.yaml:4:1: unknown field `fit`",
+            ),
+            (
+                "name: x\ndescription: y\nroster:\n  models:\n    - {name: a, base: b, role: r, colour: red}\n",
+                "p.yaml:5:",
+            ),
+            (
+                "name: x\ndescription: y\nparameters:\n  num_ctx: 1\n  Temperature: 1\nroster: {models: []}\n",
+                "p.yaml:5:3: parameters: unknown parameter 'Temperature'",
+            ),
+            (
+                "name: x\ndescription: y\nreserve: {absolute: lots}\nroster: {models: []}\n",
+                "p.yaml:3:",
+            ),
+            (
+                "name: x\ndescription: y\ntiers: {\"3\": {}}\nroster: {models: []}\n",
+                "p.yaml:3:",
+            ),
+            (
+                "name: x\ndescription: y\nroster: {models: []}\n",
+                "p.yaml: roster has no models",
+            ),
         ];
         for (yaml, expected) in cases {
             let error = parse(yaml, "p.yaml").unwrap_err().to_string();
@@ -225,36 +220,26 @@ mod tests {
     fn semantic_errors_name_the_model() {
         let yaml = MINIMAL.replace("role: r}", "role: r, quant: Q4_K_M, min_quant: Q2_K}");
         let error = parse(&yaml, "p.yaml").unwrap_err().to_string();
-        assert_eq!(error, "p.yaml: roster model 'a': quant pins the quantization; drop min_quant/max_quant");
+        assert_eq!(
+            error,
+            "p.yaml: roster model 'a': quant pins the quantization; drop min_quant/max_quant"
+        );
         let yaml = MINIMAL.replace("llama3.2:3b", "bad name");
         let error = parse(&yaml, "p.yaml").unwrap_err().to_string();
         assert!(error.contains("invalid model name 'bad name'"), "{error}");
     }
 
     #[test]
-    fn user_profiles_win_and_are_listed() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("mine.yaml"), MINIMAL).unwrap();
-        std::fs::write(dir.path().join("coder.yaml"), MINIMAL.replace("name: mine", "name: coder")).unwrap();
-        let loaded = select(Some("coder"), Some(dir.path())).unwrap();
-        assert_eq!(loaded.source.label(), "user, overrides built-in");
-        assert_eq!(select(Some("edge"), Some(dir.path())).unwrap().source, Source::BuiltIn);
-        let rows = list(Some(dir.path())).unwrap();
-        let names: Vec<(&str, &str)> = rows.iter().map(|r| (r.name.as_str(), r.source.label())).collect();
-        assert_eq!(names, [("coder", "user, overrides built-in"), ("default", "built-in"), ("edge", "built-in"), ("mine", "user"), ("syndicate", "built-in")]);
-        let error = select(Some("nope"), Some(dir.path())).unwrap_err();
-        assert!(error.downcast_ref::<UsageError>().is_some());
-        assert_eq!(error.to_string(), "unknown profile 'nope' (available: coder, default, edge, mine, syndicate)");
-        let path = dir.path().join("mine.yaml");
-        let by_path = select(Some(path.to_str().unwrap()), None).unwrap();
-        assert_eq!(by_path.source, Source::File { path });
-    }
-
-    #[test]
     fn user_dir_follows_xdg() {
         let home = Path::new("/home/u");
-        assert_eq!(user_dir(Some(OsStr::new("/x")), Some(home)), Some(PathBuf::from("/x/provision/profiles")));
-        assert_eq!(user_dir(Some(OsStr::new("rel")), Some(home)), Some(PathBuf::from("/home/u/.config/provision/profiles")));
+        assert_eq!(
+            user_dir(Some(OsStr::new("/x")), Some(home)),
+            Some(PathBuf::from("/x/provision/profiles"))
+        );
+        assert_eq!(
+            user_dir(Some(OsStr::new("rel")), Some(home)),
+            Some(PathBuf::from("/home/u/.config/provision/profiles"))
+        );
         assert_eq!(user_dir(None, None), None);
     }
 }

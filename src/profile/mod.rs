@@ -1,12 +1,14 @@
 //! Profiles: YAML files that say which models a machine should hold and how to
 //! tune them (thresholds, reserve, parameters per tier, a roster of models).
 
+mod list;
 mod load;
 mod params;
 mod resolve;
 mod threads;
 
-pub use load::{BUILTINS, Listing, Loaded, Source, list, load_file, parse, select, user_dir};
+pub use list::{Listing, list};
+pub use load::{BUILTINS, Loaded, Source, load_file, parse, select, user_dir};
 pub use params::Parameters;
 pub use resolve::{Target, modelfile, resolve_parameters};
 pub use threads::{NumThread, ThreadRule};
@@ -108,9 +110,14 @@ fn default_priority() -> u32 {
     1
 }
 
-fn tier_map<'de, D: Deserializer<'de>>(deserializer: D) -> Result<BTreeMap<Tier, Parameters>, D::Error> {
+fn tier_map<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<BTreeMap<Tier, Parameters>, D::Error> {
     let raw = BTreeMap::<TierKey, Parameters>::deserialize(deserializer)?;
-    Ok(raw.into_iter().map(|(key, parameters)| (key.0, parameters)).collect())
+    Ok(raw
+        .into_iter()
+        .map(|(key, parameters)| (key.0, parameters))
+        .collect())
 }
 
 /// A tier as a map key, `"16"` or `16`, checked inside the key so errors point at it.
@@ -139,14 +146,25 @@ impl<'de> Deserialize<'de> for TierKey {
 impl Profile {
     /// Checks what the YAML types cannot: names, bounds, duplicates, single-line text.
     pub fn check(&self) -> Result<()> {
-        if self.name.is_empty() || !self.name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) {
-            bail!("profile name '{}' may hold only letters, digits, '-', '_' and '.'", self.name);
+        if self.name.is_empty()
+            || !self
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        {
+            bail!(
+                "profile name '{}' may hold only letters, digits, '-', '_' and '.'",
+                self.name
+            );
         }
         if self.description.contains(['\n', '\r']) {
             bail!("description must be one line");
         }
         if !(0.0..1.0).contains(&self.reserve.fraction) {
-            bail!("reserve fraction must be in [0, 1), not {}", self.reserve.fraction);
+            bail!(
+                "reserve fraction must be in [0, 1), not {}",
+                self.reserve.fraction
+            );
         }
         let explicit = self.parameters.names().contains(&"num_thread");
         if explicit && self.num_thread.is_some() {
@@ -159,7 +177,9 @@ impl Profile {
             if self.roster.models[..i].iter().any(|m| m.name == model.name) {
                 bail!("roster model '{}' appears twice", model.name);
             }
-            model.check().map_err(|e| anyhow::anyhow!("roster model '{}': {e}", model.name))?;
+            model
+                .check()
+                .map_err(|e| anyhow::anyhow!("roster model '{}': {e}", model.name))?;
         }
         Ok(())
     }
@@ -209,7 +229,10 @@ mod tests {
 
     #[test]
     fn reserve_is_the_larger_share() {
-        let reserve = Reserve { absolute: ByteSize(2 << 30), fraction: 0.1 };
+        let reserve = Reserve {
+            absolute: ByteSize(2 << 30),
+            fraction: 0.1,
+        };
         assert_eq!(reserve.bytes(64 << 30), 6_871_947_674);
         assert_eq!(reserve.bytes(8 << 30), 2 << 30);
         assert_eq!(reserve.bytes(1 << 30), 1 << 30);

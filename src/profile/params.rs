@@ -27,7 +27,11 @@ impl Parameters {
 
     /// Every value given for `name`.
     pub fn values(&self, name: &str) -> Vec<ParamValue> {
-        self.0.iter().filter(|p| p.name == name).map(|p| p.value.clone()).collect()
+        self.0
+            .iter()
+            .filter(|p| p.name == name)
+            .map(|p| p.value.clone())
+            .collect()
     }
 }
 
@@ -203,7 +207,9 @@ mod tests {
 
     #[test]
     fn reads_typed_values_in_order() {
-        let p = read("num_ctx: 2048\ntemperature: 1\nuse_mmap: true\nstop: [\"<|im_end|>\", \"x\"]\n").unwrap();
+        let p =
+            read("num_ctx: 2048\ntemperature: 1\nuse_mmap: true\nstop: [\"<|im_end|>\", \"x\"]\n")
+                .unwrap();
         let expected = [
             Parameter::new("num_ctx", ParamValue::Int(2048)),
             Parameter::new("temperature", ParamValue::Float(1.0)),
@@ -212,25 +218,58 @@ mod tests {
             Parameter::new("stop", ParamValue::Text("x".into())),
         ];
         assert_eq!(p.0, expected);
-        assert_eq!(read("stop: one\n").unwrap().values("stop"), [ParamValue::Text("one".into())]);
+        assert_eq!(
+            read("stop: one\n").unwrap().values("stop"),
+            [ParamValue::Text("one".into())]
+        );
         let json = serde_json::to_string(&p).unwrap();
-        assert_eq!(json, r#"{"num_ctx":2048,"temperature":1.0,"use_mmap":true,"stop":["<|im_end|>","x"]}"#);
+        assert_eq!(
+            json,
+            r#"{"num_ctx":2048,"temperature":1.0,"use_mmap":true,"stop":["<|im_end|>","x"]}"#
+        );
     }
 
     #[test]
     fn refuses_unknown_names_and_wrong_types_with_location() {
         let cases = [
-            ("num_ctx: 1\nTemperature: 1\n", "unknown parameter 'Temperature'", "line 2"),
-            ("seed: 1\nnum_ctx: 4096.0\n", "invalid type: floating point `4096.0`, expected an integer for parameter num_ctx", "line 2"),
-            ("use_mmap: yes\n", "expected true or false for parameter use_mmap", "line 1"),
-            ("temperature: \"0.7\"\n", "expected a number for parameter temperature", "line 1"),
-            ("top_k: 1\ntop_k: 2\n", "parameter top_k is given twice", "line 2"),
-            ("stop: [\"a\\u00a0b\"]\n", "PARAMETER stop cannot be written", "line 1"),
+            (
+                "num_ctx: 1\nTemperature: 1\n",
+                "unknown parameter 'Temperature'",
+                "line 2",
+            ),
+            (
+                "seed: 1\nnum_ctx: 4096.0\n",
+                "invalid type: floating point `4096.0`, expected an integer for parameter num_ctx",
+                "line 2",
+            ),
+            (
+                "use_mmap: yes\n",
+                "expected true or false for parameter use_mmap",
+                "line 1",
+            ),
+            (
+                "temperature: \"0.7\"\n",
+                "expected a number for parameter temperature",
+                "line 1",
+            ),
+            (
+                "top_k: 1\ntop_k: 2\n",
+                "parameter top_k is given twice",
+                "line 2",
+            ),
+            (
+                "stop: [\"a\\u00a0b\"]\n",
+                "PARAMETER stop cannot be written",
+                "line 1",
+            ),
             ("temperature: 1e300\n", "invalid value", "line 1"),
         ];
         for (yaml, message, line) in cases {
             let error = read(yaml).unwrap_err();
-            assert!(error.contains(message) && error.contains(line), "{yaml:?}: {error}");
+            assert!(
+                error.contains(message) && error.contains(line),
+                "{yaml:?}: {error}"
+            );
         }
     }
 

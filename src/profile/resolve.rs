@@ -9,12 +9,22 @@ use crate::tier::Tier;
 /// Resolves a model's parameters. Each layer replaces the values an earlier layer
 /// gave for the same name (a layer's `stop` list replaces the earlier list); a
 /// name keeps the position where it first appeared.
-pub fn resolve_parameters(profile: &Profile, model: &RosterModel, tier: Tier, cores: u32) -> Vec<Parameter> {
+pub fn resolve_parameters(
+    profile: &Profile,
+    model: &RosterModel,
+    tier: Tier,
+    cores: u32,
+) -> Vec<Parameter> {
     let threads = profile.num_thread.map(|rule| {
         let count = i64::from(rule.resolve(cores));
         Parameters(vec![Parameter::new("num_thread", ParamValue::Int(count))])
     });
-    let layers = [threads.as_ref(), Some(&profile.parameters), profile.tiers.get(&tier), Some(&model.parameters)];
+    let layers = [
+        threads.as_ref(),
+        Some(&profile.parameters),
+        profile.tiers.get(&tier),
+        Some(&model.parameters),
+    ];
     let mut merged: Vec<(String, Vec<ParamValue>)> = Vec::new();
     for layer in layers.into_iter().flatten() {
         for name in layer.names() {
@@ -27,7 +37,11 @@ pub fn resolve_parameters(profile: &Profile, model: &RosterModel, tier: Tier, co
     }
     merged
         .into_iter()
-        .flat_map(|(name, values)| values.into_iter().map(move |v| Parameter::new(name.clone(), v)))
+        .flat_map(|(name, values)| {
+            values
+                .into_iter()
+                .map(move |v| Parameter::new(name.clone(), v))
+        })
         .collect()
 }
 
@@ -81,7 +95,10 @@ roster:
 ";
 
     fn names_and_values(params: &[Parameter]) -> Vec<String> {
-        params.iter().map(|p| format!("{} {}", p.name, p.value)).collect()
+        params
+            .iter()
+            .map(|p| format!("{} {}", p.name, p.value))
+            .collect()
     }
 
     #[test]
@@ -89,15 +106,42 @@ roster:
         let profile = parse(YAML, "t.yaml").unwrap();
         let model = &profile.roster.models[0];
         let at = |tier, cores| names_and_values(&resolve_parameters(&profile, model, tier, cores));
-        assert_eq!(at(Tier::T16, 8), ["num_thread 6", "num_ctx 8192", "temperature 0.2", "stop a", "stop b"]);
-        assert_eq!(at(Tier::T4, 2), ["num_thread 2", "num_ctx 4096", "temperature 0.2", "stop c"]);
-        assert_eq!(at(Tier::T2, 64), ["num_thread 16", "num_ctx 2048", "temperature 0.2", "stop a", "stop b"]);
+        assert_eq!(
+            at(Tier::T16, 8),
+            [
+                "num_thread 6",
+                "num_ctx 8192",
+                "temperature 0.2",
+                "stop a",
+                "stop b"
+            ]
+        );
+        assert_eq!(
+            at(Tier::T4, 2),
+            ["num_thread 2", "num_ctx 4096", "temperature 0.2", "stop c"]
+        );
+        assert_eq!(
+            at(Tier::T2, 64),
+            [
+                "num_thread 16",
+                "num_ctx 2048",
+                "temperature 0.2",
+                "stop a",
+                "stop b"
+            ]
+        );
     }
 
     #[test]
     fn builds_a_valid_modelfile() {
         let profile = parse(YAML, "t.yaml").unwrap();
-        let target = Target { from: "llama3.1:8b-instruct-q4_K_M".into(), tier: Tier::T4, quant: Some(Quant::Q4KM), cores: 4, device: None };
+        let target = Target {
+            from: "llama3.1:8b-instruct-q4_K_M".into(),
+            tier: Tier::T4,
+            quant: Some(Quant::Q4KM),
+            cores: 4,
+            device: None,
+        };
         let file = modelfile(&profile, &profile.roster.models[0], &target);
         assert_eq!(file.validate().unwrap(), Vec::<String>::new());
         assert_eq!(file.get("num_thread"), Some(&ParamValue::Int(3)));

@@ -129,7 +129,17 @@ mod tests {
     #[test]
     fn coder_rule_is_three_quarters_of_cores_within_bounds() {
         let rule = read("{fraction: 0.75, min: 2, max: 16}").unwrap();
-        let table = [(1, 1), (2, 2), (3, 2), (4, 3), (6, 4), (8, 6), (16, 12), (32, 16), (64, 16)];
+        let table = [
+            (1, 1),
+            (2, 2),
+            (3, 2),
+            (4, 3),
+            (6, 4),
+            (8, 6),
+            (16, 12),
+            (32, 16),
+            (64, 16),
+        ];
         for (cores, threads) in table {
             assert_eq!(rule.resolve(cores), threads, "{cores} cores");
         }

@@ -91,10 +91,19 @@ impl Provision {
         use std::process::Stdio;
         let mut command = self.command();
         command.stdout(Stdio::piped()).stderr(Stdio::piped());
-        command.stdin(if self.stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+        command.stdin(if self.stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        });
         let mut child = command.spawn().expect("spawn provision");
         if let Some(text) = &self.stdin {
-            child.stdin.take().expect("stdin").write_all(text.as_bytes()).expect("write stdin");
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(text.as_bytes())
+                .expect("write stdin");
         }
         Run::from(child.wait_with_output().expect("wait for provision"))
     }
@@ -133,10 +142,20 @@ impl Run {
     #[track_caller]
     pub fn one_error_line(&self, fragments: &[&str]) {
         let lines: Vec<&str> = self.stderr.lines().collect();
-        assert_eq!(lines.len(), 1, "expected one stderr line, got:\n{}", self.stderr);
+        assert_eq!(
+            lines.len(),
+            1,
+            "expected one stderr line, got:\n{}",
+            self.stderr
+        );
         assert!(lines[0].starts_with("provision: "), "{}", lines[0]);
         for fragment in fragments {
-            assert!(lines[0].contains(fragment), "{:?} not in {}", fragment, lines[0]);
+            assert!(
+                lines[0].contains(fragment),
+                "{:?} not in {}",
+                fragment,
+                lines[0]
+            );
         }
     }
 }
