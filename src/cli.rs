@@ -135,6 +135,12 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(cli.global.ram, Some(6 << 30));
+        assert_eq!(cli.global.cores, Some(4));
+        assert!(cli.global.json);
+    }
+
+    #[test]
+    fn profile_and_templates_are_global() {
         let cli = Cli::try_parse_from([
             "provision",
             "profiles",
@@ -146,8 +152,6 @@ mod tests {
         .unwrap();
         assert_eq!(cli.global.profile.as_deref(), Some("coder"));
         assert_eq!(cli.global.templates, Some(PathBuf::from("t")));
-        assert_eq!(cli.global.cores, Some(4));
-        assert!(cli.global.json);
     }
 
     #[test]
