@@ -228,6 +228,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn builtins_survive_serialization() {
+        for (name, text) in BUILTINS {
+            let profile = parse(text, name).unwrap();
+            let yaml = serde_yaml::to_string(&profile).unwrap();
+            assert_eq!(parse(&yaml, name).unwrap(), profile, "{yaml}");
+            let json = serde_json::to_value(&profile).unwrap();
+            assert_eq!(json["name"], name);
+        }
+    }
+
+    #[test]
+    fn allowed_tiers_follow_bounds() {
+        let edge = parse(BUILTINS[3].1, "edge").unwrap();
+        assert_eq!(edge.roster.models[0].allowed_tiers(), [Tier::T4, Tier::T2]);
+    }
+
+    #[test]
     fn reserve_is_the_larger_share() {
         let reserve = Reserve {
             absolute: ByteSize(2 << 30),
