@@ -4,7 +4,7 @@
 
 use super::params::{self, Lookup, ParamValue};
 use super::{Message, Modelfile};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// The part of a Modelfile a change is about, so callers can ignore some (the FROM
@@ -66,46 +66,31 @@ impl Modelfile {
     /// What changes from `self` to `other`, in a stable order.
     pub fn diff(&self, other: &Modelfile) -> Vec<Change> {
         let mut changes = Vec::new();
-        let mut text = |field: Field, a: Option<&str>, b: Option<&str>| {
+        let texts = [
+            (Field::From, Some(&self.from), Some(&other.from)),
+            (
+                Field::Adapter,
+                self.adapter.as_ref(),
+                other.adapter.as_ref(),
+            ),
+            (
+                Field::Template,
+                self.template.as_ref(),
+                other.template.as_ref(),
+            ),
+            (Field::System, self.system.as_ref(), other.system.as_ref()),
+        ];
+        for (field, a, b) in texts {
             if a != b {
+                let (before, after) = (a.map(|t| short(t)), b.map(|t| short(t)));
                 changes.push(Change {
                     field,
-                    before: a.map(short),
-                    after: b.map(short),
-                });
-            }
-        };
-        text(Field::From, Some(&self.from), Some(&other.from));
-        text(
-            Field::Adapter,
-            self.adapter.as_deref(),
-            other.adapter.as_deref(),
-        );
-        text(
-            Field::Template,
-            self.template.as_deref(),
-            other.template.as_deref(),
-        );
-        text(
-            Field::System,
-            self.system.as_deref(),
-            other.system.as_deref(),
-        );
-        let (before, after) = (self.effective_parameters(), other.effective_parameters());
-        for name in before
-            .keys()
-            .chain(after.keys())
-            .collect::<std::collections::BTreeSet<_>>()
-        {
-            let (a, b) = (before.get(name), after.get(name));
-            if a != b {
-                changes.push(Change {
-                    field: Field::Parameter(name.clone()),
-                    before: a.map(|v| list(v)),
-                    after: b.map(|v| list(v)),
+                    before,
+                    after,
                 });
             }
         }
+        changes.extend(parameter_changes(self, other));
         let lists = [
             (
                 Field::Messages,
@@ -121,14 +106,11 @@ impl Modelfile {
         ];
         for (field, a, b) in lists {
             if a != b {
-                let count = |v: &Vec<String>| {
-                    (!v.is_empty())
-                        .then(|| format!("{} item(s) {}", v.len(), short(&v.join(" | "))))
-                };
+                let (before, after) = (items(&a), items(&b));
                 changes.push(Change {
                     field,
-                    before: count(&a),
-                    after: count(&b),
+                    before,
+                    after,
                 });
             }
         }
@@ -154,6 +136,25 @@ impl Modelfile {
         }
         map
     }
+}
+
+fn parameter_changes(a: &Modelfile, b: &Modelfile) -> Vec<Change> {
+    let (before, after) = (a.effective_parameters(), b.effective_parameters());
+    let names: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    names
+        .into_iter()
+        .filter(|name| before.get(*name) != after.get(*name))
+        .map(|name| Change {
+            field: Field::Parameter(name.clone()),
+            before: before.get(name).map(|v| list(v)),
+            after: after.get(name).map(|v| list(v)),
+        })
+        .collect()
+}
+
+/// A list of texts in one line: `2 item(s) "user: hi | assistant: hello"`.
+fn items(values: &[String]) -> Option<String> {
+    (!values.is_empty()).then(|| format!("{} item(s) {}", values.len(), short(&values.join(" | "))))
 }
 
 fn list(values: &[ParamValue]) -> String {

@@ -119,28 +119,8 @@ impl Lexer {
             self.comment.push(rune);
         }
         if next != state {
-            match state {
-                State::Name => next = self.command_name(next)?,
-                State::Parameter => self.name = self.buffer.clone(),
-                State::Message => {
-                    if !matches!(self.buffer.as_str(), "system" | "user" | "assistant") {
-                        return Err(self.line_error(INVALID_ROLE));
-                    }
-                    self.role = Some(self.buffer.clone());
-                }
-                State::Comment => self.comments.push(std::mem::take(&mut self.comment)),
-                State::Nil => {}
-                State::Value => {
-                    // Upstream keeps reading while the quotes are unbalanced, and
-                    // keeps spaces inside a value: the value ends only at a newline.
-                    match unquote(self.buffer.trim()) {
-                        Some(value) if !is_space(rune) => self.emit(value),
-                        _ => {
-                            self.buffer.push(rune);
-                            return Ok(());
-                        }
-                    }
-                }
+            if !self.leave(state, &mut next, rune)? {
+                return Ok(());
             }
             self.buffer.clear();
             self.state = Some(next);
@@ -149,6 +129,32 @@ impl Lexer {
             self.buffer.push(kept);
         }
         Ok(())
+    }
+
+    /// Finishes `state` on a transition to `next` (which a keyword may redirect).
+    /// False when the transition is cancelled: a value goes on past a space, and
+    /// past a line break while its quotes are unbalanced.
+    fn leave(&mut self, state: State, next: &mut State, rune: char) -> Result<bool, ParseError> {
+        match state {
+            State::Name => *next = self.command_name(*next)?,
+            State::Parameter => self.name = self.buffer.clone(),
+            State::Message => {
+                if !matches!(self.buffer.as_str(), "system" | "user" | "assistant") {
+                    return Err(self.line_error(INVALID_ROLE));
+                }
+                self.role = Some(self.buffer.clone());
+            }
+            State::Comment => self.comments.push(std::mem::take(&mut self.comment)),
+            State::Nil => {}
+            State::Value => match unquote(self.buffer.trim()) {
+                Some(value) if !is_space(rune) => self.emit(value),
+                _ => {
+                    self.buffer.push(rune);
+                    return Ok(false);
+                }
+            },
+        }
+        Ok(true)
     }
 
     /// Checks the keyword just read and picks the state after it.

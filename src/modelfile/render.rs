@@ -2,7 +2,7 @@
 //! user's from `--templates DIR`), then reading the result back to prove it exact.
 
 use super::quote::{QuoteError, quote};
-use super::{Modelfile, Provenance};
+use super::{Command, Message, Modelfile, Parameter, Provenance};
 use anyhow::{Context as _, Result, bail};
 use serde::Serialize;
 use std::path::Path;
@@ -149,44 +149,51 @@ fn context(file: &Modelfile) -> Result<Context, QuoteError> {
         extra: file
             .extra
             .iter()
-            .map(|c| {
-                let keyword = if c.name == "model" {
-                    "FROM".into()
-                } else {
-                    c.name.to_uppercase()
-                };
-                let value = quote(&keyword, &c.args)?;
-                Ok(Line { keyword, value })
-            })
-            .collect::<Result<_, QuoteError>>()?,
+            .map(extra_line)
+            .collect::<Result<_, _>>()?,
         parameters: file
             .parameters
             .iter()
-            .map(|p| {
-                let value = quote(&format!("PARAMETER {}", p.name), &p.value.to_string())?;
-                Ok(Named {
-                    name: p.name.clone(),
-                    value,
-                })
-            })
-            .collect::<Result<_, QuoteError>>()?,
+            .map(parameter_line)
+            .collect::<Result<_, _>>()?,
         messages: file
             .messages
             .iter()
             .enumerate()
-            .map(|(i, m)| {
-                let field = format!("MESSAGE {} (message {})", m.role, i + 1);
-                Ok(Spoken {
-                    role: m.role.as_str(),
-                    content: quote(&field, &m.content)?,
-                })
-            })
-            .collect::<Result<_, QuoteError>>()?,
+            .map(message_line)
+            .collect::<Result<_, _>>()?,
         licenses: file
             .licenses
             .iter()
             .map(|l| quote("LICENSE", l))
-            .collect::<Result<_, QuoteError>>()?,
+            .collect::<Result<_, _>>()?,
+    })
+}
+
+fn extra_line(command: &Command) -> Result<Line, QuoteError> {
+    let keyword = match command.name.as_str() {
+        "model" => "FROM".to_string(),
+        other => other.to_uppercase(),
+    };
+    let value = quote(&keyword, &command.args)?;
+    Ok(Line { keyword, value })
+}
+
+fn parameter_line(parameter: &Parameter) -> Result<Named, QuoteError> {
+    let field = format!("PARAMETER {}", parameter.name);
+    let value = quote(&field, &parameter.value.to_string())?;
+    Ok(Named {
+        name: parameter.name.clone(),
+        value,
+    })
+}
+
+fn message_line((index, message): (usize, &Message)) -> Result<Spoken, QuoteError> {
+    let field = format!("MESSAGE {} (message {})", message.role, index + 1);
+    let content = quote(&field, &message.content)?;
+    Ok(Spoken {
+        role: message.role.as_str(),
+        content,
     })
 }
 
@@ -216,7 +223,7 @@ fn header(provenance: &Provenance) -> Result<Header, QuoteError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::modelfile::{Message, ParamValue, Role};
+    use crate::modelfile::{ParamValue, Role};
 
     fn sample() -> Modelfile {
         let mut file = Modelfile::new("llama3.1:8b-instruct-q4_K_M");
