@@ -23,14 +23,23 @@ pub(crate) fn is_newline(rune: char) -> bool {
 
 /// Go's `strconv.IsPrint`: letters, marks, numbers, punctuation, symbols and the
 /// ASCII space. Upstream silently drops every other rune outside the cases above.
+/// The tables are Unicode 15.0.0, as in Go 1.21 to 1.26; a rune assigned later
+/// counts as unassigned, so it is refused rather than risked.
 pub(crate) fn is_print(rune: char) -> bool {
+    use unicode_general_category::{GeneralCategory as G, get_general_category};
     if rune == ' ' {
         return true;
     }
-    let category = unicode_general_category::get_general_category(rune);
-    matches!(
-        category.abbreviation().as_bytes().first(),
-        Some(b'L' | b'M' | b'N' | b'P' | b'S')
+    !matches!(
+        get_general_category(rune),
+        G::Control
+            | G::Format
+            | G::Surrogate
+            | G::PrivateUse
+            | G::Unassigned
+            | G::SpaceSeparator
+            | G::LineSeparator
+            | G::ParagraphSeparator
     )
 }
 
@@ -43,8 +52,10 @@ mod tests {
         for c in ['a', 'é', '€', '😀', '\u{301}', ' ', '"'] {
             assert!(is_print(c), "{c:?}");
         }
+        // U+1C89, a Cyrillic letter of Unicode 16, is unassigned for Go's tables.
         for c in [
-            '\t', '\u{a0}', '\u{ad}', '\u{200b}', '\u{feff}', '\u{e000}', '\u{7f}',
+            '\t', '\u{a0}', '\u{ad}', '\u{200b}', '\u{feff}', '\u{e000}', '\u{7f}', '\u{1c89}',
+            '\u{2028}',
         ] {
             assert!(!is_print(c), "{c:?}");
         }
