@@ -26,6 +26,7 @@ struct Row {
     selected: bool,
 }
 
+/// Lists the profiles, marking the one `--profile` selects.
 pub fn run(global: &Global) -> anyhow::Result<ExitCode> {
     let home = std::env::var_os("HOME").map(PathBuf::from);
     let user_dir = profile::user_dir(

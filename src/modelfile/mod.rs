@@ -2,9 +2,12 @@
 //! Ollama's own grammar, validated and compared.
 
 mod compare;
+/// Ollama's lexer; `Modelfile::parse` builds on it.
 pub mod grammar;
 mod lexical;
+/// Model names (`host/namespace/model:tag`).
 pub mod name;
+/// PARAMETER names and types.
 pub mod params;
 mod quote;
 mod render;
@@ -50,6 +53,7 @@ pub struct Parameter {
 }
 
 impl Parameter {
+    /// A parameter; not checked until `Modelfile::validate`.
     pub fn new(name: impl Into<String>, value: ParamValue) -> Parameter {
         Parameter {
             name: name.into(),
@@ -84,6 +88,7 @@ pub enum Role {
 }
 
 impl Role {
+    /// The role as the file spells it.
     pub fn as_str(self) -> &'static str {
         match self {
             Role::System => "system",

@@ -13,6 +13,7 @@ pub struct ModelName {
     pub tag: String,
 }
 
+/// The parts Ollama fills in when a name leaves them out.
 pub const DEFAULT_HOST: &str = "registry.ollama.ai";
 pub const DEFAULT_NAMESPACE: &str = "library";
 pub const DEFAULT_TAG: &str = "latest";
