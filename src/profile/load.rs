@@ -48,6 +48,7 @@ impl Source {
         }
     }
 
+    /// The file, unless built in.
     pub fn path(&self) -> Option<&Path> {
         match self {
             Source::BuiltIn => None,
