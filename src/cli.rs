@@ -6,6 +6,7 @@ use crate::tier::Tier;
 use clap::{Args, Parser, Subcommand};
 use std::ffi::OsString;
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Turn this machine into a well-tuned Ollama host.
@@ -51,6 +52,19 @@ pub struct Global {
     /// Print one JSON object on stdout instead of human-readable text.
     #[arg(long, global = true)]
     pub json: bool,
+
+    /// The profile to use: a name (user profiles first, then built-ins) or a path to a YAML file.
+    #[arg(
+        long,
+        global = true,
+        value_name = "NAME|PATH",
+        env = "PROVISION_PROFILE"
+    )]
+    pub profile: Option<String>,
+
+    /// Read Modelfile.tera from this directory instead of the built-in template.
+    #[arg(long, global = true, value_name = "DIR", env = "PROVISION_TEMPLATES")]
+    pub templates: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -62,6 +76,9 @@ pub enum Command {
     Probe,
     /// Show the quantization tier this device gets and why.
     Plan,
+    /// List the built-in and user profiles with their descriptions and where they come from.
+    Profiles,
+
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         /// The shell to complete for.
@@ -127,6 +144,21 @@ mod tests {
         assert_eq!(cli.global.ram, Some(6 << 30));
         assert_eq!(cli.global.cores, Some(4));
         assert!(cli.global.json);
+    }
+
+    #[test]
+    fn profile_and_templates_are_global() {
+        let cli = Cli::try_parse_from([
+            "provision",
+            "profiles",
+            "--profile",
+            "coder",
+            "--templates",
+            "t",
+        ])
+        .unwrap();
+        assert_eq!(cli.global.profile.as_deref(), Some("coder"));
+        assert_eq!(cli.global.templates, Some(PathBuf::from("t")));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 mod completions;
 mod plan;
 mod probe;
+mod profiles;
 
 use crate::cli::{Cli, Command, Global};
 use crate::probe::{Device, Overrides, Roots, apply_overrides};
@@ -13,6 +14,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Completions { shell } => completions::run(shell),
         Command::Probe => probe::run(&device(&cli.global), cli.global.json),
         Command::Plan => plan::run(&device(&cli.global), cli.global.tier, cli.global.json),
+        Command::Profiles => profiles::run(&cli.global),
     }
 }
 

@@ -1,0 +1,257 @@
+//! Profiles: YAML files that say which models a machine should hold and how to
+//! tune them (thresholds, reserve, parameters per tier, a roster of models).
+
+mod list;
+mod load;
+mod params;
+mod resolve;
+mod threads;
+
+pub use list::{Listing, list};
+pub use load::{BUILTINS, Loaded, Source, load_file, parse, select, user_dir};
+pub use params::Parameters;
+pub use resolve::{Target, modelfile, resolve_parameters};
+pub use threads::{NumThread, ThreadRule};
+
+use crate::modelfile::{ModelName, quote};
+use crate::quant::Quant;
+use crate::size::ByteSize;
+use crate::tier::{Thresholds, Tier};
+use anyhow::{Result, bail};
+use serde::{Deserialize, Deserializer, Serialize};
+use std::collections::BTreeMap;
+
+/// A whole profile file. `fit:` knobs are not part of the schema yet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub name: String,
+    /// One line, shown by `provision profiles`.
+    pub description: String,
+    /// The device-level tier thresholds.
+    #[serde(default)]
+    pub thresholds: Thresholds,
+    /// Memory left for the OS and other work.
+    #[serde(default)]
+    pub reserve: Reserve,
+    /// Threads per model; absent means Ollama decides.
+    #[serde(default)]
+    pub num_thread: Option<NumThread>,
+    /// Parameters for every model.
+    #[serde(default)]
+    pub parameters: Parameters,
+    /// Overrides per tier, keyed `"16"`, `"8"`, `"4"`, `"2"`.
+    #[serde(default, deserialize_with = "tier_map")]
+    pub tiers: BTreeMap<Tier, Parameters>,
+    pub roster: Roster,
+}
+
+/// Memory kept free: the larger of `absolute` and `fraction` of the total.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reserve {
+    #[serde(default)]
+    pub absolute: ByteSize,
+    #[serde(default)]
+    pub fraction: f64,
+}
+
+impl Reserve {
+    /// Bytes to keep free out of `total`.
+    pub fn bytes(&self, total: u64) -> u64 {
+        let share = (self.fraction * total as f64).round() as u64;
+        self.absolute.0.max(share).min(total)
+    }
+}
+
+/// The models a profile provisions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Roster {
+    /// Whether the models must fit in memory together (kept hot at once).
+    #[serde(default)]
+    pub concurrent: bool,
+    pub models: Vec<RosterModel>,
+}
+
+/// One model to create.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RosterModel {
+    /// The name `ollama create` gives the result, e.g. `coder`.
+    pub name: String,
+    /// The library model it is built from, e.g. `llama3.1:8b`.
+    pub base: String,
+    /// What it is for, in a few words.
+    pub role: String,
+    #[serde(default)]
+    pub system: Option<String>,
+    #[serde(default)]
+    pub parameters: Parameters,
+    /// Tier bounds, inclusive.
+    #[serde(default)]
+    pub min_tier: Option<Tier>,
+    #[serde(default)]
+    pub max_tier: Option<Tier>,
+    /// Quantization bounds, inclusive (by precision).
+    #[serde(default)]
+    pub min_quant: Option<Quant>,
+    #[serde(default)]
+    pub max_quant: Option<Quant>,
+    /// A pinned quantization: used whatever the tier.
+    #[serde(default)]
+    pub quant: Option<Quant>,
+    /// Weight in roster trade-offs: a higher priority keeps its quality longer.
+    #[serde(default = "default_priority")]
+    pub priority: u32,
+}
+
+fn default_priority() -> u32 {
+    1
+}
+
+fn tier_map<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<BTreeMap<Tier, Parameters>, D::Error> {
+    let raw = BTreeMap::<TierKey, Parameters>::deserialize(deserializer)?;
+    Ok(raw
+        .into_iter()
+        .map(|(key, parameters)| (key.0, parameters))
+        .collect())
+}
+
+/// A tier as a map key, `"16"` or `16`, checked inside the key so errors point at it.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct TierKey(Tier);
+
+impl<'de> Deserialize<'de> for TierKey {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl serde::de::Visitor<'_> for KeyVisitor {
+            type Value = TierKey;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a tier: 16, 8, 4 or 2")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<TierKey, E> {
+                v.parse().map(TierKey).map_err(E::custom)
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<TierKey, E> {
+                self.visit_str(&v.to_string())
+            }
+        }
+        deserializer.deserialize_any(KeyVisitor)
+    }
+}
+
+impl Profile {
+    /// Checks what the YAML types cannot: names, bounds, duplicates, single-line text.
+    pub fn check(&self) -> Result<()> {
+        if self.name.is_empty()
+            || !self
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        {
+            bail!(
+                "profile name '{}' may hold only letters, digits, '-', '_' and '.'",
+                self.name
+            );
+        }
+        if self.description.contains(['\n', '\r']) {
+            bail!("description must be one line");
+        }
+        if !(0.0..1.0).contains(&self.reserve.fraction) {
+            bail!(
+                "reserve fraction must be in [0, 1), not {}",
+                self.reserve.fraction
+            );
+        }
+        let explicit = self.parameters.names().contains(&"num_thread");
+        if explicit && self.num_thread.is_some() {
+            bail!("num_thread is set both at the top level and in parameters; keep one");
+        }
+        if self.roster.models.is_empty() {
+            bail!("roster has no models");
+        }
+        for (i, model) in self.roster.models.iter().enumerate() {
+            if self.roster.models[..i].iter().any(|m| m.name == model.name) {
+                bail!("roster model '{}' appears twice", model.name);
+            }
+            model
+                .check()
+                .map_err(|e| anyhow::anyhow!("roster model '{}': {e}", model.name))?;
+        }
+        Ok(())
+    }
+
+    /// The roster entry called `name`.
+    pub fn model(&self, name: &str) -> Option<&RosterModel> {
+        self.roster.models.iter().find(|m| m.name == name)
+    }
+}
+
+impl RosterModel {
+    fn check(&self) -> Result<()> {
+        ModelName::parse(&self.name).map_err(anyhow::Error::msg)?;
+        ModelName::parse(&self.base).map_err(anyhow::Error::msg)?;
+        if let Some(system) = &self.system {
+            quote("SYSTEM", system)?;
+        }
+        if self.quant.is_some() && (self.min_quant.is_some() || self.max_quant.is_some()) {
+            bail!("quant pins the quantization; drop min_quant/max_quant");
+        }
+        if let (Some(low), Some(high)) = (self.min_tier, self.max_tier)
+            && low > high
+        {
+            bail!("min_tier {low} is above max_tier {high}");
+        }
+        if let (Some(low), Some(high)) = (self.min_quant, self.max_quant)
+            && low > high
+        {
+            bail!("min_quant {low} is more precise than max_quant {high}");
+        }
+        Ok(())
+    }
+
+    /// The tiers this model may be built at, highest first.
+    pub fn allowed_tiers(&self) -> Vec<Tier> {
+        Tier::LADDER
+            .into_iter()
+            .filter(|t| self.min_tier.is_none_or(|low| *t >= low))
+            .filter(|t| self.max_tier.is_none_or(|high| *t <= high))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtins_survive_serialization() {
+        for (name, text) in BUILTINS {
+            let profile = parse(text, name).unwrap();
+            let yaml = serde_yaml::to_string(&profile).unwrap();
+            assert_eq!(parse(&yaml, name).unwrap(), profile, "{yaml}");
+            let json = serde_json::to_value(&profile).unwrap();
+            assert_eq!(json["name"], name);
+        }
+    }
+
+    #[test]
+    fn allowed_tiers_follow_bounds() {
+        let edge = parse(BUILTINS[3].1, "edge").unwrap();
+        assert_eq!(edge.roster.models[0].allowed_tiers(), [Tier::T4, Tier::T2]);
+    }
+
+    #[test]
+    fn reserve_is_the_larger_share() {
+        let reserve = Reserve {
+            absolute: ByteSize(2 << 30),
+            fraction: 0.1,
+        };
+        assert_eq!(reserve.bytes(64 << 30), 6_871_947_674);
+        assert_eq!(reserve.bytes(8 << 30), 2 << 30);
+        assert_eq!(reserve.bytes(1 << 30), 1 << 30);
+    }
+}
