@@ -4,6 +4,7 @@
 pub mod cli;
 mod commands;
 pub mod exit;
+pub mod ollama;
 pub mod probe;
 pub mod quant;
 pub mod size;
