@@ -51,6 +51,19 @@ pub struct Global {
     /// Print one JSON object on stdout instead of human-readable text.
     #[arg(long, global = true)]
     pub json: bool,
+
+    /// The `ollama` program to drive (default: `ollama` on PATH).
+    #[arg(
+        long = "ollama",
+        global = true,
+        value_name = "PATH",
+        env = "OLLAMA_BIN"
+    )]
+    pub ollama: Option<std::path::PathBuf>,
+
+    /// Give up on quick `ollama` calls (version, list, show) after this many seconds.
+    #[arg(long, global = true, value_name = "SECONDS", env = "PROVISION_OLLAMA_TIMEOUT", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: u64,
 }
 
 #[derive(Debug, Subcommand)]

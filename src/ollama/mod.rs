@@ -124,6 +124,13 @@ impl Ollama {
         })
     }
 
+    /// Resolves the binary and timeout from the global flags (`--ollama`/`OLLAMA_BIN`,
+    /// `--timeout`/`PROVISION_OLLAMA_TIMEOUT`).
+    pub fn from_flags(global: &crate::cli::Global) -> Result<Ollama, OllamaError> {
+        Ok(Ollama::locate(global.ollama.as_deref())?
+            .with_timeout(Duration::from_secs(global.timeout)))
+    }
+
     /// Sets the limit for quick calls.
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
