@@ -125,7 +125,7 @@ impl ErrorClass {
             ErrorClass::ManifestNotFound => "the registry has no such model or tag: check the name and tag on https://ollama.com/library".into(),
             ErrorClass::InvalidName => "the model name is invalid: use [host/][namespace/]model[:tag] with letters, digits, `_`, `-` and `.`".into(),
             ErrorClass::UnknownParameter { name } => format!("the Modelfile sets unknown parameter `{name}`: remove it or fix its spelling (names are case-sensitive)"),
-            ErrorClass::BadParameterValue { kind, value } => format!("the Modelfile gives `{value}` where a {kind} is required: fix that PARAMETER value"),
+            ErrorClass::BadParameterValue { kind, value } => format!("PARAMETER value `{value}` is not a valid {kind}: fix it in the Modelfile"),
             ErrorClass::UnsupportedQuantization { requested } => format!("ollama cannot quantize to {requested}: `create -q` accepts F32, F16, BF16, Q8_0, Q4_K_S and Q4_K_M; pull a pre-quantized tag instead"),
             ErrorClass::AlreadyQuantized => "the source model is already quantized: `create -q` needs an F16, BF16 or F32 source, so pull a pre-quantized tag instead".into(),
             ErrorClass::DiskFull => "the disk holding the Ollama model store is full: free space or move OLLAMA_MODELS".into(),

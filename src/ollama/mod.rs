@@ -108,6 +108,15 @@ impl Ollama {
     /// Resolves the binary: `explicit` (from `--ollama`/`OLLAMA_BIN`) if given,
     /// else `ollama` on PATH.
     pub fn locate(explicit: Option<&Path>) -> Result<Ollama, OllamaError> {
+        Ollama::locate_in(explicit, std::env::var_os("PATH").as_deref())
+    }
+
+    /// Like [`Ollama::locate`], searching `search_path` (a PATH-style list) instead
+    /// of this process's PATH.
+    pub fn locate_in(
+        explicit: Option<&Path>,
+        search_path: Option<&std::ffi::OsStr>,
+    ) -> Result<Ollama, OllamaError> {
         let binary = match explicit {
             Some(path) if path.is_file() => path.to_path_buf(),
             Some(path) => {
@@ -115,7 +124,11 @@ impl Ollama {
                     explicit: Some(path.to_path_buf()),
                 });
             }
-            None => which::which("ollama").map_err(|_| OllamaError::Missing { explicit: None })?,
+            None => {
+                let cwd = std::env::current_dir().unwrap_or_default();
+                which::which_in("ollama", search_path, cwd)
+                    .map_err(|_| OllamaError::Missing { explicit: None })?
+            }
         };
         Ok(Ollama {
             binary,
