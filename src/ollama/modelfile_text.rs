@@ -392,7 +392,7 @@ mod tests {
         #[test]
         fn rendered_values_parse_back(value in "[a-z \"\n<|>]{0,20}") {
             let value = value.trim_matches(|c| c == ' ' || c == '\n').to_string();
-            prop_assume!(!(value.contains('"') && !value.contains('\n')) || quote(&value) == value);
+            prop_assume!(!value.contains("\"\"\""));
             prop_assume!(!value.starts_with('"'));
             let text = format!("FROM m\nSYSTEM {}\n", quote(&value));
             let parsed = parse(&text).unwrap();

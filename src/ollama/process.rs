@@ -125,18 +125,7 @@ pub fn run_streamed(
         .reader()
         .map_err(|e| spawn_error(call, e))?;
     let reader = Arc::new(reader);
-    let (sender, receiver) = mpsc::channel::<Vec<u8>>();
-    let pump = {
-        let reader = Arc::clone(&reader);
-        std::thread::spawn(move || {
-            let mut chunk = [0u8; 8192];
-            while let Ok(n @ 1..) = (&*reader).read(&mut chunk) {
-                if sender.send(chunk[..n].to_vec()).is_err() {
-                    break;
-                }
-            }
-        })
-    };
+    let (pump, receiver) = spawn_pump(Arc::clone(&reader));
     let mut bytes = Vec::new();
     let mut shown = 0;
     loop {
@@ -153,24 +142,43 @@ pub fn run_streamed(
             });
         }
         let text = String::from_utf8_lossy(&bytes);
-        if let Some(end) = text.rfind("\x1b[?2026l").filter(|end| *end > shown) {
-            shown = end;
-            if let Some(state) = progress::parse_partial(&text) {
-                on_progress(&state);
-            }
+        if let Some(state) = progress::parse_partial(&text).filter(|_| text.len() > shown) {
+            shown = text.len();
+            on_progress(&state);
         }
     }
     let _ = pump.join();
-    let code = loop {
-        match reader.try_wait().map_err(|e| spawn_error(call, e))? {
-            Some(output) => break output.status.code().unwrap_or(-1),
-            None => std::thread::sleep(POLL),
-        }
-    };
+    let code = exit_code(call, &reader)?;
     let stderr = String::from_utf8_lossy(&bytes).into_owned();
     Ok(Finished {
         code,
         stdout: String::new(),
         stderr,
     })
+}
+
+/// Reads the child's merged output on a thread and forwards it in chunks.
+fn spawn_pump(
+    reader: Arc<duct::ReaderHandle>,
+) -> (std::thread::JoinHandle<()>, mpsc::Receiver<Vec<u8>>) {
+    let (sender, receiver) = mpsc::channel::<Vec<u8>>();
+    let pump = std::thread::spawn(move || {
+        let mut chunk = [0u8; 8192];
+        while let Ok(n @ 1..) = (&*reader).read(&mut chunk) {
+            if sender.send(chunk[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    (pump, receiver)
+}
+
+/// Waits for the child (already at EOF) and returns its exit code.
+fn exit_code(call: &Call<'_>, reader: &duct::ReaderHandle) -> Result<i32, OllamaError> {
+    loop {
+        match reader.try_wait().map_err(|e| spawn_error(call, e))? {
+            Some(output) => return Ok(output.status.code().unwrap_or(-1)),
+            None => std::thread::sleep(POLL),
+        }
+    }
 }

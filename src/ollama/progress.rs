@@ -3,8 +3,8 @@
 
 /// Marks the start of a frame since v0.5.12 (synchronized update begin).
 const FRAME_START: &str = "\x1b[?2026h";
-/// Marks the end of a frame since v0.5.12.
-const FRAME_END: &str = "\x1b[?2026l";
+/// Shows the cursor again at the end of every frame, in all eras.
+const FRAME_END: &str = "\x1b[?25h";
 /// Hides the cursor at the start of every frame, in all eras.
 const HIDE_CURSOR: &str = "\x1b[?25l";
 const SPINNER: &str = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏";
@@ -183,7 +183,7 @@ mod tests {
 
     #[test]
     fn partial_streams_use_the_last_complete_frame() {
-        let stderr = "\x1b[?2026h\x1b[1Ga ⠋ \x1b[K\x1b[?2026l\x1b[?2026h\x1b[1Ga \x1b[K\nb";
+        let stderr = "\x1b[?2026h\x1b[?25l\x1b[1Ga ⠋ \x1b[K\x1b[?25h\x1b[?2026l\x1b[?2026h\x1b[?25l\x1b[1Ga \x1b[K\nb";
         let state = parse_partial(stderr).unwrap();
         assert_eq!(
             state.lines,
