@@ -288,3 +288,20 @@ fn delays_are_waited_out() {
     assert!(ollama(&emu).list().unwrap().is_empty());
     assert!(started.elapsed() >= Duration::from_millis(200));
 }
+
+#[test]
+fn pull_and_list_parse_in_every_era() {
+    for era in ["current", "v0.12", "v0.5", "v0.3"] {
+        let emu = Emulator::new().env("OLLAMA_EMULATOR_ERA", era);
+        let ollama = ollama(&emu);
+        let done = ollama.pull("qwen3:0.6b", None).unwrap();
+        assert_eq!(done.last_status(), Some("success"), "{era}");
+        let entries = ollama.list().unwrap();
+        assert_eq!(entries[0].name, "qwen3:0.6b", "{era}");
+        let info = ollama.show("qwen3:0.6b").unwrap();
+        assert_eq!(info.known_quantization(), Some("Q4_K_M"), "{era}");
+        assert_eq!(info.context_length, Some(40960), "{era}");
+        let shown = ollama.show_modelfile("qwen3:0.6b").unwrap();
+        assert_eq!(shown.parameter("temperature"), ["0.6"], "{era}");
+    }
+}

@@ -182,3 +182,16 @@ fn exit_code(call: &Call<'_>, reader: &duct::ReaderHandle) -> Result<i32, Ollama
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_signal_sets_the_interrupt_flag() {
+        let interrupt = Interrupt::on_signals().unwrap();
+        assert!(!interrupt.is_set());
+        signal_hook::low_level::raise(signal_hook::consts::SIGTERM).unwrap();
+        assert!(interrupt.is_set());
+    }
+}
