@@ -136,6 +136,30 @@ mod tests {
     }
 
     #[test]
+    fn ollama_binary_and_timeout_flags() {
+        let cli = Cli::try_parse_from(["provision", "completions", "bash"]).unwrap();
+        assert_eq!(cli.global.timeout, 30);
+        let cli = Cli::try_parse_from([
+            "provision",
+            "completions",
+            "bash",
+            "--ollama",
+            "/opt/ollama",
+            "--timeout",
+            "5",
+        ])
+        .unwrap();
+        assert_eq!(
+            cli.global.ollama.as_deref(),
+            Some(std::path::Path::new("/opt/ollama"))
+        );
+        assert_eq!(cli.global.timeout, 5);
+        assert!(
+            Cli::try_parse_from(["provision", "completions", "bash", "--timeout", "0"]).is_err()
+        );
+    }
+
+    #[test]
     fn a_bad_size_names_the_flag_and_value() {
         let error =
             Cli::try_parse_from(["provision", "--ram", "lots", "completions", "bash"]).unwrap_err();

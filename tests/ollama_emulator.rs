@@ -250,3 +250,43 @@ fn every_call_is_logged() {
     assert_eq!(calls[1]["argv"], serde_json::json!(["show", "x"]));
     assert_eq!(calls[1]["exit"], 1);
 }
+
+#[test]
+fn upstream_show_unit_test_strings() {
+    let emu = Emulator::new();
+    emu.write(
+        "test.gguf",
+        r#"{"family": "test", "file_type": "FP16", "parameter_count": 7000000000}"#,
+    );
+    emu.write(
+        "Modelfile",
+        "FROM ./test.gguf\nSYSTEM \"\"\"You are a pirate!\nAhoy, matey!\nArr.\"\"\"\n",
+    );
+    assert_eq!(emu.run(&["create", "pirate"]).code, 0);
+    let show = emu.run(&["show", "pirate"]).stdout;
+    let model = "  Model\n    architecture    test    \n    parameters      7B      \n    quantization    FP16    \n\n";
+    assert!(show.starts_with(model), "{show:?}");
+    let system = "  System\n    You are a pirate!    \n    Ahoy, matey!         \n    ...                  \n\n";
+    assert!(show.ends_with(system), "{show:?}");
+}
+
+#[test]
+fn tab_layout_rows_of_the_old_show() {
+    let emu = Emulator::new().env("OLLAMA_EMULATOR_ERA", "v0.3");
+    let meta = r#"{"family": "llama", "file_type": "Q4_0", "parameter_count": 8030261248, "context_length": 8192, "embedding_length": 4096}"#;
+    emu.write("old.gguf", meta);
+    emu.write("Modelfile", "FROM ./old.gguf\n");
+    assert_eq!(emu.run(&["create", "old"]).code, 0);
+    let show = emu.run(&["show", "old"]).stdout;
+    let trimmed: Vec<&str> = show.lines().map(|l| l.trim_end_matches(' ')).collect();
+    let reference = [
+        "  Model",
+        "  \tarch            \tllama\t",
+        "  \tparameters      \t8.0B \t",
+        "  \tquantization    \tQ4_0 \t",
+        "  \tcontext length  \t8192 \t",
+        "  \tembedding length\t4096 \t",
+    ];
+    assert_eq!(&trimmed[..6], reference);
+    assert!(show.lines().all(|l| l.ends_with(' ')), "padded: {show:?}");
+}
