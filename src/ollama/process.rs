@@ -127,7 +127,7 @@ pub fn run_streamed(
     let reader = Arc::new(reader);
     let (pump, receiver) = spawn_pump(Arc::clone(&reader));
     let mut bytes = Vec::new();
-    let mut shown = 0;
+    let mut shown: Option<ProgressState> = None;
     loop {
         match receiver.recv_timeout(Duration::from_millis(50)) {
             Ok(chunk) => bytes.extend_from_slice(&chunk),
@@ -142,9 +142,9 @@ pub fn run_streamed(
             });
         }
         let text = String::from_utf8_lossy(&bytes);
-        if let Some(state) = progress::parse_partial(&text).filter(|_| text.len() > shown) {
-            shown = text.len();
+        if let Some(state) = progress::parse_partial(&text).filter(|s| Some(s) != shown.as_ref()) {
             on_progress(&state);
+            shown = Some(state);
         }
     }
     let _ = pump.join();
