@@ -290,3 +290,106 @@ fn tab_layout_rows_of_the_old_show() {
     assert_eq!(&trimmed[..6], reference);
     assert!(show.lines().all(|l| l.ends_with(' ')), "padded: {show:?}");
 }
+
+/// Texts built from the tokens that matter to the Modelfile grammar, from a fixed seed.
+fn grammar_cases(count: usize) -> Vec<String> {
+    const TOKENS: [&str; 24] = [
+        "FROM",
+        "from",
+        "PARAMETER",
+        "SYSTEM",
+        "MESSAGE",
+        "user",
+        "robot",
+        "LICENSE",
+        " ",
+        " ",
+        "\t",
+        "\n",
+        "\n",
+        "\r\n",
+        "\"",
+        "\"\"\"",
+        "#",
+        "x",
+        "stop",
+        "a-b",
+        "é",
+        "TEMPLATE",
+        "\u{feff}",
+        "1",
+    ];
+    let mut seed: u64 = 0x5eed;
+    let mut next = move || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize
+    };
+    (0..count)
+        .map(|_| {
+            let mut text = String::from(["FROM m\n", "", "# c\nFROM m "][next() % 3]);
+            for _ in 0..next() % 14 {
+                text.push_str(TOKENS[next() % TOKENS.len()]);
+            }
+            text
+        })
+        .collect()
+}
+
+fn rust_outcome(text: &str) -> serde_json::Value {
+    match provision::ollama::modelfile_text::parse(text) {
+        Ok(commands) => serde_json::json!([
+            "ok",
+            commands
+                .iter()
+                .map(|c| [&c.name, &c.args])
+                .collect::<Vec<_>>()
+        ]),
+        Err(error) => serde_json::json!(["err", error.to_string()]),
+    }
+}
+
+/// The emulator's grammar and provision's are written independently from §6 of the
+/// reference; on the same inputs they must agree exactly.
+#[test]
+fn the_emulator_and_the_parser_agree_on_the_modelfile_grammar() {
+    let cases = grammar_cases(400);
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("cases.json");
+    std::fs::write(&input, serde_json::to_string(&cases).unwrap()).unwrap();
+    let program = r#"
+import importlib.machinery, importlib.util, json, sys
+loader = importlib.machinery.SourceFileLoader("emulator", sys.argv[1])
+spec = importlib.util.spec_from_loader("emulator", loader)
+emu = importlib.util.module_from_spec(spec)
+loader.exec_module(emu)
+out = []
+for text in json.load(open(sys.argv[2], encoding="utf-8")):
+    try:
+        out.append(["ok", [list(c) for c in emu.parse_modelfile(text)]])
+    except emu.Fail as e:
+        out.append(["err", e.message])
+print(json.dumps(out))
+"#;
+    let output = std::process::Command::new("python3")
+        .args(["-c", program])
+        .arg(emulator_support::script())
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let python: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+    let ok = python.iter().filter(|v| v[0] == "ok").count();
+    assert!(
+        ok > 40 && ok < 360,
+        "a mix of valid and invalid texts: {ok} ok"
+    );
+    for (text, emulated) in cases.iter().zip(python) {
+        assert_eq!(rust_outcome(text), emulated, "on {text:?}");
+    }
+}
