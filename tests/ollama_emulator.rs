@@ -355,25 +355,29 @@ fn rust_outcome(text: &str) -> serde_json::Value {
 #[test]
 fn the_emulator_and_the_parser_agree_on_the_modelfile_grammar() {
     let cases = grammar_cases(400);
+    let body = "out = []\nfor text in cases:\n    try:\n        out.append(['ok', [list(c) for c in emu.parse_modelfile(text)]])\n    except emu.Fail as e:\n        out.append(['err', e.message])\nprint(json.dumps(out))";
+    let python = with_emulator_module(body, &cases);
+    let ok = python.iter().filter(|v| v[0] == "ok").count();
+    assert!(
+        ok > 40 && ok < 360,
+        "a mix of valid and invalid texts: {ok} ok"
+    );
+    for (text, emulated) in cases.iter().zip(python) {
+        assert_eq!(rust_outcome(text), emulated, "on {text:?}");
+    }
+}
+
+/// Runs a python snippet with the emulator loaded as module `emu` and the cases in
+/// `cases`, returning the JSON it prints.
+fn with_emulator_module(body: &str, cases: &[String]) -> Vec<serde_json::Value> {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("cases.json");
-    std::fs::write(&input, serde_json::to_string(&cases).unwrap()).unwrap();
-    let program = r#"
-import importlib.machinery, importlib.util, json, sys
-loader = importlib.machinery.SourceFileLoader("emulator", sys.argv[1])
-spec = importlib.util.spec_from_loader("emulator", loader)
-emu = importlib.util.module_from_spec(spec)
-loader.exec_module(emu)
-out = []
-for text in json.load(open(sys.argv[2], encoding="utf-8")):
-    try:
-        out.append(["ok", [list(c) for c in emu.parse_modelfile(text)]])
-    except emu.Fail as e:
-        out.append(["err", e.message])
-print(json.dumps(out))
-"#;
+    std::fs::write(&input, serde_json::to_string(cases).unwrap()).unwrap();
+    let program = format!(
+        "import importlib.machinery, importlib.util, json, sys\nloader = importlib.machinery.SourceFileLoader('emu', sys.argv[1])\nemu = importlib.util.module_from_spec(importlib.util.spec_from_loader('emu', loader))\nloader.exec_module(emu)\ncases = json.load(open(sys.argv[2], encoding='utf-8'))\n{body}"
+    );
     let output = std::process::Command::new("python3")
-        .args(["-c", program])
+        .args(["-c", &program])
         .arg(emulator_support::script())
         .arg(&input)
         .output()
@@ -383,13 +387,39 @@ print(json.dumps(out))
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let python: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
-    let ok = python.iter().filter(|v| v[0] == "ok").count();
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn the_emulator_and_the_name_type_agree() {
+    const TOKENS: [&str; 14] = [
+        "a", "B", "1", "_", "-", ".", ":", "/", "://", "é", "@", " ", "x.gguf", "h:5000",
+    ];
+    let mut seed: u64 = 7;
+    let mut next = move || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize
+    };
+    let cases: Vec<String> = (0..500)
+        .map(|_| {
+            (0..1 + next() % 7)
+                .map(|_| TOKENS[next() % TOKENS.len()])
+                .collect()
+        })
+        .collect();
+    let body = "print(json.dumps([(lambda n: emu.short(n) if n else None)(emu.parse_name(c)) for c in cases]))";
+    let emulated = with_emulator_module(body, &cases);
+    let valid = emulated.iter().filter(|v| !v.is_null()).count();
     assert!(
-        ok > 40 && ok < 360,
-        "a mix of valid and invalid texts: {ok} ok"
+        valid > 50 && valid < 450,
+        "a mix of valid and invalid names: {valid}"
     );
-    for (text, emulated) in cases.iter().zip(python) {
-        assert_eq!(rust_outcome(text), emulated, "on {text:?}");
+    for (case, emulated) in cases.iter().zip(emulated) {
+        let ours = provision::ollama::ModelName::parse(case)
+            .ok()
+            .map(|n| n.display_shortest());
+        assert_eq!(serde_json::json!(ours), emulated, "on {case:?}");
     }
 }
