@@ -250,3 +250,47 @@ fn shown_modelfile_before_v0_1_34_quotes_stops() {
     assert_eq!(shown.parameter("stop"), ["[INST]", "[/INST]"]);
     assert!(shown.from.contains("sha256:e8a35b"));
 }
+
+#[test]
+fn every_error_line_of_the_reference_is_classified() {
+    for line in fixture("errors.tsv").lines() {
+        let (message, expected) = line.split_once('\t').unwrap();
+        let class = provision::ollama::error::classify(message);
+        assert_eq!(class.to_string(), expected, "{message}");
+    }
+}
+
+#[test]
+fn a_multi_line_error_keeps_its_following_lines() {
+    let state = parse_progress(&fixture("pull_cloud_suggestion_raw.txt"));
+    let error = state.error.unwrap();
+    assert!(
+        error.starts_with(
+            "pull model manifest: file does not exist\n\n\"gpt-oss:cloud\" is available"
+        )
+    );
+    assert!(error.ends_with("ollama pull gpt-oss:cloud"));
+    assert_eq!(state.lines.len(), 1);
+    let class = provision::ollama::error::classify(&error);
+    assert_eq!(class, provision::ollama::ErrorClass::ManifestNotFound);
+}
+
+#[test]
+fn create_statuses_of_a_real_gguf_import() {
+    let state = parse_progress(&fixture("create_gguf_8448_stripped.txt"));
+    let texts: Vec<String> = state
+        .lines
+        .iter()
+        .map(|line| match line {
+            ProgressLine::Status { text, running } => {
+                assert!(!running);
+                text.clone()
+            }
+            ProgressLine::Bar { label, .. } => panic!("no bar expected: {label}"),
+        })
+        .collect();
+    assert_eq!(texts[0], "gathering model components");
+    assert!(texts[1].starts_with("copying file sha256:ece5") && texts[1].ends_with("100%"));
+    assert_eq!(texts[2], "parsing GGUF");
+    assert!(!state.succeeded(), "no `success` line: the sample was cut");
+}
