@@ -65,6 +65,18 @@ pub struct Global {
     /// Read Modelfile.tera from this directory instead of the built-in template.
     #[arg(long, global = true, value_name = "DIR", env = "PROVISION_TEMPLATES")]
     pub templates: Option<PathBuf>,
+    /// The `ollama` program to drive (default: `ollama` on PATH).
+    #[arg(
+        long = "ollama",
+        global = true,
+        value_name = "PATH",
+        env = "OLLAMA_BIN"
+    )]
+    pub ollama: Option<std::path::PathBuf>,
+
+    /// Give up on quick `ollama` calls (version, list, show) after this many seconds.
+    #[arg(long, global = true, value_name = "SECONDS", env = "PROVISION_OLLAMA_TIMEOUT", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -159,6 +171,30 @@ mod tests {
         .unwrap();
         assert_eq!(cli.global.profile.as_deref(), Some("coder"));
         assert_eq!(cli.global.templates, Some(PathBuf::from("t")));
+    }
+
+    #[test]
+    fn ollama_binary_and_timeout_flags() {
+        let cli = Cli::try_parse_from(["provision", "completions", "bash"]).unwrap();
+        assert_eq!(cli.global.timeout, 30);
+        let cli = Cli::try_parse_from([
+            "provision",
+            "completions",
+            "bash",
+            "--ollama",
+            "/opt/ollama",
+            "--timeout",
+            "5",
+        ])
+        .unwrap();
+        assert_eq!(
+            cli.global.ollama.as_deref(),
+            Some(std::path::Path::new("/opt/ollama"))
+        );
+        assert_eq!(cli.global.timeout, 5);
+        assert!(
+            Cli::try_parse_from(["provision", "completions", "bash", "--timeout", "0"]).is_err()
+        );
     }
 
     #[test]

@@ -33,6 +33,8 @@ pub fn report(error: &anyhow::Error) -> ExitCode {
     let _ = writeln!(io::stderr(), "provision: {message}");
     if error.downcast_ref::<UsageError>().is_some() {
         ExitCode::from(USAGE)
+    } else if is_interrupted(error) {
+        ExitCode::from(INTERRUPTED)
     } else {
         ExitCode::from(FAILURE)
     }
@@ -44,6 +46,17 @@ pub fn print(text: &str) -> anyhow::Result<()> {
     out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(())
+}
+
+/// An `ollama` call killed because the user pressed Ctrl-C.
+fn is_interrupted(error: &anyhow::Error) -> bool {
+    use crate::ollama::OllamaError;
+    error.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<OllamaError>(),
+            Some(OllamaError::Interrupted { .. })
+        )
+    })
 }
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
@@ -67,6 +80,16 @@ mod tests {
     #[test]
     fn folds_messages_to_one_line() {
         assert_eq!(one_line("a\n  b\tc "), "a b c");
+    }
+
+    #[test]
+    fn an_interrupted_ollama_call_exits_130() {
+        let error = anyhow::Error::new(crate::ollama::OllamaError::Interrupted {
+            command: "ollama pull x".into(),
+        })
+        .context("could not apply the plan");
+        assert!(is_interrupted(&error));
+        assert!(!is_interrupted(&anyhow::anyhow!("other")));
     }
 
     #[test]
