@@ -86,8 +86,16 @@ pub enum Command {
     /// Overrides (--ram, --cores, --vram) are applied and marked. Set
     /// PROVISION_PROBE_ROOT=<dir> to read <dir>/proc and <dir>/sys instead of the system's.
     Probe,
-    /// Show the quantization tier this device gets and why.
-    Plan,
+    /// Show what `provision auto` would do here: the tier, and for each model the
+    /// quantization, tag, memory estimate, settings and why.
+    ///
+    /// With MODEL names, plans those (a profile model by name or base, or any library
+    /// model such as `llama3.1:8b`); without, the profile's roster.
+    Plan {
+        /// Models to plan instead of the profile's roster.
+        #[arg(value_name = "MODEL")]
+        models: Vec<String>,
+    },
     /// List the built-in and user profiles with their descriptions and where they come from.
     Profiles,
 

@@ -10,6 +10,7 @@ pub mod fit;
 pub mod lock;
 pub mod modelfile;
 pub mod ollama;
+pub mod plan;
 pub mod probe;
 pub mod profile;
 pub mod quant;

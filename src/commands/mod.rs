@@ -6,14 +6,23 @@ mod probe;
 mod profiles;
 
 use crate::cli::{Cli, Command, Global};
+use crate::modelfile::Renderer;
+use crate::plan::{Inputs, Plan};
 use crate::probe::{Device, Overrides, Roots, apply_overrides};
+use crate::profile::{self, Loaded};
+use anyhow::Result;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Completions { shell } => completions::run(shell),
         Command::Probe => probe::run(&device(&cli.global), cli.global.json),
-        Command::Plan => plan::run(&device(&cli.global), cli.global.tier, cli.global.json),
+        Command::Plan { models } => {
+            let device = device(&cli.global);
+            let plan = build_plan(&cli.global, &device, &models)?;
+            plan::run(&device, &plan, cli.global.json)
+        }
         Command::Profiles => profiles::run(&cli.global),
     }
 }
@@ -27,4 +36,27 @@ fn device(global: &Global) -> Device {
         vram_bytes: global.vram,
     };
     apply_overrides(Device::probe(&Roots::from_env()), overrides)
+}
+
+/// The profile `--profile` selects (user profiles first, then built-ins).
+fn load_profile(global: &Global) -> Result<Loaded> {
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let user_dir = profile::user_dir(
+        std::env::var_os("XDG_CONFIG_HOME").as_deref(),
+        home.as_deref(),
+    );
+    profile::select(global.profile.as_deref(), user_dir.as_deref())
+}
+
+/// Loads the profile and the templates, then plans `models` (or the roster).
+fn build_plan(global: &Global, device: &Device, models: &[String]) -> Result<Plan> {
+    let loaded = load_profile(global)?;
+    let renderer = Renderer::new(global.templates.as_deref())?;
+    crate::plan::build(&Inputs {
+        device,
+        profile: &loaded.profile,
+        forced_tier: global.tier,
+        wanted: models,
+        renderer: &renderer,
+    })
 }

@@ -1,10 +1,11 @@
-//! `provision plan`: the tier this device gets and why. Per-model rows join
-//! the JSON object under `models` once the catalog exists.
+//! `provision plan [MODEL…]`: the tier this device gets, and for each model the
+//! quantization, tag, memory estimate and settings `provision auto` would use.
 
-use crate::probe::{Device, SCHEMA_VERSION, tier_input};
-use crate::quant::Quant;
-use crate::report::{self, row, table};
-use crate::tier::{Thresholds, Tier, TierDecision, TierInput, decide};
+use crate::plan::{Plan, PlannedModel, SCHEMA_VERSION};
+use crate::probe::{Device, tier_input};
+use crate::report::table;
+use crate::size::Binary;
+use crate::tier::TierInput;
 use serde::Serialize;
 use std::process::ExitCode;
 
@@ -13,108 +14,110 @@ use std::process::ExitCode;
 pub struct PlanReport<'a> {
     pub schema_version: u32,
     pub device: &'a Device,
+    /// What the tier is decided on.
     pub budget: TierInput,
-    pub tier: TierReport,
+    #[serde(flatten)]
+    pub plan: &'a Plan,
 }
 
-/// The device-level tier as `plan --json` prints it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TierReport {
-    pub bits: u8,
-    pub label: &'static str,
-    pub quantization: Quant,
-    pub reason: String,
-    /// True when `--tier` chose it instead of the device.
-    pub forced: bool,
-}
-
-/// The tier decided from `budget`, unless `forced` overrides it.
-pub fn tier_report(budget: TierInput, forced: Option<Tier>) -> TierReport {
-    let decided = decide(budget, &Thresholds::default());
-    let (decision, forced) = match forced {
-        Some(tier) => {
-            let reason = format!(
-                "forced by --tier (the device alone gets {}-bit)",
-                decided.tier
-            );
-            let decision = TierDecision {
-                tier,
-                label: tier.label(),
-                quantization: tier.quant(),
-                reason,
-            };
-            (decision, true)
-        }
-        None => (decided, false),
-    };
-    TierReport {
-        bits: decision.tier.bits(),
-        label: decision.label,
-        quantization: decision.quantization,
-        reason: decision.reason,
-        forced,
-    }
-}
-
-pub fn run(device: &Device, forced: Option<Tier>, json: bool) -> anyhow::Result<ExitCode> {
-    let budget = tier_input(device);
-    let tier = tier_report(budget, forced);
+pub fn run(device: &Device, plan: &Plan, json: bool) -> anyhow::Result<ExitCode> {
     let text = if json {
         let report = PlanReport {
             schema_version: SCHEMA_VERSION,
             device,
-            budget,
-            tier,
+            budget: tier_input(device),
+            plan,
         };
         serde_json::to_string_pretty(&report)? + "\n"
     } else {
-        let mut rows = report::machine_rows(device);
-        rows.extend(report::gpu_rows(device));
-        rows.push(report::budget_row(&budget));
-        rows.push(row("tier", format!("{}-bit {}", tier.bits, tier.label)));
-        rows.push(row("quantization", tier.quantization.name()));
-        rows.push(row("reason", tier.reason));
-        rows.extend(report::note_rows(device));
-        table(&rows)
+        human(plan)
     };
     crate::exit::print(&text)?;
     Ok(ExitCode::SUCCESS)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::tier::BudgetSource;
-
-    const GIB: u64 = 1 << 30;
-
-    fn ram(gib: u64, cores: usize) -> TierInput {
-        TierInput {
-            memory_bytes: gib * GIB,
-            source: BudgetSource::Ram,
-            cores,
+/// The plan as people read it: the device and tier, a row per model with the
+/// reason under it, then the roster total and the server settings.
+pub fn human(plan: &Plan) -> String {
+    let tier = &plan.tier;
+    let mut out = table(&[
+        vec!["device".to_string(), crate::plan::device_line(&plan.budget)],
+        vec![
+            "tier".to_string(),
+            format!(
+                "{}-bit {} ({}): {}",
+                tier.bits, tier.label, tier.quantization, tier.reason
+            ),
+        ],
+        vec![
+            "profile".to_string(),
+            format!("{} (catalog as of {})", plan.profile, plan.catalog_as_of),
+        ],
+    ]);
+    out.push('\n');
+    let mut rows = vec![
+        [
+            "MODEL", "BASE", "QUANT", "TAG", "WEIGHTS", "KV CACHE", "TOTAL", "FITS", "NUM_CTX",
+            "THREADS", "NUM_GPU",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    rows.extend(plan.models.iter().map(model_row));
+    out.push_str(&table(&rows));
+    for model in &plan.models {
+        out.push_str(&format!("\n{}: {}\n", model.name, model.fit.reason));
+        for warning in &model.warnings {
+            out.push_str(&format!("{}: warning: {warning}\n", model.name));
         }
     }
-
-    #[test]
-    fn decided_tier() {
-        let tier = tier_report(ram(6, 4), None);
-        assert_eq!(
-            (tier.bits, tier.label, tier.quantization, tier.forced),
-            (8, "MEDIUM", Quant::Q8_0, false)
-        );
+    if let Some(roster) = &plan.roster {
+        out.push_str(&format!(
+            "\nroster (kept loaded together): {} of budget {}, {} left free: {}\n",
+            Binary(roster.total_bytes),
+            Binary(roster.budget_bytes),
+            Binary(roster.buffer_bytes),
+            roster.reason
+        ));
     }
-
-    #[test]
-    fn forced_tier_says_so() {
-        let tier = tier_report(ram(1, 4), Some(Tier::T16));
-        assert_eq!(
-            (tier.bits, tier.quantization, tier.forced),
-            (16, Quant::F16, true)
-        );
-        assert_eq!(
-            tier.reason,
-            "forced by --tier (the device alone gets 2-bit)"
-        );
+    if !plan.server_settings.is_empty() {
+        out.push_str("\nOllama server settings:\n");
+        let rows: Vec<Vec<String>> = plan
+            .server_settings
+            .iter()
+            .map(|s| vec![format!("  {}={}", s.name, s.value), s.reason.clone()])
+            .collect();
+        out.push_str(&table(&rows));
     }
+    out
+}
+
+fn model_row(model: &PlannedModel) -> Vec<String> {
+    let fit = &model.fit;
+    let estimate = &fit.estimate;
+    let dash = || "-".to_string();
+    let param = |name: &str| {
+        model
+            .modelfile
+            .as_ref()
+            .and_then(|f| f.get(name))
+            .map_or_else(dash, |v| v.to_string())
+    };
+    vec![
+        model.name.clone(),
+        model.base.clone(),
+        fit.quantization.map_or_else(dash, |q| q.to_string()),
+        fit.tag.clone().unwrap_or_else(dash),
+        Binary(estimate.weights_bytes).to_string(),
+        Binary(estimate.kv_cache_bytes).to_string(),
+        Binary(estimate.total_bytes).to_string(),
+        if fit.fits { "yes" } else { "no" }.to_string(),
+        if fit.fits {
+            fit.num_ctx.to_string()
+        } else {
+            dash()
+        },
+        param("num_thread"),
+        param("num_gpu"),
+    ]
 }

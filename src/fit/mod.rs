@@ -8,7 +8,7 @@ mod search;
 mod server;
 
 pub use model::{Offload, fit_model};
-pub use policy::FitPolicy;
+pub use policy::{FitPolicy, Reserve};
 pub use roster::{RosterFit, RosterShare, fit_roster};
 pub use server::{ServerSetting, server_settings};
 
@@ -65,6 +65,11 @@ pub struct ModelRequest<'a> {
     pub priority: f64,
     /// The real blob size of an installed quantization, preferred to the catalog's.
     pub installed: Option<(Quant, u64)>,
+    /// The context to plan for; `None` means the policy's `num_ctx`.
+    pub num_ctx: Option<u32>,
+    /// Precision bounds (inclusive) a profile sets on this model.
+    pub min_quant: Option<Quant>,
+    pub max_quant: Option<Quant>,
 }
 
 impl<'a> ModelRequest<'a> {
@@ -74,6 +79,9 @@ impl<'a> ModelRequest<'a> {
             resolved,
             priority: 1.0,
             installed: None,
+            num_ctx: None,
+            min_quant: None,
+            max_quant: None,
         }
     }
 }

@@ -68,12 +68,18 @@ impl Walk<'_> {
             return vec![resolved.quant];
         }
         let published = resolved.size.quants.iter().map(|q| q.quant);
-        self.policy.candidates(published, self.tier)
+        let (min, max) = (self.request.min_quant, self.request.max_quant);
+        let mut quants = self.policy.candidates(published, self.tier);
+        quants.retain(|q| min.is_none_or(|m| *q >= m) && max.is_none_or(|m| *q <= m));
+        quants
     }
 
-    fn requested_ctx(&self) -> u32 {
-        self.policy
+    /// The context asked for (the request's, else the policy's), capped at the
+    /// model's native context.
+    pub fn requested_ctx(&self) -> u32 {
+        self.request
             .num_ctx
+            .unwrap_or(self.policy.num_ctx)
             .min(self.request.resolved.size.dims.context)
     }
 
@@ -140,10 +146,10 @@ pub fn fit_model(
     };
     let mut notes = Vec::new();
     let native = request.resolved.size.dims.context;
-    if policy.num_ctx > native {
+    let asked = request.num_ctx.unwrap_or(policy.num_ctx);
+    if asked > native {
         notes.push(format!(
-            "num_ctx {} capped at the native context {native}",
-            policy.num_ctx
+            "num_ctx {asked} capped at the native context {native}"
         ));
     }
     if candidates.is_empty() {

@@ -30,10 +30,38 @@ pub struct FitPolicy {
     pub num_parallel: u32,
     /// KV cache element type (`OLLAMA_KV_CACHE_TYPE`); not f16 needs flash attention.
     pub kv_cache_type: KvCacheType,
-    /// Memory kept free for the OS and other programs. Default 1 GiB.
-    pub reserve: ByteSize,
-    /// Further fraction of the memory kept free. Default 0.05.
-    pub reserve_fraction: f64,
+    /// Memory kept free for the OS and other work. Set by the profile's top-level
+    /// `reserve:` (one place in the YAML), not inside `fit:`.
+    #[serde(skip)]
+    pub reserve: Reserve,
+}
+
+/// Memory kept free for the OS and other work: `absolute` plus `fraction` of the
+/// memory. Default 1 GiB + 5 %.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reserve {
+    #[serde(default)]
+    pub absolute: ByteSize,
+    #[serde(default)]
+    pub fraction: f64,
+}
+
+impl Default for Reserve {
+    fn default() -> Self {
+        Reserve {
+            absolute: ByteSize(GIB),
+            fraction: 0.05,
+        }
+    }
+}
+
+impl Reserve {
+    /// Bytes kept free out of `memory` (never more than `memory`).
+    pub fn bytes(&self, memory: u64) -> u64 {
+        let share = (memory as f64 * self.fraction.clamp(0.0, 1.0)) as u64;
+        self.absolute.0.saturating_add(share).min(memory)
+    }
 }
 
 impl Default for FitPolicy {
@@ -47,19 +75,15 @@ impl Default for FitPolicy {
             partial_offload: true,
             num_parallel: 1,
             kv_cache_type: KvCacheType::F16,
-            reserve: ByteSize(GIB),
-            reserve_fraction: 0.05,
+            reserve: Reserve::default(),
         }
     }
 }
 
 impl FitPolicy {
-    /// The memory models may use out of `memory`: minus the reserve and the fraction.
+    /// The memory models may use out of `memory`: minus the reserve.
     pub fn usable(&self, memory: u64) -> u64 {
-        let fraction = (memory as f64 * self.reserve_fraction.clamp(0.0, 1.0)) as u64;
-        memory
-            .saturating_sub(self.reserve.0)
-            .saturating_sub(fraction)
+        memory - self.reserve.bytes(memory)
     }
 
     /// Checks values serde cannot: the context floor within the context, at least
@@ -78,10 +102,10 @@ impl FitPolicy {
         if self.num_parallel == 0 {
             anyhow::bail!("fit.num_parallel must be at least 1");
         }
-        if !(0.0..1.0).contains(&self.reserve_fraction) {
+        if !(0.0..1.0).contains(&self.reserve.fraction) {
             anyhow::bail!(
-                "fit.reserve_fraction must be at least 0 and below 1, not {}",
-                self.reserve_fraction
+                "reserve.fraction must be at least 0 and below 1, not {}",
+                self.reserve.fraction
             );
         }
         Ok(())
@@ -114,9 +138,9 @@ mod tests {
     #[test]
     fn a_fit_section_reads_sizes_and_rejects_unknown_keys() {
         let policy: FitPolicy =
-            serde_yaml::from_str("num_ctx: 8192\nreserve: 2GiB\nkv_cache_type: q8_0\n").unwrap();
+            serde_yaml::from_str("num_ctx: 8192\nkv_cache_type: q8_0\n").unwrap();
         assert_eq!(policy.num_ctx, 8192);
-        assert_eq!(policy.reserve, ByteSize(2 * GIB));
+        assert!(serde_yaml::from_str::<FitPolicy>("reserve: 2GiB\n").is_err());
         assert_eq!(policy.kv_cache_type, KvCacheType::Q8_0);
         assert_eq!(policy.min_ctx, 2048, "unset fields keep their defaults");
         assert!(serde_yaml::from_str::<FitPolicy>("num_ctxx: 1\n").is_err());
@@ -135,7 +159,10 @@ mod tests {
                 ..FitPolicy::default()
             },
             FitPolicy {
-                reserve_fraction: 1.5,
+                reserve: Reserve {
+                    fraction: 1.5,
+                    ..Reserve::default()
+                },
                 ..FitPolicy::default()
             },
             FitPolicy {
@@ -143,12 +170,14 @@ mod tests {
                 ..FitPolicy::default()
             },
         ];
-        for (policy, key) in
-            bad.iter()
-                .zip(["min_ctx", "num_parallel", "reserve_fraction", "num_ctx"])
-        {
+        for (policy, key) in bad.iter().zip([
+            "fit.min_ctx",
+            "fit.num_parallel",
+            "reserve.fraction",
+            "fit.num_ctx",
+        ]) {
             let error = policy.validate().unwrap_err().to_string();
-            assert!(error.starts_with(&format!("fit.{key}")), "{error}");
+            assert!(error.starts_with(key), "{error}");
         }
     }
 

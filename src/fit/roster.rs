@@ -76,7 +76,16 @@ pub fn fit_roster(
             })
         })
         .collect();
-    let server = server_settings(requests.len(), policy, always_hot);
+    let num_ctx = requests
+        .iter()
+        .map(|r| {
+            r.num_ctx
+                .unwrap_or(policy.num_ctx)
+                .min(r.resolved.size.dims.context)
+        })
+        .max()
+        .unwrap_or(policy.num_ctx);
+    let server = server_settings(requests.len(), policy, always_hot, num_ctx);
     let (fits, picks, reason) = choose(&options, usable);
     let total = sum_at(&options, &picks);
     let models = requests
@@ -137,7 +146,7 @@ fn options_for(walk: &Walk) -> Vec<Option_> {
         .into_iter()
         .map(|quant| Option_ {
             quant,
-            estimate: walk.estimate(quant, walk.policy.num_ctx, placement),
+            estimate: walk.estimate(quant, walk.requested_ctx(), placement),
             loss: walk.request.priority * quant.quality_loss(),
         })
         .collect()

@@ -16,18 +16,27 @@ pub struct ServerSetting {
 /// that stay hot, `OLLAMA_NUM_PARALLEL`, `OLLAMA_CONTEXT_LENGTH`, and
 /// `OLLAMA_KV_CACHE_TYPE` with `OLLAMA_FLASH_ATTENTION` (a quantized KV cache is
 /// used only with flash attention on).
-pub fn server_settings(models: usize, policy: &FitPolicy, always_hot: bool) -> Vec<ServerSetting> {
+///
+/// `num_ctx` is the largest context the models were planned at. The variables
+/// that keep models loaded together are set only for rosters that stay hot.
+pub fn server_settings(
+    models: usize,
+    policy: &FitPolicy,
+    always_hot: bool,
+    num_ctx: u32,
+) -> Vec<ServerSetting> {
     let set = |name, value: String, reason: String| ServerSetting {
         name,
         value,
         reason,
     };
-    let mut settings = vec![set(
-        "OLLAMA_MAX_LOADED_MODELS",
-        models.max(1).to_string(),
-        format!("keep all {models} roster models loaded at once"),
-    )];
+    let mut settings = Vec::new();
     if always_hot {
+        settings.push(set(
+            "OLLAMA_MAX_LOADED_MODELS",
+            models.max(1).to_string(),
+            format!("keep all {models} roster models loaded at once"),
+        ));
         settings.push(set(
             "OLLAMA_KEEP_ALIVE",
             "-1".into(),
@@ -41,8 +50,8 @@ pub fn server_settings(models: usize, policy: &FitPolicy, always_hot: bool) -> V
     ));
     settings.push(set(
         "OLLAMA_CONTEXT_LENGTH",
-        policy.num_ctx.to_string(),
-        "the context the roster was sized for".into(),
+        num_ctx.to_string(),
+        "default context for requests without num_ctx; the largest one planned".into(),
     ));
     if policy.kv_cache_type != KvCacheType::F16 {
         let kind = policy.kv_cache_type.name();
@@ -73,7 +82,7 @@ mod tests {
 
     #[test]
     fn default_policy_sets_only_real_variables() {
-        let settings = server_settings(4, &FitPolicy::default(), true);
+        let settings = server_settings(4, &FitPolicy::default(), true, 4096);
         assert_eq!(
             names(&settings),
             [
@@ -96,9 +105,9 @@ mod tests {
             num_parallel: 2,
             ..FitPolicy::default()
         };
-        let settings = server_settings(2, &policy, false);
+        let settings = server_settings(2, &policy, false, 4096);
         assert_eq!(
-            names(&settings)[1..],
+            names(&settings),
             [
                 ("OLLAMA_NUM_PARALLEL", "2"),
                 ("OLLAMA_CONTEXT_LENGTH", "4096"),

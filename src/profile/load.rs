@@ -187,8 +187,8 @@ pub(super) mod tests {
     fn yaml_errors_name_file_line_and_column() {
         let cases = [
             (
-                "name: x\ndescription: y\nroster: {models: []}\nfit: {}\n",
-                "p.yaml:4:1: unknown field `fit`",
+                "name: x\ndescription: y\nroster: {models: []}\nfitting: {}\n",
+                "p.yaml:4:1: unknown field `fitting`",
             ),
             (
                 "name: x\ndescription: y\nroster:\n  models:\n    - {name: a, base: b, role: r, colour: red}\n",

@@ -13,15 +13,15 @@ pub use params::Parameters;
 pub use resolve::{Target, modelfile, resolve_parameters};
 pub use threads::{NumThread, ThreadRule};
 
+use crate::fit::{FitPolicy, Reserve};
 use crate::modelfile::{ModelName, quote};
 use crate::quant::Quant;
-use crate::size::ByteSize;
 use crate::tier::{Thresholds, Tier};
 use anyhow::{Result, bail};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
-/// A whole profile file. `fit:` knobs are not part of the schema yet.
+/// A whole profile file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
@@ -31,9 +31,12 @@ pub struct Profile {
     /// The device-level tier thresholds.
     #[serde(default)]
     pub thresholds: Thresholds,
-    /// Memory left for the OS and other work.
+    /// Memory left for the OS and other work: `absolute` + `fraction` of the memory.
     #[serde(default)]
     pub reserve: Reserve,
+    /// How models are fitted to the memory (context, quality floor, offload, …).
+    #[serde(default)]
+    pub fit: FitPolicy,
     /// Threads per model; absent means Ollama decides.
     #[serde(default)]
     pub num_thread: Option<NumThread>,
@@ -44,24 +47,6 @@ pub struct Profile {
     #[serde(default, deserialize_with = "tier_map")]
     pub tiers: BTreeMap<Tier, Parameters>,
     pub roster: Roster,
-}
-
-/// Memory kept free: the larger of `absolute` and `fraction` of the total.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Reserve {
-    #[serde(default)]
-    pub absolute: ByteSize,
-    #[serde(default)]
-    pub fraction: f64,
-}
-
-impl Reserve {
-    /// Bytes to keep free out of `total`.
-    pub fn bytes(&self, total: u64) -> u64 {
-        let share = (self.fraction * total as f64).round() as u64;
-        self.absolute.0.max(share).min(total)
-    }
 }
 
 /// The models a profile provisions.
@@ -160,12 +145,7 @@ impl Profile {
         if self.description.contains(['\n', '\r']) {
             bail!("description must be one line");
         }
-        if !(0.0..1.0).contains(&self.reserve.fraction) {
-            bail!(
-                "reserve fraction must be in [0, 1), not {}",
-                self.reserve.fraction
-            );
-        }
+        self.fit_policy().validate()?;
         let explicit = self.parameters.names().contains(&"num_thread");
         if explicit && self.num_thread.is_some() {
             bail!("num_thread is set both at the top level and in parameters; keep one");
@@ -182,6 +162,14 @@ impl Profile {
                 .map_err(|e| anyhow::anyhow!("roster model '{}': {e}", model.name))?;
         }
         Ok(())
+    }
+
+    /// How this profile fits models: its `fit:` section with its `reserve:`.
+    pub fn fit_policy(&self) -> FitPolicy {
+        FitPolicy {
+            reserve: self.reserve,
+            ..self.fit.clone()
+        }
     }
 
     /// The roster entry called `name`.
@@ -242,16 +230,5 @@ mod tests {
     fn allowed_tiers_follow_bounds() {
         let edge = parse(BUILTINS[3].1, "edge").unwrap();
         assert_eq!(edge.roster.models[0].allowed_tiers(), [Tier::T4, Tier::T2]);
-    }
-
-    #[test]
-    fn reserve_is_the_larger_share() {
-        let reserve = Reserve {
-            absolute: ByteSize(2 << 30),
-            fraction: 0.1,
-        };
-        assert_eq!(reserve.bytes(64 << 30), 6_871_947_674);
-        assert_eq!(reserve.bytes(8 << 30), 2 << 30);
-        assert_eq!(reserve.bytes(1 << 30), 1 << 30);
     }
 }

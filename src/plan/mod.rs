@@ -1,0 +1,383 @@
+//! The plan: for each model of the profile, what `provision` would create on this
+//! device and why. Plain data, computed by pure functions of the device, the
+//! profile and the bundled catalog; printing it is `plan`/`--dry-run`, executing
+//! it is `auto`.
+
+mod models;
+
+pub use models::{ad_hoc_target, select};
+
+use crate::catalog::{Catalog, Resolved};
+use crate::fit::{Budget, GpuInfo, ModelFit, ModelRequest, ServerSetting, fit_model, fit_roster};
+use crate::modelfile::{Modelfile, ParamValue, Renderer};
+use crate::probe::{Device, tier_input};
+use crate::profile::{Profile, RosterModel, Target, resolve_parameters};
+use crate::quant::Quant;
+use crate::size::Binary;
+use crate::tier::{Thresholds, Tier, TierDecision, TierInput, decide};
+use anyhow::{Context, Result};
+use serde::Serialize;
+
+/// Bumped when a JSON field changes meaning or disappears.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The device-level tier as reports print it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TierReport {
+    pub bits: u8,
+    pub label: &'static str,
+    pub quantization: Quant,
+    pub reason: String,
+    /// True when `--tier` chose it instead of the device.
+    pub forced: bool,
+}
+
+impl TierReport {
+    pub fn tier(&self) -> Tier {
+        Tier::try_from(self.bits).expect("TierReport holds a valid tier")
+    }
+}
+
+/// The tier decided from `budget` under `thresholds`, unless `forced` overrides it.
+pub fn tier_report(budget: TierInput, thresholds: &Thresholds, forced: Option<Tier>) -> TierReport {
+    let decided = decide(budget, thresholds);
+    let (decision, forced) = match forced {
+        Some(tier) => {
+            let reason = format!(
+                "forced by --tier (the device alone gets {}-bit)",
+                decided.tier
+            );
+            let decision = TierDecision {
+                tier,
+                label: tier.label(),
+                quantization: tier.quant(),
+                reason,
+            };
+            (decision, true)
+        }
+        None => (decided, false),
+    };
+    TierReport {
+        bits: decision.tier.bits(),
+        label: decision.label,
+        quantization: decision.quantization,
+        reason: decision.reason,
+        forced,
+    }
+}
+
+/// Everything `plan`, `modelfile` and `auto` print or act on.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub profile: String,
+    /// The date the bundled catalog's data is as of.
+    pub catalog_as_of: String,
+    pub tier: TierReport,
+    /// The memory and cores models are planned on (the JSON shows `device`).
+    #[serde(skip)]
+    pub budget: Budget,
+    /// Whether the models must fit in memory together.
+    pub concurrent: bool,
+    pub models: Vec<PlannedModel>,
+    /// Sum of the estimates, the budget and what is left, for concurrent rosters.
+    pub roster: Option<RosterTotals>,
+    /// Ollama server variables this roster needs.
+    pub server_settings: Vec<ServerSetting>,
+}
+
+/// One model: the name it gets, what it is built from, and the fit decision.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannedModel {
+    /// The name `ollama create` gives it.
+    pub name: String,
+    /// The model it is built from, as the profile or the command line named it.
+    pub base: String,
+    pub role: String,
+    /// Whether the profile names it (so `auto` may overwrite it).
+    pub named_by_profile: bool,
+    #[serde(flatten)]
+    pub fit: ModelFit,
+    /// The fraction of the budget it takes in a concurrent roster.
+    pub share: Option<f64>,
+    /// The Modelfile `auto` would hand to `ollama create`; none when it does not fit.
+    #[serde(skip)]
+    pub modelfile: Option<Modelfile>,
+    /// The same, rendered.
+    pub modelfile_text: Option<String>,
+    /// Validation warnings (deprecated parameters, repeated names).
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RosterTotals {
+    pub fits: bool,
+    pub memory_bytes: u64,
+    pub budget_bytes: u64,
+    pub total_bytes: u64,
+    pub buffer_bytes: u64,
+    pub reason: String,
+}
+
+/// What a plan is computed from.
+pub struct Inputs<'a> {
+    pub device: &'a Device,
+    pub profile: &'a Profile,
+    pub forced_tier: Option<Tier>,
+    /// Models named on the command line; empty means the profile's roster.
+    pub wanted: &'a [String],
+    pub renderer: &'a Renderer,
+}
+
+/// Computes the plan (see the module comment).
+pub fn build(inputs: &Inputs) -> Result<Plan> {
+    let catalog = Catalog::bundled();
+    let profile = inputs.profile;
+    let tier = tier_report(
+        tier_input(inputs.device),
+        &profile.thresholds,
+        inputs.forced_tier,
+    );
+    let budget = budget(inputs.device);
+    let policy = profile.fit_policy();
+    let chosen = select(profile, inputs.wanted)?;
+    let resolved: Vec<Resolved> = chosen
+        .iter()
+        .map(|(model, _)| resolve(catalog, model))
+        .collect::<Result<_>>()?;
+    let requests: Vec<ModelRequest> = chosen
+        .iter()
+        .zip(&resolved)
+        .map(|((model, _), r)| request(profile, model, *r, tier.tier(), budget.cores))
+        .collect();
+    let concurrent = profile.roster.concurrent && requests.len() > 1;
+    let (fits, shares, roster, server_settings) = if concurrent {
+        let roster = fit_roster(&requests, &budget, tier.tier(), &policy, true);
+        let fits = pin_roster_choices(&requests, &roster, &budget, tier.tier(), &policy);
+        let shares = roster.models.iter().map(|m| Some(m.share)).collect();
+        let totals = RosterTotals {
+            fits: roster.fits,
+            memory_bytes: roster.memory_bytes,
+            budget_bytes: roster.budget_bytes,
+            total_bytes: roster.total_bytes,
+            buffer_bytes: roster.buffer_bytes,
+            reason: roster.reason.clone(),
+        };
+        (fits, shares, Some(totals), roster.server)
+    } else {
+        let fits: Vec<ModelFit> = requests
+            .iter()
+            .map(|r| fit_model(r, &budget, tier.tier(), &policy))
+            .collect();
+        let num_ctx = fits.iter().filter(|f| f.fits).map(|f| f.num_ctx).max();
+        let settings = crate::fit::server_settings(
+            requests.len(),
+            &policy,
+            false,
+            num_ctx.unwrap_or(policy.num_ctx),
+        );
+        (fits, vec![None; requests.len()], None, settings)
+    };
+    let device_line = device_line(&budget);
+    let models = chosen
+        .into_iter()
+        .zip(fits)
+        .zip(shares)
+        .map(|(((model, named), fit), share)| {
+            let context = ModelContext {
+                profile,
+                tier: tier.tier(),
+                cores: budget.cores,
+                device: &device_line,
+            };
+            planned(&context, model, named, fit, share, inputs.renderer)
+        })
+        .collect::<Result<_>>()?;
+    Ok(Plan {
+        profile: profile.name.clone(),
+        catalog_as_of: catalog.as_of.clone(),
+        tier,
+        budget,
+        concurrent,
+        models,
+        roster,
+        server_settings,
+    })
+}
+
+/// The fit module's view of the device: the RAM budget, the cores and each GPU.
+pub fn budget(device: &Device) -> Budget {
+    Budget {
+        ram_bytes: device.memory.effective_bytes.unwrap_or(0),
+        cores: u32::try_from(device.cpu.effective_cores)
+            .unwrap_or(u32::MAX)
+            .max(1),
+        gpus: device
+            .gpus
+            .iter()
+            .map(|gpu| GpuInfo {
+                name: gpu.name.clone(),
+                memory_bytes: gpu.total_bytes,
+            })
+            .collect(),
+    }
+}
+
+/// One line about the memory and cores models are planned on.
+pub fn device_line(budget: &Budget) -> String {
+    let gpu = match budget.gpus.iter().max_by_key(|g| g.memory_bytes) {
+        Some(gpu) => format!("GPU {} with {}", gpu.name, Binary(gpu.memory_bytes)),
+        None => "no GPU".to_string(),
+    };
+    format!(
+        "{} RAM budget, {} cores, {gpu}",
+        Binary(budget.ram_bytes),
+        budget.cores
+    )
+}
+
+fn resolve<'c>(catalog: &'c Catalog, model: &RosterModel) -> Result<Resolved<'c>> {
+    let mut resolved = catalog
+        .resolve(&model.base)
+        .with_context(|| format!("could not plan model '{}'", model.name))?;
+    if let Some(quant) = model.quant {
+        anyhow::ensure!(
+            resolved.size.quant(quant).is_some(),
+            "could not plan model '{}': the library publishes no {quant} of {}",
+            model.name,
+            model.base
+        );
+        resolved.quant = quant;
+        resolved.quant_pinned = true;
+    }
+    Ok(resolved)
+}
+
+/// The fit request for a roster model: its context from the resolved parameters
+/// (at the device tier), its priority and its precision bounds.
+fn request<'c>(
+    profile: &Profile,
+    model: &RosterModel,
+    resolved: Resolved<'c>,
+    tier: Tier,
+    cores: u32,
+) -> ModelRequest<'c> {
+    let num_ctx = resolve_parameters(profile, model, tier, cores)
+        .iter()
+        .rev()
+        .find(|p| p.name == "num_ctx")
+        .and_then(|p| match p.value {
+            ParamValue::Int(n) => u32::try_from(n).ok(),
+            _ => None,
+        });
+    let min_quant = [model.min_quant, model.min_tier.map(Tier::quant)]
+        .into_iter()
+        .flatten()
+        .max();
+    let max_quant = [model.max_quant, model.max_tier.map(highest_in_tier)]
+        .into_iter()
+        .flatten()
+        .min();
+    ModelRequest {
+        resolved,
+        priority: f64::from(model.priority),
+        installed: None,
+        num_ctx,
+        min_quant,
+        max_quant,
+    }
+}
+
+/// The most precise quantization a tier holds: F16 for 16, else just under the
+/// next tier up (tier 4 holds Q6_K and Q5_K_M as well as Q4_K_M).
+fn highest_in_tier(tier: Tier) -> Quant {
+    Quant::all()
+        .find(|q| Tier::of_quant(*q) == tier && !matches!(q, Quant::F32))
+        .unwrap_or(tier.quant())
+}
+
+/// A concurrent roster chose each quantization; fit each model alone at that
+/// quantization to get the same per-model fields as a lone fit, with the
+/// roster's reasoning.
+fn pin_roster_choices(
+    requests: &[ModelRequest],
+    roster: &crate::fit::RosterFit,
+    budget: &Budget,
+    tier: Tier,
+    policy: &crate::fit::FitPolicy,
+) -> Vec<ModelFit> {
+    requests
+        .iter()
+        .zip(&roster.models)
+        .map(|(request, share)| {
+            let mut pinned = *request;
+            if let Some(quant) = share.quantization {
+                pinned.resolved.quant = quant;
+                pinned.resolved.quant_pinned = true;
+            }
+            let mut fit = fit_model(&pinned, budget, tier, policy);
+            fit.fits = roster.fits && share.quantization.is_some();
+            fit.reason = share.reason.clone();
+            fit
+        })
+        .collect()
+}
+
+struct ModelContext<'a> {
+    profile: &'a Profile,
+    tier: Tier,
+    cores: u32,
+    device: &'a str,
+}
+
+fn planned(
+    context: &ModelContext,
+    model: RosterModel,
+    named_by_profile: bool,
+    fit: ModelFit,
+    share: Option<f64>,
+    renderer: &Renderer,
+) -> Result<PlannedModel> {
+    let (modelfile, text, warnings) = match (&fit.tag, fit.fits) {
+        (Some(tag), true) => {
+            let file = modelfile(context, &model, tag, &fit);
+            let warnings = file
+                .validate()
+                .with_context(|| format!("could not plan model '{}'", model.name))?;
+            let text = renderer
+                .render(&file)
+                .with_context(|| format!("could not render the Modelfile of '{}'", model.name))?;
+            (Some(file), Some(text), warnings)
+        }
+        _ => (None, None, Vec::new()),
+    };
+    Ok(PlannedModel {
+        name: model.name,
+        base: model.base,
+        role: model.role,
+        named_by_profile,
+        fit,
+        share,
+        modelfile,
+        modelfile_text: text,
+        warnings,
+    })
+}
+
+/// The Modelfile of a fitted model: the profile's parameters at the device tier,
+/// with the context the fit settled on and the GPU layers of a partial offload.
+fn modelfile(context: &ModelContext, model: &RosterModel, tag: &str, fit: &ModelFit) -> Modelfile {
+    let target = Target {
+        from: tag.to_string(),
+        tier: context.tier,
+        quant: fit.quantization,
+        cores: context.cores,
+        device: Some(context.device.to_string()),
+    };
+    let mut file = crate::profile::modelfile(context.profile, model, &target);
+    file.set("num_ctx", ParamValue::Int(i64::from(fit.num_ctx)));
+    if let Some(offload) = fit.offload {
+        file.set("num_gpu", ParamValue::Int(i64::from(offload.num_gpu)));
+    }
+    file.provenance.tool = Some(format!("provision {}", env!("CARGO_PKG_VERSION")));
+    file
+}

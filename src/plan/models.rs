@@ -1,0 +1,125 @@
+//! Which models a plan covers: the profile's roster, or the models named on the
+//! command line (a roster entry by name or base, else an ad-hoc model).
+
+use crate::catalog::Catalog;
+use crate::exit::UsageError;
+use crate::profile::{Parameters, Profile, RosterModel};
+use anyhow::Result;
+
+/// The namespace of the names `provision` gives models it was not told a name
+/// for: it never collides with library tags (namespace `library`).
+pub const NAMESPACE: &str = "provision";
+
+/// The roster models to plan, each with whether the profile names it. With no
+/// `wanted` names that is the whole roster.
+pub fn select(profile: &Profile, wanted: &[String]) -> Result<Vec<(RosterModel, bool)>> {
+    if wanted.is_empty() {
+        return Ok(profile
+            .roster
+            .models
+            .iter()
+            .map(|m| (m.clone(), true))
+            .collect());
+    }
+    let mut chosen: Vec<(RosterModel, bool)> = Vec::new();
+    for name in wanted {
+        let model = match roster_entry(profile, name) {
+            Some(model) => (model.clone(), true),
+            None => (ad_hoc(name)?, false),
+        };
+        if !chosen.iter().any(|(m, _)| m.name == model.0.name) {
+            chosen.push(model);
+        }
+    }
+    Ok(chosen)
+}
+
+fn roster_entry<'p>(profile: &'p Profile, name: &str) -> Option<&'p RosterModel> {
+    let models = &profile.roster.models;
+    models
+        .iter()
+        .find(|m| m.name.eq_ignore_ascii_case(name))
+        .or_else(|| models.iter().find(|m| m.base.eq_ignore_ascii_case(name)))
+}
+
+/// A model named on the command line that the profile does not list: planned
+/// with the profile's parameters under a `provision/` name.
+fn ad_hoc(name: &str) -> Result<RosterModel> {
+    let target = ad_hoc_target(name)?;
+    Ok(RosterModel {
+        name: target,
+        base: name.trim().to_string(),
+        role: "named on the command line".to_string(),
+        system: None,
+        parameters: Parameters::default(),
+        min_tier: None,
+        max_tier: None,
+        min_quant: None,
+        max_quant: None,
+        quant: None,
+        priority: 1,
+    })
+}
+
+/// The deterministic name of an ad-hoc model: `provision/<family>:<tag>`, where
+/// the tag is the one given or the family's default size (`llama3.1` →
+/// `provision/llama3.1:8b`).
+pub fn ad_hoc_target(name: &str) -> Result<String> {
+    let resolved = Catalog::bundled()
+        .resolve(name)
+        .map_err(|e| UsageError(e.to_string()))?;
+    let given = name.trim().rsplit_once(':').map(|(_, tag)| tag);
+    let tag = match given {
+        Some(tag) if tag != "latest" => tag.to_string(),
+        _ => resolved.size.size.clone(),
+    };
+    Ok(format!("{NAMESPACE}/{}:{tag}", resolved.family.name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::{BUILTINS, parse};
+
+    fn default_profile() -> Profile {
+        parse(BUILTINS[0].1, "default").unwrap()
+    }
+
+    #[test]
+    fn no_names_means_the_whole_roster() {
+        let profile = default_profile();
+        let chosen = select(&profile, &[]).unwrap();
+        assert_eq!(chosen.len(), profile.roster.models.len());
+        assert!(chosen.iter().all(|(_, named)| *named));
+    }
+
+    #[test]
+    fn names_match_roster_entries_by_name_or_base() {
+        let profile = default_profile();
+        let by_name = select(&profile, &["assistant".into()]).unwrap();
+        let by_base = select(&profile, &["llama3.1:8b".into()]).unwrap();
+        assert_eq!(by_name[0].0.name, "assistant");
+        assert_eq!(by_base[0].0.name, "assistant");
+    }
+
+    #[test]
+    fn other_names_are_ad_hoc_under_the_provision_namespace() {
+        let profile = default_profile();
+        let chosen = select(&profile, &["qwen2.5:7b".into(), "qwen2.5:7b".into()]).unwrap();
+        assert_eq!(chosen.len(), 1);
+        assert_eq!(chosen[0].0.name, "provision/qwen2.5:7b");
+        assert!(!chosen[0].1);
+        assert_eq!(ad_hoc_target("llama3.1").unwrap(), "provision/llama3.1:8b");
+        assert_eq!(
+            ad_hoc_target("llama3.1:8b-instruct-q8_0").unwrap(),
+            "provision/llama3.1:8b-instruct-q8_0"
+        );
+    }
+
+    #[test]
+    fn unknown_names_are_usage_errors_with_suggestions() {
+        let error = select(&default_profile(), &["lama3.1".into()]).unwrap_err();
+        assert!(error.downcast_ref::<UsageError>().is_some());
+        assert!(error.to_string().contains("llama3.1"), "{error}");
+    }
+}
