@@ -9,6 +9,7 @@ pub mod exit;
 pub mod fit;
 pub mod lock;
 pub mod modelfile;
+pub mod name;
 pub mod ollama;
 pub mod plan;
 pub mod probe;

@@ -50,10 +50,11 @@ fn grammar_cases(count: usize) -> Vec<String> {
 }
 
 fn rust_outcome(text: &str) -> serde_json::Value {
-    match provision::ollama::modelfile_text::parse(text) {
-        Ok(commands) => serde_json::json!([
+    match provision::modelfile::grammar::parse(text) {
+        Ok(parsed) => serde_json::json!([
             "ok",
-            commands
+            parsed
+                .commands
                 .iter()
                 .map(|c| [&c.name, &c.args])
                 .collect::<Vec<_>>()
@@ -129,7 +130,7 @@ fn the_emulator_and_the_name_type_agree() {
         "a mix of valid and invalid names: {valid}"
     );
     for (case, emulated) in cases.iter().zip(emulated) {
-        let ours = provision::ollama::ModelName::parse(case)
+        let ours = provision::name::ModelName::parse(case)
             .ok()
             .map(|n| n.display_shortest());
         assert_eq!(serde_json::json!(ours), emulated, "on {case:?}");

@@ -45,6 +45,11 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
+/// A MESSAGE's `args` split back into role and content (see [`Command`]).
+pub fn split_message(args: &str) -> (&str, &str) {
+    args.split_once(": ").unwrap_or((args, ""))
+}
+
 const INVALID_COMMAND: &str = "command must be one of \"from\", \"license\", \"template\", \"system\", \"adapter\", \"draft\", \"renderer\", \"parser\", \"parameter\", \"message\", or \"requires\"";
 const INVALID_ROLE: &str = "message role must be one of \"system\", \"user\", or \"assistant\"";
 
@@ -279,6 +284,22 @@ mod tests {
             [pair("model", "/what/is/the path")]
         );
         assert_eq!(commands("FROM llama3 # x"), [pair("model", "llama3 # x")]);
+        assert_eq!(
+            commands("FROM m\nSYSTEM You are   terse. \n")[1],
+            pair("system", "You are   terse.")
+        );
+    }
+
+    #[test]
+    fn tabs_separate_keywords_and_stay_inside_values() {
+        // A space or tab inside a value goes through ParseFile's space branch,
+        // which keeps it before the printable-rune filter (reference §6.2).
+        assert_eq!(commands("FROM\tm"), [pair("model", "m")]);
+        assert_eq!(commands("FROM a\tb"), [pair("model", "a\tb")]);
+        assert_eq!(
+            commands("FROM m\nMESSAGE user \"hi\tthere\""),
+            [pair("model", "m"), pair("message", "user: hi\tthere")]
+        );
     }
 
     #[test]

@@ -5,8 +5,6 @@ mod compare;
 /// Ollama's lexer; `Modelfile::parse` builds on it.
 pub mod grammar;
 mod lexical;
-/// Model names (`host/namespace/model:tag`).
-pub mod name;
 /// PARAMETER names and types.
 pub mod params;
 mod quote;
@@ -15,7 +13,6 @@ mod validate;
 
 pub use compare::{Change, Field};
 pub use grammar::{Command, ParseError};
-pub use name::ModelName;
 pub use params::{Kind, Lookup, ParamValue};
 pub use quote::{QuoteError, quote};
 pub use render::{Renderer, TEMPLATE_NAME, render};
@@ -190,7 +187,7 @@ impl Modelfile {
 }
 
 fn message(args: &str) -> Result<Message> {
-    let (role, content) = args.split_once(": ").unwrap_or((args, ""));
+    let (role, content) = grammar::split_message(args);
     let role = Role::parse(role).with_context(|| format!("message role '{role}' is not valid"))?;
     Ok(Message {
         role,

@@ -2,9 +2,9 @@
 //! names, parameter types, and that every value can be written exactly.
 
 use super::Modelfile;
-use super::name::{ModelName, is_path};
 use super::params::{self, Kind, Lookup, ParamValue};
 use super::quote::quote;
+use crate::name::{ModelName, is_path};
 use anyhow::{Result, bail};
 
 impl Modelfile {

@@ -4,8 +4,6 @@
 pub mod error;
 mod goquote;
 pub mod list;
-pub mod modelfile_text;
-pub mod name;
 pub mod parameters;
 mod process;
 pub mod progress;
@@ -16,7 +14,6 @@ mod wrapper;
 
 pub use error::ErrorClass;
 pub use list::{DisplayedSize, ListEntry};
-pub use name::ModelName;
 pub use parameters::{ParamValue, Parameter};
 pub use process::Interrupt;
 pub use progress::{ProgressLine, ProgressState};

@@ -1,7 +1,7 @@
 //! Parser for `ollama show --modelfile`: the regenerated Modelfile, read with the
 //! real grammar and gathered into fields (parameters as a multiset, order kept).
 
-use super::modelfile_text::{self, Command};
+use crate::modelfile::grammar::{self, Command};
 use anyhow::{Context, Result};
 
 /// A regenerated Modelfile.
@@ -66,7 +66,7 @@ fn absorb(shown: &mut ShownModelfile, command: Command) {
         "license" => shown.licenses.push(args),
         "requires" => {}
         "message" => {
-            let (role, content) = args.split_once(": ").unwrap_or((&args, ""));
+            let (role, content) = grammar::split_message(&args);
             shown.messages.push((role.to_string(), content.to_string()));
         }
         _ => shown.parameters.push((name, args)),
@@ -75,13 +75,13 @@ fn absorb(shown: &mut ShownModelfile, command: Command) {
 
 /// Parses the output of `ollama show --modelfile`.
 pub fn parse_shown_modelfile(text: &str) -> Result<ShownModelfile> {
-    let commands = modelfile_text::parse(text)
-        .context("could not parse the output of `ollama show --modelfile`")?;
+    let parsed =
+        grammar::parse(text).context("could not parse the output of `ollama show --modelfile`")?;
     let mut shown = ShownModelfile {
         header_name: header_name(text),
         ..Default::default()
     };
-    for command in commands {
+    for command in parsed.commands {
         absorb(&mut shown, command);
     }
     Ok(shown)
@@ -112,7 +112,28 @@ mod tests {
         assert!(parse_shown_modelfile("# only comments\n").is_err());
     }
 
+    /// `parser.quote`, as `ollama show --modelfile` writes each value.
+    fn ollama_quote(value: &str) -> String {
+        match (
+            value.contains('\n') || value.starts_with(' ') || value.ends_with(' '),
+            value.contains('"'),
+        ) {
+            (false, _) => value.to_string(),
+            (true, true) => format!("\"\"\"{value}\"\"\""),
+            (true, false) => format!("\"{value}\""),
+        }
+    }
+
     proptest! {
+        #[test]
+        fn values_as_ollama_quotes_them_read_back(value in "[a-z \"\n<|>]{0,20}") {
+            let value = value.trim_matches(|c| c == ' ' || c == '\n').to_string();
+            prop_assume!(!value.contains("\"\"\"") && !value.starts_with('"'));
+            let text = format!("FROM m\nSYSTEM {}\n", ollama_quote(&value));
+            let shown = parse_shown_modelfile(&text).unwrap();
+            prop_assert_eq!(shown.system, Some(value));
+        }
+
         #[test]
         fn never_panics(text in "(FROM x\n)?(\\PC|\n){0,100}") {
             let _ = parse_shown_modelfile(&text);

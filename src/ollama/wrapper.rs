@@ -114,18 +114,23 @@ impl Ollama {
         }
     }
 
-    fn quick(&self, doing: &str, args: &[&str]) -> Result<String, OllamaError> {
-        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    /// Runs a quick call under the timeout; a non-zero exit is a failure.
+    fn bounded(&self, doing: &str, args: &[String]) -> Result<Finished, OllamaError> {
         let call = Call {
             binary: &self.binary,
-            args: &args,
-            display: self.display(&args),
+            args,
+            display: self.display(args),
         };
         let finished = process::run_bounded(&call, self.timeout, &self.interrupt)?;
         if finished.code != 0 {
-            return Err(self.failure(doing, &args, &finished));
+            return Err(self.failure(doing, args, &finished));
         }
-        Ok(finished.stdout)
+        Ok(finished)
+    }
+
+    fn quick(&self, doing: &str, args: &[&str]) -> Result<String, OllamaError> {
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        Ok(self.bounded(doing, &args)?.stdout)
     }
 
     fn parsed<T>(
@@ -176,16 +181,7 @@ impl Ollama {
 
     /// `ollama -v`: never fails on a down server (it exits 0 with warnings).
     pub fn version(&self) -> Result<Version, OllamaError> {
-        let args = ["-v".to_string()];
-        let call = Call {
-            binary: &self.binary,
-            args: &args,
-            display: self.display(&args),
-        };
-        let finished = process::run_bounded(&call, self.timeout, &self.interrupt)?;
-        if finished.code != 0 {
-            return Err(self.failure("ask ollama for its version", &args, &finished));
-        }
+        let finished = self.bounded("ask ollama for its version", &["-v".to_string()])?;
         Ok(version::parse_version(&format!(
             "{}\n{}",
             finished.stdout, finished.stderr

@@ -14,7 +14,8 @@ pub use resolve::{Target, modelfile, resolve_parameters};
 pub use threads::{NumThread, ThreadRule};
 
 use crate::fit::{FitPolicy, Reserve};
-use crate::modelfile::{ModelName, quote};
+use crate::modelfile::quote;
+use crate::name::ModelName;
 use crate::quant::Quant;
 use crate::tier::{Thresholds, Tier};
 use anyhow::{Result, bail};
@@ -180,8 +181,8 @@ impl Profile {
 
 impl RosterModel {
     fn check(&self) -> Result<()> {
-        ModelName::parse(&self.name).map_err(anyhow::Error::msg)?;
-        ModelName::parse(&self.base).map_err(anyhow::Error::msg)?;
+        ModelName::parse(&self.name)?;
+        ModelName::parse(&self.base)?;
         if let Some(system) = &self.system {
             quote("SYSTEM", system)?;
         }

@@ -55,7 +55,7 @@ impl Registry {
             }
             other => return Lookup::Invalid(format!("bad answer from {to}: {other}")),
         };
-        Lookup::Unreachable(one_line(&reason))
+        Lookup::Unreachable(crate::exit::one_line(&reason))
     }
 }
 
@@ -89,10 +89,6 @@ fn check_name(what: &str, name: &str) -> std::result::Result<(), String> {
     } else {
         Err(format!("invalid {what} name {name:?}"))
     }
-}
-
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
