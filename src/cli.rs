@@ -96,6 +96,21 @@ pub enum Command {
         #[arg(value_name = "MODEL")]
         models: Vec<String>,
     },
+    /// Print the Modelfile `provision auto` would create for MODEL on this device.
+    ///
+    /// MODEL is a profile model (by name or base) or a library model such as
+    /// `llama3.1:8b`. Use it by hand: `provision modelfile llama3.1:8b > Modelfile &&
+    /// ollama create mine -f Modelfile`.
+    Modelfile {
+        /// The model to write a Modelfile for.
+        model: String,
+        /// Set a parameter, typed as Ollama reads it (repeatable): --set num_ctx=8192.
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        set: Vec<String>,
+        /// Use this system prompt instead of the profile's.
+        #[arg(long, value_name = "TEXT")]
+        system: Option<String>,
+    },
     /// List the built-in and user profiles with their descriptions and where they come from.
     Profiles,
 

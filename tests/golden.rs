@@ -1,49 +1,59 @@
 //! Golden Modelfiles: every shipped profile's models at every tier they allow,
-//! rendered and compared with `tests/golden/<profile>/<model>.<tier>.Modelfile`.
-//! `UPDATE_GOLDEN=1 cargo test --test golden` rewrites the files.
+//! planned by the real planner and compared with
+//! `tests/golden/<profile>/<model>.<tier>.Modelfile`; each is also accepted by the
+//! emulator's `ollama create`. `UPDATE_GOLDEN=1 cargo test --test golden` rewrites
+//! the files.
 
-use provision::modelfile::{Modelfile, render};
-use provision::profile::{self, BUILTINS, RosterModel, Target};
-use provision::quant::Quant;
-use provision::tier::Tier;
+mod emulator_support;
+
+use emulator_support::Emulator;
+use provision::modelfile::{Modelfile, Renderer, render};
+use provision::plan::{Inputs, build};
+use provision::probe::{Device, Overrides, Roots, apply_overrides};
+use provision::profile::{self, BUILTINS};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-const CORES: u32 = 8;
-
-/// The FROM value for a model at a tier. A stand-in for the catalog's tag: the base
-/// name with the quantization's tag suffix.
-fn from_for(model: &RosterModel, tier: Tier) -> (String, Quant) {
-    let quant = model.quant.unwrap_or_else(|| {
-        let mut quant = tier.quant();
-        if let Some(low) = model.min_quant {
-            quant = quant.max(low);
-        }
-        if let Some(high) = model.max_quant {
-            quant = quant.min(high);
-        }
-        quant
-    });
-    (format!("{}-{}", model.base, quant.tag_suffix()), quant)
+/// A device on which every shipped model fits at any tier, so each tier's file
+/// shows the tier's own quantization: 2 TiB of RAM, 8 cores, no GPU.
+fn big_device() -> Device {
+    let empty = tempfile::tempdir().unwrap();
+    let probed = Device::probe(&Roots::under(empty.path()));
+    let overrides = Overrides {
+        ram_bytes: Some(2 << 40),
+        cores: Some(8),
+        vram_bytes: Some(0),
+    };
+    apply_overrides(probed, overrides)
 }
 
-/// Every (path, Modelfile) the shipped profiles produce.
+/// Every (path, Modelfile) the shipped profiles produce through the real planner
+/// with the tier forced as `--tier` would; FROM is the catalog tag it chose.
 fn rendered() -> Vec<(PathBuf, Modelfile)> {
+    let device = big_device();
+    let renderer = Renderer::new(None).unwrap();
     let mut files = Vec::new();
     for (name, text) in BUILTINS {
         let profile = profile::parse(text, name).unwrap();
         for model in &profile.roster.models {
             for tier in model.allowed_tiers() {
-                let (from, quant) = from_for(model, tier);
-                let target = Target {
-                    from,
-                    tier,
-                    quant: Some(quant),
-                    cores: CORES,
-                    device: Some(format!("golden test device, {CORES} cores")),
-                };
-                let mut file = profile::modelfile(&profile, model, &target);
-                file.provenance.tool = Some("provision (golden test)".into());
+                // One model at a time: a concurrent roster that cannot place one
+                // member places none, and each model's own file is checked here.
+                let plan = build(&Inputs {
+                    device: &device,
+                    profile: &profile,
+                    forced_tier: Some(tier),
+                    wanted: std::slice::from_ref(&model.name),
+                    renderer: &renderer,
+                })
+                .unwrap();
+                let planned = plan.models.into_iter().next().unwrap();
+                let file = planned.modelfile.unwrap_or_else(|| {
+                    panic!(
+                        "{name}/{} at tier {tier}: {}",
+                        model.name, planned.fit.reason
+                    )
+                });
                 let path = Path::new("tests/golden")
                     .join(name)
                     .join(format!("{}.{}.Modelfile", model.name, tier));
@@ -114,7 +124,7 @@ fn coder_gets_q4_k_m_2k_context_and_three_quarters_of_the_cores() {
         .find(|(p, _)| p.ends_with("coder/coder.4.Modelfile"))
         .unwrap();
     let file = Modelfile::parse(&render(&file).unwrap()).unwrap();
-    assert_eq!(file.from, "qwen2.5-coder:7b-q4_K_M");
+    assert_eq!(file.from, "qwen2.5-coder:7b-instruct-q4_K_M");
     assert_eq!(
         file.get("num_ctx").map(ToString::to_string).as_deref(),
         Some("2048")
@@ -123,6 +133,35 @@ fn coder_gets_q4_k_m_2k_context_and_three_quarters_of_the_cores() {
         file.get("num_thread").map(ToString::to_string).as_deref(),
         Some("6")
     );
+}
+
+/// Ollama itself (the emulator, which follows the reference's grammar and
+/// parameter rules, not ours) accepts every golden body. FROM is pointed at a
+/// model the emulator's small library has, since the body is what is checked.
+#[test]
+fn the_emulator_accepts_every_golden_modelfile() {
+    let emulator = Emulator::new();
+    let pulled = emulator.run(&["pull", "llama3.2:1b"]);
+    assert_eq!(pulled.code, 0, "{}", pulled.stderr);
+    for (path, file) in rendered() {
+        let local = Modelfile {
+            from: "llama3.2:1b".into(),
+            ..file.clone()
+        };
+        let written = emulator.write("Modelfile", &render(&local).unwrap());
+        let out = emulator.run(&["create", "golden-check", "-f", written.to_str().unwrap()]);
+        assert_eq!(out.code, 0, "{}: {}", path.display(), out.stderr);
+        let shown = emulator.run(&["show", "--modelfile", "golden-check"]);
+        let back = Modelfile::parse(&shown.stdout).unwrap();
+        // The created model also inherits the base's own parameters (its stop
+        // tokens); every parameter the golden sets must be there as set.
+        let shown_params = back.effective_parameters();
+        for (name, values) in file.effective_parameters() {
+            let path = path.display();
+            assert_eq!(shown_params.get(&name), Some(&values), "{path}: {name}");
+        }
+        assert_eq!(back.system, file.system, "{}", path.display());
+    }
 }
 
 fn walk(dir: &Path) -> BTreeSet<PathBuf> {

@@ -1,6 +1,7 @@
 //! One file per subcommand: the glue from parsed flags to the pieces and to output.
 
 mod completions;
+mod modelfile;
 mod plan;
 mod probe;
 mod profiles;
@@ -22,6 +23,16 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             let device = device(&cli.global);
             let plan = build_plan(&cli.global, &device, &models)?;
             plan::run(&device, &plan, cli.global.json)
+        }
+        Command::Modelfile { model, set, system } => {
+            let device = device(&cli.global);
+            let plan = build_plan(&cli.global, &device, std::slice::from_ref(&model))?;
+            let renderer = Renderer::new(cli.global.templates.as_deref())?;
+            let edits = modelfile::Edits {
+                set: &set,
+                system: system.as_deref(),
+            };
+            modelfile::run(plan, &edits, &renderer)
         }
         Command::Profiles => profiles::run(&cli.global),
     }

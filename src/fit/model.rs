@@ -153,10 +153,7 @@ pub fn fit_model(
         ));
     }
     if candidates.is_empty() {
-        notes.push(format!(
-            "the library publishes no quantization of it at or below {} (tier {tier})",
-            tier.quant()
-        ));
+        notes.push(no_candidates(request, tier));
     }
     for group in [&upper, &lower] {
         if let Some(fit) = full_fit(&walk, group, &mut notes) {
@@ -170,6 +167,25 @@ pub fn fit_model(
         }
     }
     no_fit(&walk, &candidates, notes)
+}
+
+/// Why no quantization is left to try: the profile's bounds or the library.
+fn no_candidates(request: &ModelRequest, tier: Tier) -> String {
+    let ceiling = format!("tier {tier} allows at most {}", tier.quant());
+    match (request.min_quant, request.max_quant) {
+        (None, None) => format!("the library publishes no quantization of it that {ceiling}"),
+        (min, max) => {
+            let bound = |q: Option<Quant>, word: &str| q.map(|q| format!("{word} {q}"));
+            let bounds: Vec<String> = [bound(min, "at least"), bound(max, "at most")]
+                .into_iter()
+                .flatten()
+                .collect();
+            format!(
+                "the profile allows only {} and {ceiling}",
+                bounds.join(" and ")
+            )
+        }
+    }
 }
 
 fn full_fit(walk: &Walk, group: &[Quant], notes: &mut Vec<String>) -> Option<ModelFit> {

@@ -204,10 +204,17 @@ impl RosterModel {
 
     /// The tiers this model may be built at, highest first.
     pub fn allowed_tiers(&self) -> Vec<Tier> {
+        let quant_allowed = |q: Quant| {
+            self.min_quant.is_none_or(|low| q >= low) && self.max_quant.is_none_or(|high| q <= high)
+        };
         Tier::LADDER
             .into_iter()
             .filter(|t| self.min_tier.is_none_or(|low| *t >= low))
             .filter(|t| self.max_tier.is_none_or(|high| *t <= high))
+            .filter(|t| {
+                self.quant.is_some()
+                    || Quant::all().any(|q| Tier::of_quant(q) == *t && quant_allowed(q))
+            })
             .collect()
     }
 }
@@ -231,5 +238,18 @@ mod tests {
     fn allowed_tiers_follow_bounds() {
         let edge = parse(BUILTINS[3].1, "edge").unwrap();
         assert_eq!(edge.roster.models[0].allowed_tiers(), [Tier::T4, Tier::T2]);
+        let syndicate = parse(BUILTINS[2].1, "syndicate").unwrap();
+        let judge = syndicate.model("judge").unwrap();
+        assert_eq!(
+            judge.allowed_tiers(),
+            [Tier::T16, Tier::T8],
+            "min_quant Q8_0"
+        );
+        let decider = syndicate.model("decider").unwrap();
+        assert_eq!(
+            decider.allowed_tiers(),
+            Tier::LADDER,
+            "a pinned quant fits any tier"
+        );
     }
 }
