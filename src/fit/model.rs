@@ -169,22 +169,24 @@ pub fn fit_model(
     no_fit(&walk, &candidates, notes)
 }
 
-/// Why no quantization is left to try: the profile's bounds or the library.
+/// Why no quantization is left to try: the library, or the profile's bounds.
 fn no_candidates(request: &ModelRequest, tier: Tier) -> String {
-    let ceiling = format!("tier {tier} allows at most {}", tier.quant());
-    match (request.min_quant, request.max_quant) {
-        (None, None) => format!("the library publishes no quantization of it that {ceiling}"),
-        (min, max) => {
-            let bound = |q: Option<Quant>, word: &str| q.map(|q| format!("{word} {q}"));
-            let bounds: Vec<String> = [bound(min, "at least"), bound(max, "at most")]
-                .into_iter()
-                .flatten()
-                .collect();
-            format!(
-                "the profile allows only {} and {ceiling}",
-                bounds.join(" and ")
-            )
-        }
+    let ceiling = format!("at or below {} (tier {tier})", tier.quant());
+    let bound = |q: Option<Quant>, word: &str| q.map(|q| format!("{word} {q}"));
+    let bounds: Vec<String> = [
+        bound(request.min_quant, "at least"),
+        bound(request.max_quant, "at most"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if bounds.is_empty() {
+        format!("the library publishes no quantization of it {ceiling}")
+    } else {
+        format!(
+            "no published quantization is both {} (the profile's bounds) and {ceiling}",
+            bounds.join(" and ")
+        )
     }
 }
 
