@@ -292,11 +292,15 @@ fn no_fit(walk: &Walk, candidates: &[Quant], mut notes: Vec<String>) -> ModelFit
     let smallest = candidates.last().copied().unwrap_or(resolved.quant);
     let ctx = walk.policy.min_ctx.min(walk.requested_ctx());
     let estimate = walk.estimate(smallest, ctx, walk.placement());
-    notes.push(format!(
-        "does not fit: even {smallest} at num_ctx {ctx} needs {} > budget {}",
-        Binary(estimate.total_bytes),
-        Binary(walk.usable)
-    ));
+    // With no candidate at all the notes already say why; the estimate of the
+    // default quantization is kept only to show its size.
+    if !candidates.is_empty() {
+        notes.push(format!(
+            "does not fit: even {smallest} at num_ctx {ctx} needs {} > budget {}",
+            Binary(estimate.total_bytes),
+            Binary(walk.usable)
+        ));
+    }
     ModelFit {
         model: format!("{}:{}", resolved.family.name, resolved.size.size),
         tier: walk.tier,
