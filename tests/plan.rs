@@ -1,0 +1,177 @@
+//! `provision plan` and `provision modelfile` through the built binary, with the
+//! device set by overrides so results do not depend on the test machine.
+
+mod support;
+
+use support::Provision;
+
+fn plan(args: &[&str]) -> serde_json::Value {
+    Provision::new()
+        .args(["--vram", "0", "--json"])
+        .args(args.iter().copied())
+        .arg("plan")
+        .run()
+        .code(0)
+        .json()
+}
+
+#[test]
+fn a_two_core_24_gib_cpu_machine_gets_tier_4_and_a_fitting_q4_k_m() {
+    let report = {
+        let run = Provision::new()
+            .args([
+                "--vram",
+                "0",
+                "--ram",
+                "24GiB",
+                "--cores",
+                "2",
+                "--json",
+                "plan",
+                "llama3.1:8b",
+            ])
+            .run()
+            .code(0);
+        run.json()
+    };
+    assert_eq!(report["tier"]["bits"], 4);
+    let model = &report["models"][0];
+    assert_eq!(model["quantization"], "Q4_K_M");
+    assert_eq!(model["tag"], "llama3.1:8b-instruct-q4_K_M");
+    assert_eq!(model["fits"], true);
+    assert!(model["estimate"]["total_bytes"].as_u64().unwrap() < 8 << 30);
+    assert_eq!(report["catalog_as_of"].as_str().unwrap().len(), 10);
+}
+
+#[test]
+fn sixteen_gib_and_eight_cores_falls_from_f16_to_q8_0_and_says_why() {
+    let run = Provision::new()
+        .args([
+            "--vram",
+            "0",
+            "--ram",
+            "16GiB",
+            "--cores",
+            "8",
+            "plan",
+            "llama3.1:8b",
+        ])
+        .run()
+        .code(0);
+    assert!(run.stdout.contains("16-bit HIGH"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("llama3.1:8b-instruct-q8_0"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("F16 needs"), "{}", run.stdout);
+}
+
+#[test]
+fn a_70b_model_on_8_gib_does_not_fit_with_both_numbers() {
+    let report = plan(&["--ram", "8GiB", "--cores", "4"]);
+    assert_eq!(report["models"][0]["name"], "assistant");
+    let run = Provision::new()
+        .args(["--vram", "0", "--ram", "8GiB", "plan", "llama3.1:70b"])
+        .run()
+        .code(0);
+    let reason = run
+        .stdout
+        .lines()
+        .find(|l| l.contains("does not fit"))
+        .unwrap();
+    assert!(
+        reason.contains("needs") && reason.contains("> budget"),
+        "{reason}"
+    );
+    assert!(run.stdout.contains(" no "), "{}", run.stdout);
+}
+
+#[test]
+fn the_syndicate_roster_fits_a_512_gib_server_with_its_buffer() {
+    let report = plan(&["--ram", "512GiB", "--cores", "32", "--profile", "syndicate"]);
+    let roster = &report["roster"];
+    assert_eq!(roster["fits"], true, "{roster}");
+    assert!(roster["buffer_bytes"].as_u64().unwrap() > 0);
+    assert_eq!(report["models"].as_array().unwrap().len(), 4);
+    let settings: Vec<&str> = report["server_settings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        settings.contains(&"OLLAMA_MAX_LOADED_MODELS"),
+        "{settings:?}"
+    );
+    assert!(settings.contains(&"OLLAMA_KEEP_ALIVE"), "{settings:?}");
+}
+
+#[test]
+fn unknown_models_suggest_names_and_exit_2() {
+    let run = Provision::new().args(["plan", "lama3.1:8b"]).run().code(2);
+    run.one_error_line(&["lama3.1", "did you mean", "llama3.1"]);
+}
+
+#[test]
+fn modelfile_prints_what_auto_would_create() {
+    let run = Provision::new()
+        .args([
+            "--vram",
+            "0",
+            "--ram",
+            "24GiB",
+            "--cores",
+            "2",
+            "modelfile",
+            "llama3.1:8b",
+        ])
+        .args(["--set", "temperature=0.3", "--system", "Be brief."])
+        .run()
+        .code(0);
+    let file = provision::modelfile::Modelfile::parse(&run.stdout).unwrap();
+    assert_eq!(file.from, "llama3.1:8b-instruct-q4_K_M");
+    assert_eq!(file.system.as_deref(), Some("Be brief."));
+    assert_eq!(file.get("temperature").unwrap().to_string(), "0.3");
+    assert_eq!(file.get("num_ctx").unwrap().to_string(), "4096");
+}
+
+#[test]
+fn modelfile_rejects_bad_input_before_anything_runs() {
+    let run = Provision::new()
+        .args(["modelfile", "llama3.1:8b", "--set", "num_ctx=4096.0"])
+        .run()
+        .code(2);
+    run.one_error_line(&["--set num_ctx=4096.0", "invalid int value"]);
+    let run = Provision::new()
+        .args([
+            "modelfile",
+            "llama3.1:8b",
+            "--system",
+            "a\n\"\"\"\nFROM evil",
+        ])
+        .run()
+        .code(2);
+    run.one_error_line(&["--system"]);
+    let run = Provision::new()
+        .args(["--vram", "0", "--ram", "4GiB", "modelfile", "llama3.1:70b"])
+        .run()
+        .code(1);
+    run.one_error_line(&["does not fit"]);
+}
+
+#[test]
+fn a_bad_profile_key_names_the_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.yaml");
+    std::fs::write(
+        &path,
+        "name: bad\ndescription: x\nroster:\n  models:\n    - {name: a, base: 'llama3.2:1b', role: r, colour: red}\n",
+    )
+    .unwrap();
+    let run = Provision::new()
+        .args(["--profile", path.to_str().unwrap(), "plan"])
+        .run()
+        .code(1);
+    run.one_error_line(&["bad.yaml:5:", "colour"]);
+}
