@@ -3,68 +3,28 @@
 //! profile and the bundled catalog; printing it is `plan`/`--dry-run`, executing
 //! it is `auto`.
 
+mod model;
 mod models;
+mod tier;
 
 pub use models::{ad_hoc_target, select};
+pub use tier::{TierReport, tier_report};
+
+use model::{ModelContext, planned};
 
 use crate::catalog::{Catalog, Resolved};
 use crate::fit::{Budget, GpuInfo, ModelFit, ModelRequest, ServerSetting, fit_model, fit_roster};
 use crate::modelfile::{Modelfile, ParamValue, Renderer};
 use crate::probe::{Device, tier_input};
-use crate::profile::{Profile, RosterModel, Target, resolve_parameters};
+use crate::profile::{Profile, RosterModel, resolve_parameters};
 use crate::quant::Quant;
 use crate::size::Binary;
-use crate::tier::{Thresholds, Tier, TierDecision, TierInput, decide};
+use crate::tier::Tier;
 use anyhow::{Context, Result};
 use serde::Serialize;
 
 /// Bumped when a JSON field changes meaning or disappears.
 pub const SCHEMA_VERSION: u32 = 1;
-
-/// The device-level tier as reports print it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TierReport {
-    pub bits: u8,
-    pub label: &'static str,
-    pub quantization: Quant,
-    pub reason: String,
-    /// True when `--tier` chose it instead of the device.
-    pub forced: bool,
-}
-
-impl TierReport {
-    pub fn tier(&self) -> Tier {
-        Tier::try_from(self.bits).expect("TierReport holds a valid tier")
-    }
-}
-
-/// The tier decided from `budget` under `thresholds`, unless `forced` overrides it.
-pub fn tier_report(budget: TierInput, thresholds: &Thresholds, forced: Option<Tier>) -> TierReport {
-    let decided = decide(budget, thresholds);
-    let (decision, forced) = match forced {
-        Some(tier) => {
-            let reason = format!(
-                "forced by --tier (the device alone gets {}-bit)",
-                decided.tier
-            );
-            let decision = TierDecision {
-                tier,
-                label: tier.label(),
-                quantization: tier.quant(),
-                reason,
-            };
-            (decision, true)
-        }
-        None => (decided, false),
-    };
-    TierReport {
-        bits: decision.tier.bits(),
-        label: decision.label,
-        quantization: decision.quantization,
-        reason: decision.reason,
-        forced,
-    }
-}
 
 /// Everything `plan`, `modelfile` and `auto` print or act on.
 #[derive(Debug, Clone, Serialize)]
@@ -320,64 +280,4 @@ fn pin_roster_choices(
             fit
         })
         .collect()
-}
-
-struct ModelContext<'a> {
-    profile: &'a Profile,
-    tier: Tier,
-    cores: u32,
-    device: &'a str,
-}
-
-fn planned(
-    context: &ModelContext,
-    model: RosterModel,
-    named_by_profile: bool,
-    fit: ModelFit,
-    share: Option<f64>,
-    renderer: &Renderer,
-) -> Result<PlannedModel> {
-    let (modelfile, text, warnings) = match (&fit.tag, fit.fits) {
-        (Some(tag), true) => {
-            let file = modelfile(context, &model, tag, &fit);
-            let warnings = file
-                .validate()
-                .with_context(|| format!("could not plan model '{}'", model.name))?;
-            let text = renderer
-                .render(&file)
-                .with_context(|| format!("could not render the Modelfile of '{}'", model.name))?;
-            (Some(file), Some(text), warnings)
-        }
-        _ => (None, None, Vec::new()),
-    };
-    Ok(PlannedModel {
-        name: model.name,
-        base: model.base,
-        role: model.role,
-        named_by_profile,
-        fit,
-        share,
-        modelfile,
-        modelfile_text: text,
-        warnings,
-    })
-}
-
-/// The Modelfile of a fitted model: the profile's parameters at the device tier,
-/// with the context the fit settled on and the GPU layers of a partial offload.
-fn modelfile(context: &ModelContext, model: &RosterModel, tag: &str, fit: &ModelFit) -> Modelfile {
-    let target = Target {
-        from: tag.to_string(),
-        tier: context.tier,
-        quant: fit.quantization,
-        cores: context.cores,
-        device: Some(context.device.to_string()),
-    };
-    let mut file = crate::profile::modelfile(context.profile, model, &target);
-    file.set("num_ctx", ParamValue::Int(i64::from(fit.num_ctx)));
-    if let Some(offload) = fit.offload {
-        file.set("num_gpu", ParamValue::Int(i64::from(offload.num_gpu)));
-    }
-    file.provenance.tool = Some(format!("provision {}", env!("CARGO_PKG_VERSION")));
-    file
 }

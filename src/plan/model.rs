@@ -1,0 +1,68 @@
+//! One planned model: its fit turned into the Modelfile `auto` would create.
+
+use super::PlannedModel;
+use crate::fit::ModelFit;
+use crate::modelfile::{Modelfile, ParamValue, Renderer};
+use crate::profile::{Profile, RosterModel, Target};
+use crate::tier::Tier;
+use anyhow::{Context, Result};
+
+pub(super) struct ModelContext<'a> {
+    pub profile: &'a Profile,
+    pub tier: Tier,
+    pub cores: u32,
+    pub device: &'a str,
+}
+
+pub(super) fn planned(
+    context: &ModelContext,
+    model: RosterModel,
+    named_by_profile: bool,
+    fit: ModelFit,
+    share: Option<f64>,
+    renderer: &Renderer,
+) -> Result<PlannedModel> {
+    let (modelfile, text, warnings) = match (&fit.tag, fit.fits) {
+        (Some(tag), true) => {
+            let file = modelfile(context, &model, tag, &fit);
+            let warnings = file
+                .validate()
+                .with_context(|| format!("could not plan model '{}'", model.name))?;
+            let text = renderer
+                .render(&file)
+                .with_context(|| format!("could not render the Modelfile of '{}'", model.name))?;
+            (Some(file), Some(text), warnings)
+        }
+        _ => (None, None, Vec::new()),
+    };
+    Ok(PlannedModel {
+        name: model.name,
+        base: model.base,
+        role: model.role,
+        named_by_profile,
+        fit,
+        share,
+        modelfile,
+        modelfile_text: text,
+        warnings,
+    })
+}
+
+/// The Modelfile of a fitted model: the profile's parameters at the device tier,
+/// with the context the fit settled on and the GPU layers of a partial offload.
+fn modelfile(context: &ModelContext, model: &RosterModel, tag: &str, fit: &ModelFit) -> Modelfile {
+    let target = Target {
+        from: tag.to_string(),
+        tier: context.tier,
+        quant: fit.quantization,
+        cores: context.cores,
+        device: Some(context.device.to_string()),
+    };
+    let mut file = crate::profile::modelfile(context.profile, model, &target);
+    file.set("num_ctx", ParamValue::Int(i64::from(fit.num_ctx)));
+    if let Some(offload) = fit.offload {
+        file.set("num_gpu", ParamValue::Int(i64::from(offload.num_gpu)));
+    }
+    file.provenance.tool = Some(format!("provision {}", env!("CARGO_PKG_VERSION")));
+    file
+}
