@@ -1,6 +1,7 @@
 //! One file per subcommand: the glue from parsed flags to the pieces and to output.
 
 mod completions;
+mod list_quants;
 mod plan;
 mod probe;
 mod profiles;
@@ -24,6 +25,20 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             plan::run(&device, &plan, cli.global.json)
         }
         Command::Profiles => profiles::run(&cli.global),
+        Command::ListQuants {
+            model,
+            remote,
+            installed,
+            remote_timeout,
+        } => {
+            let options = list_quants::Options {
+                model,
+                remote,
+                installed_only: installed,
+                remote_timeout: std::time::Duration::from_secs(remote_timeout),
+            };
+            list_quants::run(&cli.global, &options)
+        }
     }
 }
 
