@@ -451,3 +451,28 @@ fn json_has_the_documented_fields() {
     assert!(row["total_bytes"].as_u64().unwrap() > row["size_bytes"].as_u64().unwrap());
     assert_eq!(json["remote"]["used"], false);
 }
+
+#[test]
+fn the_shows_run_concurrently() {
+    let tags = [
+        "llama3.1:8b",
+        "llama3.1:8b-instruct-q8_0",
+        "llama3.1:8b-instruct-q2_K",
+        "llama3.1:8b-text-q8_0",
+    ];
+    let emu = pulled("current", &tags).env("OLLAMA_EMULATOR_DELAY_MS", "700");
+    let started = std::time::Instant::now();
+    let json = provision(Some(&emu), &["llama3.1:8b", "--json", "--installed"])
+        .run()
+        .code(0)
+        .json();
+    let elapsed = started.elapsed().as_secs_f64();
+    assert_eq!(
+        json["quants"].as_array().unwrap().len(),
+        3,
+        "text-q8_0 is also Q8_0"
+    );
+    // `ollama -v` (the device probe), one list and four shows of 0.7 s each:
+    // 4.2 s one after another, 2.1 s with the shows side by side.
+    assert!(elapsed < 3.5, "took {elapsed:.2}s");
+}
