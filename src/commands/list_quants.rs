@@ -8,12 +8,12 @@ use crate::levels::installed::{Gathered, gather};
 use crate::levels::report::{Listing, Remote, SCHEMA_VERSION};
 use crate::levels::{
     Published, RegistryStatus, Row, Scope, SizeSource, create_source, fit_quant, merge,
-    only_installed,
+    only_installed, remote,
 };
 use crate::modelfile::Renderer;
 use crate::ollama::{ModelName, Ollama};
 use crate::plan::{Inputs, Plan};
-use crate::registry::{Lookup, Registry};
+use crate::registry::Registry;
 use crate::tier::Tier;
 use anyhow::{Result, bail};
 use std::collections::HashMap;
@@ -114,16 +114,7 @@ fn fitting<'c>(global: &Global, name: &str, resolved: Resolved<'c>) -> Result<Fi
 fn library_listing(global: &Global, options: &Options, resolved: Resolved) -> Result<Listing> {
     let (family, size) = (resolved.family, resolved.size);
     let fitting = fitting(global, options.model.trim(), resolved)?;
-    let published: Vec<Published> = size
-        .quants
-        .iter()
-        .map(|q| Published {
-            quant: q.quant,
-            tag: format!("{}:{}", family.name, size.tag_for(q.quant)),
-            bytes: q.bytes,
-            exact: q.exact,
-        })
-        .collect();
+    let published = Published::of(family, size);
     let (installed, installed_unknown) = installed(global, Scope::Library { family, size });
     let (remote, remote_report) = if options.remote {
         remote_sizes(family.name.as_str(), &published, options.remote_timeout)?
@@ -210,59 +201,24 @@ fn warn(message: &str) {
     eprintln!("provision: warning: {}", crate::exit::one_line(message));
 }
 
-/// Every published tag looked up at once; one warning when some (or all) got no
-/// answer, whose sizes stay the catalog's.
+/// Every published tag looked up at once (one deadline); one warning when some
+/// or all got no answer, whose sizes stay the catalog's.
 fn remote_sizes(
     model: &str,
     published: &[Published],
     timeout: Duration,
 ) -> Result<(HashMap<String, RegistryStatus>, Remote)> {
     let registry = Registry::from_env()?.with_timeout(timeout);
-    let short: Vec<&str> = published
-        .iter()
-        .map(|p| p.tag.split_once(':').map_or(p.tag.as_str(), |(_, tag)| tag))
-        .collect();
-    let lookups = registry.lookup_many(model, &short);
-    let mut statuses = HashMap::new();
-    let mut silent = Vec::new();
-    for (published, answer) in published.iter().zip(&lookups.tags) {
-        let status = match &answer.lookup {
-            Lookup::Found(tag) => RegistryStatus::Found {
-                model_bytes: tag.model_bytes,
-            },
-            Lookup::NotFound => RegistryStatus::NotFound,
-            other => {
-                silent.push((answer.tag.as_str(), no_answer(other)));
-                RegistryStatus::NoAnswer
-            }
-        };
-        statuses.insert(published.tag.clone(), status);
-    }
-    if let Some(reason) = &lookups.offline {
-        warn(&format!(
-            "remote: registry {} unreachable ({reason}); sizes are the catalog's",
-            registry.base()
-        ));
-    } else if let Some((tag, why)) = silent.first() {
-        warn(&format!(
-            "remote: no answer for {} of {} tags ({tag}: {why}); catalog sizes kept for those",
-            silent.len(),
-            short.len()
-        ));
+    let lookups = registry.lookup_many(model, &remote::short_tags(published));
+    let (statuses, warning) = remote::statuses(published, &lookups, registry.base());
+    if let Some(warning) = warning {
+        warn(&warning);
     }
     let report = Remote {
         used: true,
-        offline_reason: lookups.offline.clone(),
+        offline_reason: lookups.offline,
     };
     Ok((statuses, report))
-}
-
-fn no_answer(lookup: &Lookup) -> String {
-    match lookup {
-        Lookup::Unreachable(reason) | Lookup::Invalid(reason) => reason.clone(),
-        Lookup::Other(status) => format!("HTTP {status}"),
-        Lookup::Found(_) | Lookup::NotFound => String::new(),
-    }
 }
 
 /// A name outside the library: its installed tags only, no catalog; nothing

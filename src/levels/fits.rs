@@ -1,6 +1,6 @@
 //! Whether one quantization level fits this device, as `auto` would judge it.
 
-use crate::estimate::{EstimateInput, Placement, estimate};
+use crate::estimate::{Estimate, EstimateInput, Placement, estimate};
 use crate::fit::{Budget, FitPolicy, ModelRequest, fit_model};
 use crate::quant::Quant;
 use crate::tier::{BudgetSource, Tier};
@@ -36,21 +36,7 @@ pub fn fit_quant(
     let fit = fit_model(&pinned, budget, tier, policy);
     let size = pinned.resolved.size;
     let requested = request.num_ctx.unwrap_or(policy.num_ctx);
-    let file_bytes = bytes.or_else(|| size.quant(quant).map(|q| q.bytes));
-    let at_requested = estimate(&EstimateInput {
-        architecture: &pinned.resolved.family.architecture,
-        dims: &size.dims,
-        quant,
-        file_bytes: file_bytes.unwrap_or(0),
-        projector_bytes: size.projector_bytes,
-        num_ctx: requested,
-        parallel: policy.num_parallel,
-        kv_cache: policy.kv_cache_type,
-        placement: match budget.source() {
-            BudgetSource::Gpu => Placement::Gpu,
-            BudgetSource::Ram => Placement::Cpu,
-        },
-    });
+    let at_requested = estimate_at(&pinned, budget, policy, requested, bytes);
     let note = match (fit.fits, fit.offload) {
         (false, _) => None,
         (true, Some(offload)) => Some(format!(
@@ -67,6 +53,33 @@ pub fn fit_quant(
         total_bytes: at_requested.total_bytes,
         note,
     }
+}
+
+/// The estimate of the pinned level at `num_ctx` on the device models go to.
+fn estimate_at(
+    pinned: &ModelRequest,
+    budget: &Budget,
+    policy: &FitPolicy,
+    num_ctx: u32,
+    bytes: Option<u64>,
+) -> Estimate {
+    let size = pinned.resolved.size;
+    let quant = pinned.resolved.quant;
+    let file_bytes = bytes.or_else(|| size.quant(quant).map(|q| q.bytes));
+    estimate(&EstimateInput {
+        architecture: &pinned.resolved.family.architecture,
+        dims: &size.dims,
+        quant,
+        file_bytes: file_bytes.unwrap_or(0),
+        projector_bytes: size.projector_bytes,
+        num_ctx,
+        parallel: policy.num_parallel,
+        kv_cache: policy.kv_cache_type,
+        placement: match budget.source() {
+            BudgetSource::Gpu => Placement::Gpu,
+            BudgetSource::Ram => Placement::Cpu,
+        },
+    })
 }
 
 #[cfg(test)]

@@ -3,11 +3,13 @@
 
 mod fits;
 pub mod installed;
+pub mod remote;
 pub mod report;
 
 pub use fits::{QuantFit, fit_quant};
 pub use installed::{Installed, Scope};
 
+use crate::catalog::{Family, ModelSize};
 use crate::quant::Quant;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -21,6 +23,21 @@ pub struct Published {
     pub bytes: u64,
     /// Registry-exact (true) or computed by the catalog generator.
     pub exact: bool,
+}
+
+impl Published {
+    /// Every level the catalog lists for a size, with its full tag.
+    pub fn of(family: &Family, size: &ModelSize) -> Vec<Published> {
+        size.quants
+            .iter()
+            .map(|q| Published {
+                quant: q.quant,
+                tag: format!("{}:{}", family.name, size.tag_for(q.quant)),
+                bytes: q.bytes,
+                exact: q.exact,
+            })
+            .collect()
+    }
 }
 
 /// What the registry said about one published tag (JSON: `found`, `not_found`,

@@ -45,6 +45,15 @@ impl Listing {
             _ => self.model.clone(),
         };
         let mut out = format!("{title}: {} quantization levels\n\n", self.quants.len());
+        if self.quants.is_empty() {
+            let none = match self.installed_unknown {
+                Some(_) => "none known: installed copies could not be read\n\n",
+                None => "none installed\n\n",
+            };
+            out.push_str(none);
+            out.extend(self.footer().iter().map(|line| format!("{line}\n")));
+            return out;
+        }
         let mut rows = vec![
             ["", "QUANT", "BITS", "TAG", "SIZE", "INSTALLED", "FITS"]
                 .map(String::from)
@@ -119,6 +128,9 @@ impl Listing {
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
+            None if self.installed_unknown.is_some() => {
+                "ollama create --quantize: unknown (installed copies could not be read)".to_string()
+            }
             None => "ollama create --quantize: none (no F16/BF16 copy installed)".to_string(),
         });
         match &self.catalog_as_of {
