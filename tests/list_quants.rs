@@ -66,7 +66,12 @@ fn installed_levels_are_read_through_show_in_both_output_eras() {
     for era in ["current", "v0.3"] {
         let emu = pulled(
             era,
-            &["llama3.1:8b-instruct-q8_0", "llama3.1:8b", "qwen3:8b"],
+            &[
+                "llama3.1:8b-instruct-q8_0",
+                "llama3.1:8b",
+                "qwen3:8b",
+                "llama3.1:70b",
+            ],
         );
         let run = provision(Some(&emu), &["llama3.1:8b", "--json"])
             .run()
@@ -86,7 +91,7 @@ fn installed_levels_are_read_through_show_in_both_output_eras() {
             "{era}"
         );
         let argv: Vec<String> = emu.calls().iter().map(|c| c["argv"].to_string()).collect();
-        let since_pulls = &argv[3..];
+        let since_pulls = &argv[4..];
         assert_eq!(
             since_pulls
                 .iter()
@@ -98,7 +103,11 @@ fn installed_levels_are_read_through_show_in_both_output_eras() {
             .iter()
             .filter(|a| a.contains("\"show\""))
             .collect();
-        assert_eq!(shows.len(), 2, "qwen3 is not shown: {shows:?}");
+        assert_eq!(
+            shows.len(),
+            2,
+            "neither qwen3 nor the 70b is shown: {shows:?}"
+        );
     }
 }
 

@@ -35,18 +35,20 @@ pub enum Scope<'a> {
 }
 
 impl Scope<'_> {
-    /// Whether `name` (from `ollama list`) may be a copy worth an `ollama show`:
-    /// the family under any namespace, or a name the catalog does not know (a
-    /// custom name); never another catalog family.
+    /// Whether `name` (from `ollama list`) may be a copy worth an `ollama show`: a
+    /// tag of the family naming this size or no catalog size, under any namespace,
+    /// or a name the catalog does not know (a custom name); never another size or
+    /// another catalog family.
     pub fn candidate(&self, name: &str) -> bool {
         let Ok(parsed) = ModelName::parse(name) else {
             return false;
         };
         match self {
-            Scope::Library { family, .. } => {
-                parsed.model.eq_ignore_ascii_case(&family.name)
-                    || Catalog::bundled().family(&parsed.model).is_none()
-            }
+            Scope::Library { family, size } => match family_tag(family, &parsed) {
+                Some(Some(tagged)) => tagged.size == size.size,
+                Some(None) => true,
+                None => Catalog::bundled().family(&parsed.model).is_none(),
+            },
             Scope::Local(wanted) => {
                 parsed.host.eq_ignore_ascii_case(&wanted.host)
                     && parsed.namespace.eq_ignore_ascii_case(&wanted.namespace)
@@ -55,9 +57,9 @@ impl Scope<'_> {
         }
     }
 
-    /// Whether a candidate is a copy of this model: for the library, a tag of the
-    /// family that names this size, else what `ollama show` says (architecture,
-    /// parameter count within 10 %, native context) matches the catalog's size.
+    /// Whether a candidate is a copy of this model: a library tag of this size, or
+    /// else what `ollama show` says (architecture, parameter count within 10 %,
+    /// native context) matches the catalog's size.
     pub fn accepts(&self, name: &str, show: &ShowInfo) -> bool {
         let Scope::Library { family, size } = self else {
             return self.candidate(name);
@@ -65,14 +67,26 @@ impl Scope<'_> {
         let Ok(parsed) = ModelName::parse(name) else {
             return false;
         };
-        if parsed.model.eq_ignore_ascii_case(&family.name) {
-            let library = format!("{}:{}", family.name, parsed.tag);
-            if let Ok(resolved) = Catalog::bundled().resolve(&library) {
-                return resolved.size.size == size.size;
-            }
+        match family_tag(family, &parsed) {
+            Some(Some(tagged)) => tagged.size == size.size,
+            _ => same_model(family, size, show),
         }
-        same_model(family, size, show)
     }
+}
+
+/// For a name of the family (any host or namespace): `Some(size)` its tag names,
+/// `Some(None)` for a tag the catalog does not know; `None` for another model.
+fn family_tag<'a>(family: &'a Family, name: &ModelName) -> Option<Option<&'a ModelSize>> {
+    if !name.model.eq_ignore_ascii_case(&family.name) {
+        return None;
+    }
+    let library = format!("{}:{}", family.name, name.tag);
+    Some(
+        Catalog::bundled()
+            .resolve(&library)
+            .ok()
+            .and_then(|r| family.size(&r.size.size)),
+    )
 }
 
 fn same_model(family: &Family, size: &ModelSize, show: &ShowInfo) -> bool {
@@ -192,12 +206,17 @@ mod tests {
         for name in [
             "llama3.1:8b",
             "Llama3.1:latest",
-            "registry.ollama.ai/library/llama3.1:70b",
+            "registry.ollama.ai/library/llama3.1:8b-text-q8_0",
             "provision/llama3.1:8b",
+            "llama3.1:tuned",
             "mybot:latest",
         ] {
             assert!(scope.candidate(name), "{name}");
         }
+        assert!(
+            !scope.candidate("llama3.1:70b"),
+            "another size is not shown"
+        );
         assert!(!scope.candidate("qwen3:8b"));
         assert!(!scope.candidate("me/qwen3:8b"));
     }
