@@ -242,6 +242,11 @@ fn local_listing(global: &Global, options: &Options, name: &ModelName) -> Result
             gathered.problems.join("; ")
         ));
     }
+    if options.remote {
+        warn(&format!(
+            "remote: '{shown}' is not a library model; only library tags are looked up"
+        ));
+    }
     let rows = merge(&[], &gathered.installed, &HashMap::new(), None);
     Ok(Listing {
         schema_version: SCHEMA_VERSION,
