@@ -111,6 +111,26 @@ pub enum Command {
         #[arg(long, value_name = "TEXT")]
         system: Option<String>,
     },
+    /// List the quantization levels of a model: bits, tag, size, which are
+    /// installed, which fit this device, and which `provision auto` would choose.
+    ///
+    /// MODEL is a library model (`llama3.1`, `llama3.1:8b`, a full tag) or a local
+    /// name (`namespace/model:tag`, `hf.co/…`), for which only installed copies show.
+    ListQuants {
+        /// The model to list.
+        #[arg(value_name = "MODEL")]
+        model: String,
+        /// Ask the registry for each published tag's exact size (proxies honoured;
+        /// offline, the catalog's sizes are used).
+        #[arg(long)]
+        remote: bool,
+        /// Show only the levels installed here.
+        #[arg(long)]
+        installed: bool,
+        /// Give up on the registry after this many seconds (one deadline for all tags).
+        #[arg(long, value_name = "SECONDS", env = "PROVISION_REGISTRY_TIMEOUT", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..))]
+        remote_timeout: u64,
+    },
     /// List the built-in and user profiles with their descriptions and where they come from.
     Profiles,
 

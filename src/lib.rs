@@ -7,6 +7,7 @@ mod commands;
 pub mod estimate;
 pub mod exit;
 pub mod fit;
+pub mod levels;
 pub mod lock;
 pub mod modelfile;
 pub mod name;

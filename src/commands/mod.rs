@@ -1,6 +1,7 @@
 //! One file per subcommand: the glue from parsed flags to the pieces and to output.
 
 mod completions;
+mod list_quants;
 mod modelfile;
 mod plan;
 mod probe;
@@ -35,6 +36,20 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             modelfile::run(plan, &edits, &renderer)
         }
         Command::Profiles => profiles::run(&cli.global),
+        Command::ListQuants {
+            model,
+            remote,
+            installed,
+            remote_timeout,
+        } => {
+            let options = list_quants::Options {
+                model,
+                remote,
+                installed_only: installed,
+                remote_timeout: std::time::Duration::from_secs(remote_timeout),
+            };
+            list_quants::run(&cli.global, &options)
+        }
     }
 }
 

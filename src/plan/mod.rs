@@ -214,7 +214,7 @@ fn resolve<'c>(catalog: &'c Catalog, model: &RosterModel) -> Result<Resolved<'c>
 
 /// The fit request for a roster model: its context from the resolved parameters
 /// (at the device tier), its priority and its precision bounds.
-fn request<'c>(
+pub fn request<'c>(
     profile: &Profile,
     model: &RosterModel,
     resolved: Resolved<'c>,

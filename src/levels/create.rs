@@ -1,0 +1,85 @@
+//! Which levels `ollama create --quantize` could make from an installed float copy.
+
+use super::Row;
+use crate::quant::Quant;
+use serde::Serialize;
+
+/// What `ollama create --quantize` could make from an installed F16/BF16 copy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CreateSource {
+    /// The installed name to use in `FROM`.
+    pub name: String,
+    pub quant: Quant,
+    /// The levels `--quantize` produces from it, highest first.
+    pub levels: Vec<Quant>,
+}
+
+/// The best installed float copy (F16 before BF16) and the levels `ollama create
+/// --quantize` produces from it; none without such a copy.
+pub fn create_source(rows: &[Row]) -> Option<CreateSource> {
+    let row = [Quant::F16, Quant::BF16]
+        .iter()
+        .find_map(|q| rows.iter().find(|r| r.quant == *q && r.installed))?;
+    let levels = Quant::all()
+        .filter(|q| q.producible_by_create() && *q != Quant::F32)
+        .collect();
+    Some(CreateSource {
+        name: row.installed_names.first()?.clone(),
+        quant: row.quant,
+        levels,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::levels::{Installed, Published, merge};
+    use std::collections::HashMap;
+
+    fn copy(name: &str, quant: Quant) -> Installed {
+        Installed {
+            name: name.to_string(),
+            quant,
+            bytes: Some(1_000),
+        }
+    }
+
+    fn sources() -> Vec<Published> {
+        [Quant::F16, Quant::Q8_0, Quant::Q4KM]
+            .map(|quant| Published {
+                quant,
+                tag: format!("m:1b-{}", quant.tag_suffix()),
+                bytes: 1,
+                exact: false,
+            })
+            .to_vec()
+    }
+
+    #[test]
+    fn create_can_quantize_only_from_an_installed_float_copy() {
+        let rows = merge(
+            &sources(),
+            &[copy("m:q8", Quant::Q8_0)],
+            &HashMap::new(),
+            None,
+        );
+        assert_eq!(create_source(&rows), None);
+        let installed = [copy("m:bf", Quant::BF16), copy("m:1b-fp16", Quant::F16)];
+        let rows = merge(&sources(), &installed, &HashMap::new(), None);
+        let source = create_source(&rows).unwrap();
+        assert_eq!(
+            (source.name.as_str(), source.quant),
+            ("m:1b-fp16", Quant::F16)
+        );
+        assert_eq!(
+            source.levels,
+            [
+                Quant::F16,
+                Quant::BF16,
+                Quant::Q8_0,
+                Quant::Q4KM,
+                Quant::Q4KS
+            ]
+        );
+    }
+}

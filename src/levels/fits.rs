@@ -1,0 +1,155 @@
+//! Whether one quantization level fits this device, as `auto` would judge it.
+
+use crate::estimate::{Estimate, EstimateInput, Placement, estimate};
+use crate::fit::{Budget, FitPolicy, ModelRequest, fit_model};
+use crate::quant::Quant;
+use crate::tier::{BudgetSource, Tier};
+
+/// The verdict on one level.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuantFit {
+    /// Whether the fit finds a way to run it: whole at the requested context, at a
+    /// smaller context, or partly offloaded to the GPU.
+    pub fits: bool,
+    /// The estimated memory at the requested (profile) context, on the device
+    /// models are placed on.
+    pub total_bytes: u64,
+    /// How it fits when not whole at the requested context.
+    pub note: Option<String>,
+}
+
+/// Fits `request` pinned to `quant` (the tier is no ceiling here: this answers
+/// whether the level fits, not whether `auto` would pick it). `bytes` replaces the
+/// catalog's blob size (a registry-exact size).
+pub fn fit_quant(
+    request: &ModelRequest,
+    budget: &Budget,
+    tier: Tier,
+    policy: &FitPolicy,
+    quant: Quant,
+    bytes: Option<u64>,
+) -> QuantFit {
+    let mut pinned = *request;
+    pinned.resolved.quant = quant;
+    pinned.resolved.quant_pinned = true;
+    pinned.installed = bytes.map(|b| (quant, b));
+    let fit = fit_model(&pinned, budget, tier, policy);
+    let size = pinned.resolved.size;
+    let requested = request.num_ctx.unwrap_or(policy.num_ctx);
+    let at_requested = estimate_at(&pinned, budget, policy, requested, bytes);
+    let note = match (fit.fits, fit.offload) {
+        (false, _) => None,
+        (true, Some(offload)) => Some(format!(
+            "partial offload {}/{} layers",
+            offload.num_gpu, size.dims.layers
+        )),
+        (true, None) if fit.num_ctx < at_requested.num_ctx => {
+            Some(format!("at num_ctx {}", fit.num_ctx))
+        }
+        (true, None) => None,
+    };
+    QuantFit {
+        fits: fit.fits,
+        total_bytes: at_requested.total_bytes,
+        note,
+    }
+}
+
+/// The estimate of the pinned level at `num_ctx` on the device models go to.
+fn estimate_at(
+    pinned: &ModelRequest,
+    budget: &Budget,
+    policy: &FitPolicy,
+    num_ctx: u32,
+    bytes: Option<u64>,
+) -> Estimate {
+    let size = pinned.resolved.size;
+    let quant = pinned.resolved.quant;
+    let file_bytes = bytes.or_else(|| size.quant(quant).map(|q| q.bytes));
+    estimate(&EstimateInput {
+        architecture: &pinned.resolved.family.architecture,
+        dims: &size.dims,
+        quant,
+        file_bytes: file_bytes.unwrap_or(0),
+        projector_bytes: size.projector_bytes,
+        num_ctx,
+        parallel: policy.num_parallel,
+        kv_cache: policy.kv_cache_type,
+        placement: match budget.source() {
+            BudgetSource::Gpu => Placement::Gpu,
+            BudgetSource::Ram => Placement::Cpu,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+
+    fn ram(gib: u64) -> Budget {
+        Budget {
+            ram_bytes: gib << 30,
+            cores: 4,
+            gpus: Vec::new(),
+        }
+    }
+
+    fn fit(gib: u64, quant: Quant) -> QuantFit {
+        let resolved = Catalog::bundled().resolve("llama3.1:8b").unwrap();
+        let request = ModelRequest::new(resolved);
+        fit_quant(
+            &request,
+            &ram(gib),
+            Tier::T4,
+            &FitPolicy::default(),
+            quant,
+            None,
+        )
+    }
+
+    #[test]
+    fn each_level_is_judged_on_its_own_size_regardless_of_the_tier() {
+        let f16 = fit(64, Quant::F16);
+        assert!(f16.fits, "the 4-bit tier is no ceiling for FITS");
+        assert!(f16.total_bytes > 16_000_000_000);
+        assert_eq!(f16.note, None);
+        let small = fit(8, Quant::F16);
+        assert!(!small.fits);
+        assert_eq!(
+            small.total_bytes, f16.total_bytes,
+            "same context, same total"
+        );
+        assert!(fit(8, Quant::Q4KM).fits);
+    }
+
+    #[test]
+    fn a_registry_size_replaces_the_catalog_size() {
+        let resolved = Catalog::bundled().resolve("llama3.1:8b").unwrap();
+        let request = ModelRequest::new(resolved);
+        let policy = FitPolicy::default();
+        let catalog = fit_quant(&request, &ram(16), Tier::T8, &policy, Quant::Q8_0, None);
+        let bigger = Some(9_540_775_552);
+        let remote = fit_quant(&request, &ram(16), Tier::T8, &policy, Quant::Q8_0, bigger);
+        // A billion more weight bytes, plus a 32nd of it in the spare-layer overhead.
+        assert_eq!(remote.total_bytes - catalog.total_bytes, 1_031_250_000);
+    }
+
+    #[test]
+    fn a_level_that_fits_only_with_a_smaller_context_says_so() {
+        let resolved = Catalog::bundled().resolve("llama3.1:8b").unwrap();
+        let mut request = ModelRequest::new(resolved);
+        request.num_ctx = Some(131_072);
+        let verdict = fit_quant(
+            &request,
+            &ram(16),
+            Tier::T8,
+            &FitPolicy::default(),
+            Quant::Q4KM,
+            None,
+        );
+        assert!(verdict.fits);
+        assert!(verdict.note.unwrap().starts_with("at num_ctx "));
+        assert!(verdict.total_bytes > 16 << 30);
+    }
+}
