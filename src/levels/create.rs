@@ -33,25 +33,13 @@ pub fn create_source(rows: &[Row]) -> Option<CreateSource> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::levels::{Installed, Published, merge};
+    use crate::levels::tests::{copy, published};
+    use crate::levels::{Published, merge};
     use std::collections::HashMap;
-
-    fn copy(name: &str, quant: Quant) -> Installed {
-        Installed {
-            name: name.to_string(),
-            quant,
-            bytes: Some(1_000),
-        }
-    }
 
     fn sources() -> Vec<Published> {
         [Quant::F16, Quant::Q8_0, Quant::Q4KM]
-            .map(|quant| Published {
-                quant,
-                tag: format!("m:1b-{}", quant.tag_suffix()),
-                bytes: 1,
-                exact: false,
-            })
+            .map(|q| published(q, 1))
             .to_vec()
     }
 

@@ -186,10 +186,11 @@ pub fn only_installed(rows: Vec<Row>) -> Vec<Row> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn published(quant: Quant, bytes: u64) -> Published {
+    /// A published level of a test model `m:1b`.
+    pub(crate) fn published(quant: Quant, bytes: u64) -> Published {
         Published {
             quant,
             tag: format!("m:1b-{}", quant.tag_suffix()),
@@ -198,7 +199,8 @@ mod tests {
         }
     }
 
-    fn copy(name: &str, quant: Quant) -> Installed {
+    /// An installed copy of 1000 bytes.
+    pub(crate) fn copy(name: &str, quant: Quant) -> Installed {
         Installed {
             name: name.to_string(),
             quant,

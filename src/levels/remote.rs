@@ -60,12 +60,7 @@ mod tests {
 
     fn published() -> Vec<Published> {
         [Quant::F16, Quant::Q8_0, Quant::Q4KM]
-            .map(|quant| Published {
-                quant,
-                tag: format!("m:1b-{}", quant.tag_suffix()),
-                bytes: 1,
-                exact: false,
-            })
+            .map(|q| crate::levels::tests::published(q, 1))
             .to_vec()
     }
 
