@@ -5,7 +5,7 @@
 
 mod models;
 
-pub use models::{ad_hoc_target, select};
+pub use models::{NAMESPACE, ad_hoc_target, select};
 
 use crate::catalog::{Catalog, Resolved};
 use crate::fit::{Budget, GpuInfo, ModelFit, ModelRequest, ServerSetting, fit_model, fit_roster};
