@@ -105,7 +105,9 @@ fn a_fresh_store_is_provisioned_and_a_second_run_changes_nothing() {
     let calls = verbs(&emu, before);
     assert!(calls.len() <= 1 + 2 * 2, "{calls:?}");
     assert!(
-        calls.iter().all(|c| c == "list" || c.starts_with("show --modelfile")),
+        calls
+            .iter()
+            .all(|c| c == "list" || c.starts_with("show --modelfile")),
         "{calls:?}"
     );
 }
@@ -142,7 +144,9 @@ fn a_changed_parameter_is_the_reported_reason() {
     let profile = emu.write("pair.yaml", &edited);
     let run = Provision::new()
         .path_front(emu.bin_dir())
-        .args(["auto", "--check", "--ram", "16GiB", "--cores", "4", "--vram", "0"])
+        .args([
+            "auto", "--check", "--ram", "16GiB", "--cores", "4", "--vram", "0",
+        ])
         .args(["--profile", &profile.display().to_string()])
         .run()
         .code(3);
@@ -165,9 +169,15 @@ fn one_failing_create_does_not_stop_the_other() {
     assert_eq!(report["summary"]["created"], 1);
     assert_eq!(report["summary"]["failed"], 1);
     let tiny = &report["models"][0];
-    assert_eq!((tiny["name"].as_str(), tiny["status"].as_str()), (Some("tiny"), Some("failed")));
+    assert_eq!(
+        (tiny["name"].as_str(), tiny["status"].as_str()),
+        (Some("tiny"), Some("failed"))
+    );
     assert!(
-        tiny["error"].as_str().unwrap().contains("emulated create failure"),
+        tiny["error"]
+            .as_str()
+            .unwrap()
+            .contains("emulated create failure"),
         "{tiny}"
     );
     assert!(run.stderr.contains("provision: tiny: "), "{}", run.stderr);
@@ -243,7 +253,14 @@ fn the_json_report_has_the_documented_shape() {
     let names: Vec<&String> = summary.keys().collect();
     assert_eq!(
         names,
-        ["created", "failed", "planned", "skipped", "unchanged", "updated"]
+        [
+            "created",
+            "failed",
+            "planned",
+            "skipped",
+            "unchanged",
+            "updated"
+        ]
     );
 }
 
@@ -262,13 +279,15 @@ fn concurrent_runs_serialise_on_the_lock() {
         command
     };
     let first = command(&[]).spawn().unwrap();
+    let waiting = format!("waiting for another provision run (pid {})", first.id());
     std::thread::sleep(Duration::from_millis(400));
     let refused = Run::from(command(&["--no-wait"]).output().unwrap());
     let second = command(&[]).spawn().unwrap();
     let first = Run::from(first.wait_with_output().unwrap()).code(0);
     let second = Run::from(second.wait_with_output().unwrap()).code(0);
-    refused.code(1).one_error_line(&["another provision run", "--no-wait"]);
-    let waiting = format!("waiting for another provision run (pid ");
+    refused
+        .code(1)
+        .one_error_line(&["another provision run", "--no-wait"]);
     assert!(second.stderr.contains(&waiting), "{}", second.stderr);
     assert!(first.stdout.contains("1 created"), "{}", first.stdout);
     assert!(second.stdout.contains("1 unchanged"), "{}", second.stdout);
@@ -295,7 +314,13 @@ fn an_interrupted_create_leaves_no_target_and_exits_130() {
     std::thread::sleep(Duration::from_millis(300));
     assert_private_modelfile(temp.path());
     let pid = child.id().to_string();
-    assert!(std::process::Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
     let mut rest = String::new();
     std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
     let status = child.wait().unwrap();
@@ -303,13 +328,20 @@ fn an_interrupted_create_leaves_no_target_and_exits_130() {
     assert!(rest.contains("interrupted"), "{rest}");
     let listed = emu.run(&["list"]).stdout;
     assert!(!listed.contains("tiny"), "{listed}");
-    assert_eq!(std::fs::read_dir(temp.path()).unwrap().count(), 0, "temp Modelfile removed");
+    assert_eq!(
+        std::fs::read_dir(temp.path()).unwrap().count(),
+        0,
+        "temp Modelfile removed"
+    );
 }
 
 /// The create's Modelfile is a 0600 file while `ollama create` reads it.
 fn assert_private_modelfile(dir: &Path) {
     use std::os::unix::fs::PermissionsExt;
-    let files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap()).collect();
+    let files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .collect();
     assert_eq!(files.len(), 1, "{files:?}");
     let mode = files[0].metadata().unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600);
@@ -326,7 +358,12 @@ fn the_install_hook_runs_auto_from_plain_sh() {
             .arg("-c")
             .arg("exec sh \"$0\" \"$@\"")
             .arg(&hook)
-            .args(["--profile", &profile.display().to_string(), "--ram", "16GiB"])
+            .args([
+                "--profile",
+                &profile.display().to_string(),
+                "--ram",
+                "16GiB",
+            ])
             .args(["--cores", "4", "--vram", "0"])
             .env("PROVISION_BIN", env!("CARGO_BIN_EXE_provision"))
             .env("PROVISION_WAIT_SECONDS", wait);
@@ -337,7 +374,11 @@ fn the_install_hook_runs_auto_from_plain_sh() {
     assert_eq!(run.stderr, "");
     let down = emulator().env("OLLAMA_EMULATOR_FAULT", "server-down");
     let run = hook_run(&down, "1").code(1);
-    assert!(run.stderr.contains("did not answer within 1s"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("did not answer within 1s"),
+        "{}",
+        run.stderr
+    );
 }
 
 /// Runs a command prepared for `provision` as `sh -c …` instead, keeping its

@@ -38,7 +38,8 @@ pub fn decide(model: &PlannedModel, observed: &Observed, force: bool) -> Decisio
         reason,
         existed,
     };
-    let (Some(planned), Some(tag), true) = (&model.modelfile, &model.fit.tag, model.fit.fits) else {
+    let (Some(planned), Some(tag), true) = (&model.modelfile, &model.fit.tag, model.fit.fits)
+    else {
         return decision(Action::DoesNotFit, model.fit.reason.clone());
     };
     let build = if observed.base_listed {
@@ -188,7 +189,11 @@ pub fn verify(
         if got != values {
             let text = |v: &[ParamValue]| match v {
                 [] => "unset".to_string(),
-                v => v.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", "),
+                v => v
+                    .iter()
+                    .map(|x| x.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
             };
             return Err(format!(
                 "`ollama show` reports {name} {}, planned {}",
@@ -223,7 +228,9 @@ mod tests {
     }
 
     fn test_device() -> crate::probe::Device {
-        let device = crate::probe::Device::probe(&crate::probe::Roots::under(std::path::Path::new("/nonexistent")));
+        let device = crate::probe::Device::probe(&crate::probe::Roots::under(
+            std::path::Path::new("/nonexistent"),
+        ));
         crate::probe::apply_overrides(
             device,
             crate::probe::Overrides {
@@ -275,7 +282,11 @@ mod tests {
     fn an_identical_target_is_unchanged_whatever_the_parameter_order() {
         let model = planned_model("provision/llama3.2:1b", false);
         let file = model.modelfile.clone().unwrap();
-        let d = decide(&model, &observed(Some(installed(&file, |_| {})), true), false);
+        let d = decide(
+            &model,
+            &observed(Some(installed(&file, |_| {})), true),
+            false,
+        );
         assert_eq!(d.action, Action::Unchanged, "{}", d.reason);
     }
 

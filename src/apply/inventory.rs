@@ -31,7 +31,12 @@ pub fn observe(
         .iter()
         .zip(&observed)
         .filter(|(model, seen)| needs_shows(model, seen))
-        .flat_map(|(model, _)| [model.name.clone(), model.fit.tag.clone().unwrap_or_default()])
+        .flat_map(|(model, _)| {
+            [
+                model.name.clone(),
+                model.fit.tag.clone().unwrap_or_default(),
+            ]
+        })
         .collect();
     let shown = show_all(ollama, &wanted)?;
     Ok(models
@@ -79,9 +84,7 @@ fn show_all(ollama: &Ollama, names: &[String]) -> Result<Shown, OllamaError> {
     let results: Vec<(String, Result<ShownModelfile, OllamaError>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = distinct
             .iter()
-            .map(|(key, name)| {
-                scope.spawn(move || (key.clone(), ollama.show_modelfile(name)))
-            })
+            .map(|(key, name)| scope.spawn(move || (key.clone(), ollama.show_modelfile(name))))
             .collect();
         handles
             .into_iter()

@@ -134,7 +134,10 @@ fn act(
     for (model, (report, decision)) in plan.models.iter().zip(decided.iter_mut()) {
         if report.status == Status::Planned && stopped {
             report.status = Status::Skipped;
-            report.reason = format!("not attempted after a failure (--fail-fast); {}", report.reason);
+            report.reason = format!(
+                "not attempted after a failure (--fail-fast); {}",
+                report.reason
+            );
             continue;
         }
         if report.status == Status::Planned {
