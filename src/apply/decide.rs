@@ -52,9 +52,8 @@ pub fn decide(model: &PlannedModel, observed: &Observed, force: bool) -> Decisio
     }
     let changes = match (&observed.target, &observed.base) {
         (Some(target), Some(base)) => changes(planned, target, base, tag),
-        _ => vec![format!(
-            "base {tag} is not installed, so the weights cannot be compared"
-        )],
+        // Without the base its blob cannot be compared: build from it again.
+        _ => vec![format!("planned base {tag} is not installed")],
     };
     if changes.is_empty() {
         decision(Action::Unchanged, "up to date".to_string())
@@ -314,7 +313,10 @@ mod tests {
         let target = installed(&file, |_| {});
         let d = decide(&model, &observed(Some(target), false), false);
         assert_eq!(d.action, Action::PullCreate);
-        assert!(d.reason.contains("not installed"), "{}", d.reason);
+        assert_eq!(
+            d.reason,
+            "planned base llama3.2:1b-instruct-q8_0 is not installed"
+        );
     }
 
     #[test]
