@@ -5,11 +5,13 @@ mod decide;
 mod execute;
 mod inventory;
 mod progress;
+mod verify;
 
-pub use decide::{Decision, Observed, changes, decide, expected, owned, typed, verify};
+pub use decide::{Decision, Observed, changes, decide, expected, owned, typed};
 pub use execute::{commands, execute};
 pub use inventory::observe;
 pub use progress::{Progress, Step};
+pub use verify::verify;
 
 use crate::plan::PlannedModel;
 use crate::quant::Quant;
