@@ -39,14 +39,14 @@ pub fn execute(
     };
     if decision.action == Action::PullCreate {
         let size = Decimal(model.fit.estimate.weights_bytes);
-        let mut step = progress.start(format!("pulling {tag} {size}"));
+        let mut step = progress.bar(format!("pulling {tag} {size}"));
         let pulled = ollama.pull(tag, Some(&mut |state| step.update(state)));
-        step.finish();
+        step.finish(pulled.is_ok());
         pulled?;
     }
-    let mut step = progress.start(format!("creating {} from {tag}", model.name));
+    let mut step = progress.spinner(format!("creating {} from {tag}", model.name));
     let created = ollama.create(&model.name, text, None, Some(&mut |s| step.update(s)));
-    step.finish();
+    step.finish(created.is_ok());
     if let Err(error) = created {
         if matches!(error, OllamaError::Interrupted { .. }) && !decision.existed {
             remove_half_created(ollama, &model.name);

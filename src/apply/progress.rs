@@ -37,8 +37,17 @@ impl Progress {
         Progress { mode }
     }
 
-    /// Starts a step: `pulling llama3.1:8b-instruct-q4_K_M 4.9 GB`.
-    pub fn start(&self, text: String) -> Step {
+    /// Starts a step with a bar (a pull: `pulling llama3.1:8b-instruct-q4_K_M 4.9 GB`).
+    pub fn bar(&self, text: String) -> Step {
+        self.step(text, "{prefix} [{bar:30.cyan/blue}] {pos:>3}%")
+    }
+
+    /// Starts a step with a spinner and the latest status (a create).
+    pub fn spinner(&self, text: String) -> Step {
+        self.step(text, "{prefix} {spinner} {msg}")
+    }
+
+    fn step(&self, text: String, template: &str) -> Step {
         match self.mode {
             Mode::Quiet => Step { bar: None },
             Mode::Lines => {
@@ -47,13 +56,12 @@ impl Progress {
             }
             Mode::Bars => {
                 let bar = ProgressBar::with_draw_target(Some(100), ProgressDrawTarget::stderr());
-                let style = ProgressStyle::with_template(
-                    "{prefix} [{bar:30.cyan/blue}] {pos:>3}% {wide_msg}",
-                )
-                .expect("a valid progress template")
-                .progress_chars("=> ");
+                let style = ProgressStyle::with_template(template)
+                    .expect("a valid progress template")
+                    .progress_chars("=> ");
                 bar.set_style(style);
                 bar.set_prefix(text);
+                bar.enable_steady_tick(std::time::Duration::from_millis(100));
                 Step { bar: Some(bar) }
             }
         }
@@ -68,23 +76,38 @@ impl Progress {
 }
 
 impl Step {
-    /// Shows the newest frame: the percent of its last bar, its last status.
+    /// Shows the newest frame: the least advanced of its bars (a pull is done
+    /// when every layer is), and its last status.
     pub fn update(&mut self, state: &ProgressState) {
         let Some(bar) = &self.bar else { return };
-        match state.lines.last() {
-            Some(ProgressLine::Bar { label, percent, .. }) => {
-                bar.set_position(u64::from(*percent));
-                bar.set_message(label.clone());
-            }
-            Some(ProgressLine::Status { text, .. }) => bar.set_message(text.clone()),
-            None => {}
+        let least = state
+            .lines
+            .iter()
+            .filter_map(|line| match line {
+                ProgressLine::Bar { percent, .. } => Some(u64::from(*percent)),
+                ProgressLine::Status { .. } => None,
+            })
+            .min();
+        if let Some(percent) = least {
+            bar.set_position(percent);
+        }
+        if let Some(status) = state.last_status() {
+            bar.set_message(status.to_string());
         }
     }
 
-    /// Ends the step, leaving the line on screen.
-    pub fn finish(self) {
+    /// Ends the step, leaving its line on screen; `done` fills the bar.
+    pub fn finish(self, done: bool) {
         if let Some(bar) = self.bar {
+            if done {
+                bar.set_position(100);
+                bar.set_message("done");
+            }
             bar.abandon();
+            // indicatif leaves the cursor after the last frame; end that line.
+            if !bar.is_hidden() {
+                eprintln!();
+            }
         }
     }
 }
