@@ -105,6 +105,14 @@ pub enum Command {
     /// found changes, 130 interrupted.
     Auto(AutoArgs),
 
+    /// Make the tier's version of an installed model, unless its quantization is
+    /// already at or below the tier's precision (--tier, else the device's).
+    ///
+    /// F16/BF16/F32 weights are quantized with `ollama create --quantize` (to the
+    /// nearest level Ollama can produce); a quantized library model is rebuilt from
+    /// the library's tag at the tier. The result is `provision/<model>:<tag>`.
+    Optimize(OptimizeArgs),
+
     /// List the built-in and user profiles with their descriptions and where they come from.
     Profiles,
 
@@ -145,6 +153,30 @@ pub struct AutoArgs {
     /// Exit 1 instead of waiting when another provision run holds the lock.
     #[arg(long)]
     pub no_wait: bool,
+}
+
+/// The flags of `provision optimize`.
+#[derive(Debug, Clone, Args)]
+pub struct OptimizeArgs {
+    /// The installed model to optimize.
+    #[arg(value_name = "MODEL")]
+    pub model: String,
+
+    /// The name of the optimized model (default: provision/<model>:<tag> at the level).
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Print the `ollama` commands it would run; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Print only errors (and the report with --json).
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    /// Replace an existing model of that name that provision does not own.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Parses arguments. Help and version go to stdout with exit 0; any other clap

@@ -66,7 +66,7 @@ pub fn execute(
 
 /// Best effort: `ollama rm` of a target an interrupted create may have written,
 /// with a fresh interrupt flag (the run's flag is already set).
-fn remove_half_created(ollama: &Ollama, name: &str) {
+pub fn remove_half_created(ollama: &Ollama, name: &str) {
     let cleaner = ollama.clone().with_interrupt(Interrupt::new());
     match cleaner.rm(name) {
         Ok(()) => {}

@@ -4,12 +4,14 @@
 mod decide;
 mod execute;
 mod inventory;
+mod optimize;
 mod progress;
 mod verify;
 
 pub use decide::{Decision, Observed, changes, decide, expected, owned, typed};
-pub use execute::{commands, execute};
+pub use execute::{commands, execute, remove_half_created};
 pub use inventory::observe;
+pub use optimize::{Optimization, nearest_producible, optimization, optimized_name};
 pub use progress::{Progress, Step};
 pub use verify::verify;
 

@@ -73,7 +73,7 @@ fn exit_code(args: &AutoArgs, summary: &Summary) -> u8 {
 }
 
 /// The lock at `$XDG_STATE_HOME/provision/lock` (or `~/.local/state/…`).
-fn take_lock(no_wait: bool, progress: &Progress) -> Result<RunLock> {
+pub(super) fn take_lock(no_wait: bool, progress: &Progress) -> Result<RunLock> {
     let path = lock::default_path(
         std::env::var_os("XDG_STATE_HOME").map(PathBuf::from),
         std::env::var_os("HOME").map(PathBuf::from),

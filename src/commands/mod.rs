@@ -3,6 +3,7 @@
 mod auto;
 mod auto_text;
 mod completions;
+mod optimize;
 mod plan;
 mod probe;
 mod profiles;
@@ -27,6 +28,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Profiles => profiles::run(&cli.global),
         Command::Auto(args) => auto::run(&cli.global, &args),
+        Command::Optimize(args) => optimize::run(&cli.global, &args),
     }
 }
 
