@@ -13,20 +13,7 @@ pub fn observe(
     ollama: &Ollama,
     models: &[PlannedModel],
 ) -> Result<Vec<Result<Observed, String>>, OllamaError> {
-    let listed: HashSet<String> = ollama
-        .list()?
-        .iter()
-        .filter_map(|entry| key(&entry.name))
-        .collect();
-    let is_listed = |name: &str| key(name).is_some_and(|k| listed.contains(&k));
-    let observed: Vec<Observed> = models
-        .iter()
-        .map(|model| Observed {
-            target_listed: is_listed(&model.name),
-            base_listed: model.fit.tag.as_deref().is_some_and(is_listed),
-            ..Observed::default()
-        })
-        .collect();
+    let observed = listed(ollama, models)?;
     let wanted: Vec<String> = models
         .iter()
         .zip(&observed)
@@ -49,6 +36,24 @@ pub fn observe(
                 seen.base = Some(lookup(&shown, tag)?);
             }
             Ok(seen)
+        })
+        .collect())
+}
+
+/// `ollama list`: which targets and base tags are installed.
+fn listed(ollama: &Ollama, models: &[PlannedModel]) -> Result<Vec<Observed>, OllamaError> {
+    let listed: HashSet<String> = ollama
+        .list()?
+        .iter()
+        .filter_map(|entry| key(&entry.name))
+        .collect();
+    let is_listed = |name: &str| key(name).is_some_and(|k| listed.contains(&k));
+    Ok(models
+        .iter()
+        .map(|model| Observed {
+            target_listed: is_listed(&model.name),
+            base_listed: model.fit.tag.as_deref().is_some_and(is_listed),
+            ..Observed::default()
         })
         .collect())
 }

@@ -114,13 +114,19 @@ fn make(ollama: &Ollama, args: &OptimizeArgs, report: &mut OptimizeReport) -> Re
         pulled?;
     }
     create(ollama, &progress, &target, &source, quantize, existed)?;
-    let made = ollama.show(&target)?;
+    verify(ollama, &target, level)?;
+    report.status = "created";
+    Ok(())
+}
+
+/// `ollama show` of the created model must report the level.
+fn verify(ollama: &Ollama, target: &str, level: Quant) -> Result<()> {
+    let made = ollama.show(target)?;
     let made = made.known_quantization().unwrap_or("unknown");
     anyhow::ensure!(
         made.eq_ignore_ascii_case(level.name()),
         "could not verify {target}: `ollama show` reports quantization {made}, planned {level}"
     );
-    report.status = "created";
     Ok(())
 }
 
