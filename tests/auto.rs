@@ -393,3 +393,34 @@ fn command_in_sh(prepared: std::process::Command) -> std::process::Command {
     }
     command
 }
+
+#[test]
+fn a_base_shared_by_two_models_is_pulled_and_shown_once() {
+    let emu = emulator();
+    let profile = PAIR
+        .replace("base: llama3.2:1b", "base: qwen2.5:0.5b")
+        .replace("      quant: Q4_K_M\n", "");
+    let path = emu.write("shared.yaml", &profile);
+    let run = || {
+        Provision::new()
+            .path_front(emu.bin_dir())
+            .args(["auto", "--ram", "16GiB", "--cores", "4", "--vram", "0"])
+            .args(["--profile", &path.display().to_string()])
+            .run()
+            .code(0)
+    };
+    run();
+    let pulls: Vec<String> = verbs(&emu, 0)
+        .into_iter()
+        .filter(|c| c.starts_with("pull"))
+        .collect();
+    assert_eq!(pulls, ["pull qwen2.5:0.5b-instruct-fp16"]);
+    let before = emu.calls().len();
+    run();
+    assert_eq!(
+        verbs(&emu, before).len(),
+        1 + 3,
+        "{:?}",
+        verbs(&emu, before)
+    );
+}

@@ -131,7 +131,15 @@ fn act(
     fail_fast: bool,
 ) -> Result<()> {
     let mut stopped = false;
+    let mut pulled: Vec<&str> = Vec::new();
     for (model, (report, decision)) in plan.models.iter().zip(decided.iter_mut()) {
+        let tag = model.fit.tag.as_deref().unwrap_or_default();
+        if decision.action == Action::PullCreate && pulled.contains(&tag) {
+            // An earlier model of this run pulled the same base.
+            decision.action = Action::Create;
+            report.action = Action::Create;
+            report.commands = apply::commands(ollama, model, Action::Create);
+        }
         if report.status == Status::Planned && stopped {
             report.status = Status::Skipped;
             report.reason = format!(
@@ -141,6 +149,9 @@ fn act(
             continue;
         }
         if report.status == Status::Planned {
+            if decision.action == Action::PullCreate {
+                pulled.push(tag);
+            }
             match apply::execute(ollama, progress, model, decision) {
                 Ok(()) if decision.existed => report.status = Status::Updated,
                 Ok(()) => report.status = Status::Created,
