@@ -131,6 +131,23 @@ pub enum Command {
         #[arg(long, value_name = "SECONDS", env = "PROVISION_REGISTRY_TIMEOUT", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..))]
         remote_timeout: u64,
     },
+    /// Provision this machine: pull the planned tags, create the tuned models, verify
+    /// them. Idempotent: a model already as planned is left alone.
+    ///
+    /// With MODEL names, provisions those (a profile model by name or base, or any
+    /// library model, created as `provision/<model>:<tag>`); without, the profile's
+    /// roster. Exit codes: 0 all in place, 1 a model failed, 2 usage, 3 `--check`
+    /// found changes, 130 interrupted.
+    Auto(AutoArgs),
+
+    /// Make the tier's version of an installed model, unless its quantization is
+    /// already at or below the tier's precision (--tier, else the device's).
+    ///
+    /// F16/BF16/F32 weights are quantized with `ollama create --quantize` (to the
+    /// nearest level Ollama can produce); a quantized library model is rebuilt from
+    /// the library's tag at the tier. The result is `provision/<model>:<tag>`.
+    Optimize(OptimizeArgs),
+
     /// List the built-in and user profiles with their descriptions and where they come from.
     Profiles,
 
@@ -139,6 +156,62 @@ pub enum Command {
         /// The shell to complete for.
         shell: clap_complete::Shell,
     },
+}
+
+/// The flags of `provision auto`.
+#[derive(Debug, Clone, Args)]
+pub struct AutoArgs {
+    /// Models to provision instead of the profile's roster.
+    #[arg(value_name = "MODEL")]
+    pub models: Vec<String>,
+
+    /// Print the `ollama` commands and Modelfiles it would run; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Change nothing; exit 0 when everything is up to date, 3 when changes are needed.
+    #[arg(long, conflicts_with = "dry_run")]
+    pub check: bool,
+
+    /// Print only errors (and the report with --json).
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    /// Stop at the first model that fails instead of going on with the others.
+    #[arg(long)]
+    pub fail_fast: bool,
+
+    /// Replace existing models that provision does not own.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Exit 1 instead of waiting when another provision run holds the lock.
+    #[arg(long)]
+    pub no_wait: bool,
+}
+
+/// The flags of `provision optimize`.
+#[derive(Debug, Clone, Args)]
+pub struct OptimizeArgs {
+    /// The installed model to optimize.
+    #[arg(value_name = "MODEL")]
+    pub model: String,
+
+    /// The name of the optimized model (default: provision/<model>:<tag> at the level).
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Print the `ollama` commands it would run; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Print only errors (and the report with --json).
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    /// Replace an existing model of that name that provision does not own.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Parses arguments. Help and version go to stdout with exit 0; any other clap

@@ -1,6 +1,7 @@
 //! `provision`: probe the device, choose a quantization tier on the Matryoshka
 //! ladder, render Modelfiles and drive the `ollama` program.
 
+pub mod apply;
 pub mod catalog;
 pub mod cli;
 mod commands;

@@ -1,8 +1,11 @@
 //! One file per subcommand: the glue from parsed flags to the pieces and to output.
 
+mod auto;
+mod auto_text;
 mod completions;
 mod list_quants;
 mod modelfile;
+mod optimize;
 mod plan;
 mod probe;
 mod profiles;
@@ -50,18 +53,25 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             list_quants::run(&cli.global, &options)
         }
+        Command::Auto(args) => auto::run(&cli.global, &args),
+        Command::Optimize(args) => optimize::run(&cli.global, &args),
     }
 }
 
 /// Probes the machine (or `$PROVISION_PROBE_ROOT`) once and applies the
 /// override flags, so every command sees the same device.
 fn device(global: &Global) -> Device {
+    with_overrides(global, Device::probe(&Roots::from_env()))
+}
+
+/// Applies `--ram`, `--cores` and `--vram` to a probed device.
+fn with_overrides(global: &Global, device: Device) -> Device {
     let overrides = Overrides {
         ram_bytes: global.ram,
         cores: global.cores.map(|n| n as usize),
         vram_bytes: global.vram,
     };
-    apply_overrides(Device::probe(&Roots::from_env()), overrides)
+    apply_overrides(device, overrides)
 }
 
 /// The profile `--profile` selects (user profiles first, then built-ins).

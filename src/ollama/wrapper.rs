@@ -80,6 +80,12 @@ impl Ollama {
         &self.binary
     }
 
+    /// The command line of a call as errors and `--dry-run` print it
+    /// (`ollama create 'my model' -f …`).
+    pub fn command_line(&self, args: &[&str]) -> String {
+        self.display(&args.iter().map(|a| a.to_string()).collect::<Vec<_>>())
+    }
+
     fn display(&self, args: &[String]) -> String {
         let program = self
             .binary

@@ -7,7 +7,7 @@ mod model;
 mod models;
 mod tier;
 
-pub use models::{ad_hoc_target, select};
+pub use models::{NAMESPACE, ad_hoc_target, select};
 pub use tier::{TierReport, tier_report};
 
 use model::{ModelContext, planned};

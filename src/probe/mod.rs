@@ -45,11 +45,17 @@ pub struct Device {
 impl Device {
     /// Probes the machine through `roots`; never panics, never hangs.
     pub fn probe(roots: &Roots) -> Device {
+        Device::probe_with(roots, true)
+    }
+
+    /// Like [`Device::probe`]; without `ollama -v` when `ask_ollama_version` is
+    /// false (`auto` talks to Ollama itself and keeps its calls to a minimum).
+    pub fn probe_with(roots: &Roots, ask_ollama_version: bool) -> Device {
         let mut notes = Vec::new();
         let memory = memory::probe(roots, &mut notes);
         let cpu = cpu::probe(roots, &mut notes);
         let gpus = gpu::probe(roots, &memory, &mut notes);
-        let ollama = ollama::probe(&mut notes);
+        let ollama = ollama::probe(&mut notes, ask_ollama_version);
         Device {
             memory,
             cpu,

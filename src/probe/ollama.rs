@@ -21,9 +21,11 @@ pub struct OllamaSide {
     pub models_dir_free_bytes: Option<u64>,
 }
 
-pub fn probe(notes: &mut Vec<String>) -> OllamaSide {
+/// Probes the Ollama side; `ask_version` runs `ollama -v` (skipped by commands
+/// that talk to Ollama anyway and count their calls).
+pub fn probe(notes: &mut Vec<String>, ask_version: bool) -> OllamaSide {
     let path = command::find("ollama");
-    let version = path.as_deref().and_then(|program| {
+    let version = path.as_deref().filter(|_| ask_version).and_then(|program| {
         match command::run(program, &["-v"], command::TIMEOUT) {
             Ok(printed) => parse_version(&format!("{}\n{}", printed.stdout, printed.stderr)),
             Err(error) => {

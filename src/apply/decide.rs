@@ -1,0 +1,310 @@
+//! The per-model decision of `auto`: a pure function of the planned model and of
+//! what Ollama reported about its target and its base tag.
+
+use super::Action;
+use crate::modelfile::{Field, Message, Modelfile, ParamValue, Parameter, Role};
+use crate::ollama::ShownModelfile;
+use crate::plan::PlannedModel;
+
+/// What Ollama holds for one planned model.
+#[derive(Debug, Clone, Default)]
+pub struct Observed {
+    /// Whether `ollama list` shows the target name.
+    pub target_listed: bool,
+    /// Whether `ollama list` shows the planned base tag.
+    pub base_listed: bool,
+    /// `show --modelfile` of the target, read when target and base are both listed.
+    pub target: Option<ShownModelfile>,
+    /// `show --modelfile` of the base tag, read with the target's.
+    pub base: Option<ShownModelfile>,
+}
+
+/// What `auto` will do with one model, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub action: Action,
+    pub reason: String,
+    /// Whether the target existed before (a create then replaces it).
+    pub existed: bool,
+}
+
+/// Decides one model (see the module comment). `force` allows replacing a target
+/// that `provision` does not own.
+pub fn decide(model: &PlannedModel, observed: &Observed, force: bool) -> Decision {
+    let existed = observed.target_listed;
+    let decision = |action, reason: String| Decision {
+        action,
+        reason,
+        existed,
+    };
+    let (Some(planned), Some(tag), true) = (&model.modelfile, &model.fit.tag, model.fit.fits)
+    else {
+        return decision(Action::DoesNotFit, model.fit.reason.clone());
+    };
+    let build = if observed.base_listed {
+        Action::Create
+    } else {
+        Action::PullCreate
+    };
+    if !existed {
+        return decision(build, "not installed".to_string());
+    }
+    let changes = match (&observed.target, &observed.base) {
+        (Some(target), Some(base)) => changes(planned, target, base, tag),
+        // Without the base its blob cannot be compared: build from it again.
+        _ => vec![format!("planned base {tag} is not installed")],
+    };
+    if changes.is_empty() {
+        decision(Action::Unchanged, "up to date".to_string())
+    } else if !owned(model) && !force {
+        decision(
+            Action::NotOwned,
+            format!(
+                "{} exists and provision does not own it (not under {}/ and not named by the profile); pass --force to replace it",
+                model.name,
+                crate::plan::NAMESPACE
+            ),
+        )
+    } else {
+        decision(build, changes.join("; "))
+    }
+}
+
+/// Whether `auto` may replace this target: it is in the `provision/` namespace,
+/// or the profile names it.
+pub fn owned(model: &PlannedModel) -> bool {
+    let in_namespace = crate::name::ModelName::parse(&model.name)
+        .is_ok_and(|name| name.namespace.eq_ignore_ascii_case(crate::plan::NAMESPACE));
+    model.named_by_profile || in_namespace
+}
+
+/// The differences between the installed target and what `create` would make
+/// now, one short text each (`num_ctx 8192 → 4096`).
+pub fn changes(
+    planned: &Modelfile,
+    target: &ShownModelfile,
+    base: &ShownModelfile,
+    tag: &str,
+) -> Vec<String> {
+    let expected = expected(planned, base);
+    typed(target)
+        .diff(&expected)
+        .into_iter()
+        .map(|change| match change.field {
+            Field::From => format!("weights differ from {tag}"),
+            _ => change.to_string(),
+        })
+        .collect()
+}
+
+/// What `ollama create` builds from `planned` on top of `base`: the base's blob,
+/// and its TEMPLATE, SYSTEM and MESSAGEs unless the Modelfile sets them; the base's
+/// parameters with each name the Modelfile sets replaced (as Ollama merges them).
+pub fn expected(planned: &Modelfile, base: &ShownModelfile) -> Modelfile {
+    let base = typed(base);
+    let ours = planned.effective_parameters();
+    let mut parameters: Vec<Parameter> = base
+        .parameters
+        .into_iter()
+        .filter(|p| !ours.contains_key(&p.name))
+        .collect();
+    parameters.extend(
+        ours.into_iter()
+            .flat_map(|(name, values)| values.into_iter().map(move |v| Parameter::new(&name, v))),
+    );
+    Modelfile {
+        from: base.from,
+        template: planned.template.clone().or(base.template),
+        system: planned.system.clone().or(base.system),
+        messages: if planned.messages.is_empty() {
+            base.messages
+        } else {
+            planned.messages.clone()
+        },
+        parameters,
+        ..Modelfile::default()
+    }
+}
+
+/// The compared part of a shown Modelfile, typed as `create` reads it. A
+/// parameter this version of `provision` does not know stays text.
+pub fn typed(shown: &ShownModelfile) -> Modelfile {
+    Modelfile {
+        from: shown.from.clone(),
+        template: shown.template.clone(),
+        system: shown.system.clone(),
+        parameters: shown
+            .parameters
+            .iter()
+            .map(|(name, value)| typed_parameter(name, value))
+            .collect(),
+        messages: shown
+            .messages
+            .iter()
+            .filter_map(|(role, content)| {
+                let role: Role = serde_json::from_value(role.as_str().into()).ok()?;
+                Some(Message {
+                    role,
+                    content: content.clone(),
+                })
+            })
+            .collect(),
+        ..Modelfile::default()
+    }
+}
+
+pub(super) fn typed_parameter(name: &str, value: &str) -> Parameter {
+    Parameter::from_assignment(&format!("{name}={value}"))
+        .unwrap_or_else(|_| Parameter::new(name, ParamValue::Text(value.to_string())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ollama::show_modelfile::parse_shown_modelfile;
+
+    const BASE: &str = "# Modelfile generated by \"ollama show\"\n# FROM llama3.2:1b-instruct-q8_0\n\nFROM /s/blobs/sha256-aaa\nTEMPLATE \"{{ .Prompt }}\"\nPARAMETER stop <|eot_id|>\nPARAMETER stop <|eom_id|>\nLICENSE \"x\"\n\n";
+
+    fn planned_model(name: &str, named: bool) -> PlannedModel {
+        let plan = crate::plan::build(&crate::plan::Inputs {
+            device: &test_device(),
+            profile: &crate::profile::parse(crate::profile::BUILTINS[0].1, "default").unwrap(),
+            forced_tier: None,
+            wanted: &["llama3.2:1b".to_string()],
+            renderer: &crate::modelfile::Renderer::new(None).unwrap(),
+        })
+        .unwrap();
+        let mut model = plan.models[0].clone();
+        model.name = name.to_string();
+        model.named_by_profile = named;
+        model
+    }
+
+    fn test_device() -> crate::probe::Device {
+        let device = crate::probe::Device::probe(&crate::probe::Roots::under(
+            std::path::Path::new("/nonexistent"),
+        ));
+        crate::probe::apply_overrides(
+            device,
+            crate::probe::Overrides {
+                ram_bytes: Some(8 << 30),
+                cores: Some(4),
+                vram_bytes: Some(0),
+            },
+        )
+    }
+
+    /// The target as `create` would have made it from `planned` on BASE.
+    fn installed(planned: &Modelfile, edit: impl Fn(&mut String)) -> ShownModelfile {
+        let mut text = String::from("FROM /s/blobs/sha256-aaa\nTEMPLATE \"{{ .Prompt }}\"\n");
+        if let Some(system) = &planned.system {
+            text.push_str(&format!("SYSTEM {system:?}\n"));
+        }
+        // Reverse order: `show --modelfile` prints parameters in random order.
+        let mut params: Vec<_> = expected(planned, &parse_shown_modelfile(BASE).unwrap())
+            .parameters
+            .into_iter()
+            .collect();
+        params.reverse();
+        for p in params {
+            text.push_str(&format!("PARAMETER {} {:?}\n", p.name, p.value.to_string()));
+        }
+        edit(&mut text);
+        parse_shown_modelfile(&text).unwrap()
+    }
+
+    fn observed(target: Option<ShownModelfile>, base_listed: bool) -> Observed {
+        Observed {
+            target_listed: target.is_some(),
+            base_listed,
+            base: (target.is_some() && base_listed).then(|| parse_shown_modelfile(BASE).unwrap()),
+            target,
+        }
+    }
+
+    #[test]
+    fn missing_target_is_created_pulling_the_base_when_needed() {
+        let model = planned_model("provision/llama3.2:1b", false);
+        let d = decide(&model, &observed(None, false), false);
+        assert_eq!((d.action, d.existed), (Action::PullCreate, false));
+        let d = decide(&model, &observed(None, true), false);
+        assert_eq!(d.action, Action::Create);
+    }
+
+    #[test]
+    fn an_identical_target_is_unchanged_whatever_the_parameter_order() {
+        let model = planned_model("provision/llama3.2:1b", false);
+        let file = model.modelfile.clone().unwrap();
+        let d = decide(
+            &model,
+            &observed(Some(installed(&file, |_| {})), true),
+            false,
+        );
+        assert_eq!(d.action, Action::Unchanged, "{}", d.reason);
+    }
+
+    #[test]
+    fn a_changed_parameter_is_reported_with_old_and_new_values() {
+        let model = planned_model("provision/llama3.2:1b", false);
+        let file = model.modelfile.clone().unwrap();
+        let ctx = file.get("num_ctx").unwrap().to_string();
+        let target = installed(&file, |t| {
+            *t = t.replace(&format!("num_ctx \"{ctx}\""), "num_ctx 9999")
+        });
+        let d = decide(&model, &observed(Some(target), true), false);
+        assert_eq!(d.action, Action::Create);
+        assert_eq!(d.reason, format!("num_ctx 9999 → {ctx}"));
+        assert!(d.existed);
+    }
+
+    #[test]
+    fn other_weights_or_a_missing_base_are_changes() {
+        let model = planned_model("provision/llama3.2:1b", false);
+        let file = model.modelfile.clone().unwrap();
+        let target = installed(&file, |t| *t = t.replace("sha256-aaa", "sha256-bbb"));
+        let d = decide(&model, &observed(Some(target), true), false);
+        assert_eq!(d.reason, "weights differ from llama3.2:1b-instruct-q8_0");
+        let target = installed(&file, |_| {});
+        let d = decide(&model, &observed(Some(target), false), false);
+        assert_eq!(d.action, Action::PullCreate);
+        assert_eq!(
+            d.reason,
+            "planned base llama3.2:1b-instruct-q8_0 is not installed"
+        );
+    }
+
+    #[test]
+    fn an_inherited_template_must_still_be_the_bases() {
+        let model = planned_model("provision/llama3.2:1b", false);
+        let file = model.modelfile.clone().unwrap();
+        let target = installed(&file, |t| *t = t.replace("{{ .Prompt }}", "custom"));
+        let d = decide(&model, &observed(Some(target), true), false);
+        assert!(d.reason.starts_with("template \"custom\""), "{}", d.reason);
+    }
+
+    #[test]
+    fn changing_a_target_provision_does_not_own_needs_force() {
+        let model = planned_model("mine:latest", false);
+        let file = model.modelfile.clone().unwrap();
+        let target = installed(&file, |t| t.push_str("PARAMETER top_k 3\n"));
+        let d = decide(&model, &observed(Some(target.clone()), true), false);
+        assert_eq!(d.action, Action::NotOwned);
+        assert!(d.reason.contains("--force"), "{}", d.reason);
+        let d = decide(&model, &observed(Some(target.clone()), true), true);
+        assert_eq!(d.action, Action::Create);
+        let named = planned_model("mine:latest", true);
+        assert_eq!(
+            decide(&named, &observed(Some(target), true), false).action,
+            Action::Create
+        );
+        assert!(owned(&planned_model("provision/x:1b", false)));
+    }
+
+    #[test]
+    fn a_model_that_does_not_fit_is_not_touched() {
+        let mut model = planned_model("provision/llama3.2:1b", false);
+        model.fit.fits = false;
+        let d = decide(&model, &observed(None, false), false);
+        assert_eq!(d.action, Action::DoesNotFit);
+    }
+}

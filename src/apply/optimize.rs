@@ -1,0 +1,140 @@
+//! The `optimize` decision: is an installed model already at or below a tier's
+//! precision, and if not, how its tier version is made. Pure.
+
+use crate::catalog::Catalog;
+use crate::name::ModelName;
+use crate::quant::Quant;
+use crate::tier::Tier;
+use serde::Serialize;
+
+/// How the tier version of a model is made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Optimization {
+    /// The model is already at or below the tier's precision.
+    AlreadyOptimized,
+    /// `ollama create --quantize LEVEL` from the model's float weights; `note`
+    /// says why LEVEL is not the tier's own level when it is not.
+    Quantize { level: Quant, note: Option<String> },
+    /// A quantized library model: build from the library's tag at the tier.
+    FromTag { tag: String, level: Quant },
+}
+
+/// Decides for `model`, installed at `current`, and the tier `tier`.
+pub fn optimization(model: &str, current: Quant, tier: Tier) -> Result<Optimization, String> {
+    let wanted = tier.quant();
+    if current <= wanted {
+        return Ok(Optimization::AlreadyOptimized);
+    }
+    if current.is_float() {
+        let level = nearest_producible(wanted);
+        let note = (level != wanted).then(|| {
+            format!(
+                "Ollama cannot produce {wanted} with `create --quantize`; {level} is the nearest level it can"
+            )
+        });
+        return Ok(Optimization::Quantize { level, note });
+    }
+    let library = Catalog::bundled()
+        .resolve(model)
+        .ok()
+        .and_then(|r| Catalog::bundled().tag(&r.family.name, &r.size.size, wanted));
+    match library {
+        Some(tag) => Ok(Optimization::FromTag { tag, level: wanted }),
+        None => Err(format!(
+            "{model} is {current}, and `ollama create --quantize` only quantizes F16, BF16 or F32 weights: import an F16 version of it, or use a library model"
+        )),
+    }
+}
+
+/// The level `create --quantize` can produce closest in bits to `wanted`.
+pub fn nearest_producible(wanted: Quant) -> Quant {
+    Quant::all()
+        .filter(|q| q.producible_by_create())
+        .min_by(|a, b| {
+            let distance = |q: &Quant| (q.bits_per_weight() - wanted.bits_per_weight()).abs();
+            distance(a).total_cmp(&distance(b))
+        })
+        .unwrap_or(wanted)
+}
+
+/// The default name of the optimized model: `provision/<model>:<tag>` with the
+/// tag's quantization suffix replaced by the level's (`llama3.2:1b-instruct-fp16`
+/// at Q4_K_M → `provision/llama3.2:1b-instruct-q4_K_M`, `mine` → `provision/mine:q4_K_M`).
+pub fn optimized_name(model: &str, level: Quant) -> Result<String, String> {
+    let name = ModelName::parse(model).map_err(|e| e.to_string())?;
+    let suffix = level.tag_suffix();
+    let tag = &name.tag;
+    let tag = match tag.rsplit_once('-') {
+        _ if tag.eq_ignore_ascii_case("latest") || tag.parse::<Quant>().is_ok() => {
+            suffix.to_string()
+        }
+        Some((head, tail)) if tail.parse::<Quant>().is_ok() => format!("{head}-{suffix}"),
+        _ => format!("{tag}-{suffix}"),
+    };
+    Ok(format!("{}/{}:{tag}", crate::plan::NAMESPACE, name.model))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn at_or_below_the_tier_is_already_optimized() {
+        for (current, tier) in [
+            (Quant::Q4KM, Tier::T4),
+            (Quant::Q2K, Tier::T4),
+            (Quant::Q8_0, Tier::T16),
+        ] {
+            assert_eq!(
+                optimization("x", current, tier),
+                Ok(Optimization::AlreadyOptimized)
+            );
+        }
+    }
+
+    #[test]
+    fn float_weights_are_quantized_to_the_nearest_producible_level() {
+        assert_eq!(
+            optimization("mine", Quant::F16, Tier::T4),
+            Ok(Optimization::Quantize {
+                level: Quant::Q4KM,
+                note: None
+            })
+        );
+        let Ok(Optimization::Quantize { level, note }) =
+            optimization("mine", Quant::BF16, Tier::T2)
+        else {
+            panic!("quantize");
+        };
+        assert_eq!(level, Quant::Q4KS);
+        assert!(note.unwrap().contains("cannot produce Q2_K"));
+        assert_eq!(nearest_producible(Quant::Q8_0), Quant::Q8_0);
+    }
+
+    #[test]
+    fn quantized_library_models_use_the_tier_tag_and_others_cannot_be_requantized() {
+        assert_eq!(
+            optimization("llama3.2:1b-instruct-q8_0", Quant::Q8_0, Tier::T4),
+            Ok(Optimization::FromTag {
+                tag: "llama3.2:1b-instruct-q4_K_M".into(),
+                level: Quant::Q4KM
+            })
+        );
+        let error = optimization("mine:latest", Quant::Q8_0, Tier::T4).unwrap_err();
+        assert!(error.contains("import an F16 version"), "{error}");
+    }
+
+    #[test]
+    fn names_replace_the_quantization_suffix() {
+        let name = |m: &str| optimized_name(m, Quant::Q4KM).unwrap();
+        assert_eq!(
+            name("llama3.2:1b-instruct-fp16"),
+            "provision/llama3.2:1b-instruct-q4_K_M"
+        );
+        assert_eq!(name("mine"), "provision/mine:q4_K_M");
+        assert_eq!(name("me/mine:f16"), "provision/mine:q4_K_M");
+        assert_eq!(name("mine:v2"), "provision/mine:v2-q4_K_M");
+        assert!(optimized_name("bad name", Quant::Q4KM).is_err());
+    }
+}
