@@ -1,0 +1,123 @@
+//! Every `ollama` failure class a `provision` command can meet, through the built
+//! binary against the emulator: one `provision: …` line that says what to do, and
+//! exit 1. (Classes that `provision`'s own validation stops before `ollama` runs —
+//! invalid names, unknown parameters, bad values, unsupported or impossible
+//! `--quantize` requests — are covered at the wrapper level in
+//! tests/ollama_wrapper.rs, and the validation itself in tests/plan.rs.)
+
+mod emulator_support;
+mod support;
+
+use emulator_support::Emulator;
+use support::Provision;
+
+/// `provision ARGS` with this emulator first on PATH and a fixed device.
+fn provision(emu: &Emulator, args: &[&str]) -> Provision {
+    Provision::new()
+        .path_front(emu.bin_dir())
+        .args(["--ram", "16GiB", "--cores", "4", "--vram", "0"])
+        .args(args.iter().copied())
+}
+
+#[test]
+fn a_missing_ollama_says_how_to_install_it() {
+    // A PATH with nothing on it, so a real ollama on this machine is not found.
+    let empty = tempfile::tempdir().unwrap();
+    let run = Provision::new()
+        .env("PATH", empty.path().display().to_string())
+        .args(["auto"])
+        .run()
+        .code(1);
+    run.one_error_line(&["could not find `ollama` on PATH", "OLLAMA_BIN"]);
+    let run = Provision::new()
+        .args(["--ollama", "/nonexistent/ollama", "auto"])
+        .run()
+        .code(1);
+    run.one_error_line(&["/nonexistent/ollama", "--ollama or OLLAMA_BIN"]);
+}
+
+#[test]
+fn a_stopped_server_is_one_line_in_every_era() {
+    for era in ["current", "v0.12", "v0.5", "v0.3"] {
+        let emu = Emulator::new()
+            .env("OLLAMA_EMULATOR_FAULT", "server-down")
+            .env("OLLAMA_EMULATOR_ERA", era);
+        for command in [&["auto"][..], &["optimize", "llama3.2:1b"][..]] {
+            let run = provision(&emu, command).run().code(1);
+            run.one_error_line(&["the Ollama server is not running", "ollama serve"]);
+        }
+    }
+}
+
+#[test]
+fn a_hung_server_times_out_instead_of_hanging() {
+    let emu = Emulator::new().env("OLLAMA_EMULATOR_FAULT", "hang");
+    let started = std::time::Instant::now();
+    let run = provision(&emu, &["--timeout", "1", "auto"]).run().code(1);
+    run.one_error_line(&["timed out after 1s", "ollama list", "is the server hung?"]);
+    assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
+}
+
+#[test]
+fn a_model_that_is_not_installed_is_named() {
+    let emu = Emulator::new();
+    let run = provision(&emu, &["optimize", "llama3.2:1b"]).run().code(1);
+    run.one_error_line(&["llama3.2:1b", "is not installed", "ollama pull"]);
+}
+
+/// Per-model failures of `auto` are one `provision: <model>: …` line each on
+/// stderr (the summary table goes to stdout) and exit 1.
+fn failed_auto_line(emu: &Emulator, model: &str, fragments: &[&str]) {
+    let run = provision(emu, &["auto", model]).run().code(1);
+    let errors: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("provision: "))
+        .collect();
+    assert_eq!(errors.len(), 1, "{}", run.stderr);
+    for fragment in fragments {
+        assert!(
+            errors[0].contains(fragment),
+            "{fragment:?} not in {}",
+            errors[0]
+        );
+    }
+    assert!(run.stdout.contains("FAILED"), "{}", run.stdout);
+}
+
+#[test]
+fn a_tag_missing_from_the_registry_is_one_line() {
+    // The emulator's small library has no mistral; the catalog does.
+    failed_auto_line(
+        &Emulator::new(),
+        "mistral:7b",
+        &[
+            "the registry has no such model or tag",
+            "pull model manifest: file does not exist",
+        ],
+    );
+}
+
+#[test]
+fn a_full_disk_is_one_line() {
+    failed_auto_line(
+        &Emulator::new().env("OLLAMA_EMULATOR_FAULT", "disk-full"),
+        "llama3.2:1b",
+        &[
+            "disk holding the Ollama model store is full",
+            "no space left on device",
+        ],
+    );
+}
+
+#[test]
+fn a_failing_create_is_one_line() {
+    failed_auto_line(
+        &Emulator::new().env("OLLAMA_EMULATOR_FAULT", "create-fails"),
+        "llama3.2:1b",
+        &[
+            "could not create model provision/llama3.2:1b",
+            "exited with code 1",
+        ],
+    );
+}
