@@ -121,3 +121,27 @@ fn a_failing_create_is_one_line() {
         ],
     );
 }
+
+#[test]
+fn bad_profiles_fail_before_ollama_is_ever_called() {
+    let emu = Emulator::new();
+    let cases = [
+        (
+            "unknown-param.yaml",
+            "parameters: {Temperature: 1}",
+            "unknown parameter 'Temperature'",
+        ),
+        ("bad-key.yaml", "colour: red", "unknown field `colour`"),
+    ];
+    for (file, line, fragment) in cases {
+        let text = format!(
+            "name: x\ndescription: y\n{line}\nroster:\n  models:\n    - {{name: a, base: 'llama3.2:1b', role: r}}\n"
+        );
+        let path = emu.write(file, &text);
+        let run = provision(&emu, &["--profile", path.to_str().unwrap(), "auto"])
+            .run()
+            .code(1);
+        run.one_error_line(&[file, ":3:", fragment]);
+    }
+    assert!(emu.calls().is_empty(), "{:?}", emu.calls());
+}
