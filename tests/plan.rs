@@ -175,3 +175,35 @@ fn a_bad_profile_key_names_the_file_line_and_column() {
         .code(1);
     run.one_error_line(&["bad.yaml:5:", "colour"]);
 }
+
+#[test]
+fn templates_dir_replaces_the_built_in_template_and_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let built_in = include_str!("../templates/Modelfile.tera");
+    let custom = built_in.replace(
+        "# Modelfile written by {{ tool }}.",
+        "# Our team's Modelfile, written by {{ tool }}.",
+    );
+    std::fs::write(dir.path().join("Modelfile.tera"), custom).unwrap();
+    let dir_arg = dir.path().display().to_string();
+    let run = Provision::new()
+        .args(["--vram", "0", "--ram", "24GiB", "--templates", &dir_arg])
+        .args(["modelfile", "llama3.1:8b"])
+        .run()
+        .code(0);
+    assert!(
+        run.stdout.starts_with("# Our team's Modelfile"),
+        "{}",
+        run.stdout
+    );
+
+    // A template that loses the SYSTEM line would provision the wrong model.
+    let lossy = built_in.replace("SYSTEM {{ system }}", "");
+    std::fs::write(dir.path().join("Modelfile.tera"), lossy).unwrap();
+    let run = Provision::new()
+        .env("PROVISION_TEMPLATES", &dir_arg)
+        .args(["--vram", "0", "--ram", "24GiB", "modelfile", "llama3.1:8b"])
+        .run()
+        .code(1);
+    run.one_error_line(&["Modelfile.tera", "reads differently", "system"]);
+}

@@ -20,6 +20,8 @@ use std::process::ExitCode;
 pub struct AutoReport<'a> {
     pub schema_version: u32,
     pub profile: &'a str,
+    /// The date the bundled catalog's data is as of.
+    pub catalog_as_of: &'a str,
     /// The memory, cores and GPUs the models were planned on.
     pub device: &'a Budget,
     pub tier: &'a TierReport,
@@ -197,6 +199,7 @@ fn print_report(
         let report = AutoReport {
             schema_version: SCHEMA_VERSION,
             profile: &plan.profile,
+            catalog_as_of: &plan.catalog_as_of,
             device: &plan.budget,
             tier: &plan.tier,
             mode,

@@ -69,12 +69,13 @@ pub fn summary(plan: &Plan, reports: &[ModelReport], summary: &Summary) -> Strin
 fn header(plan: &Plan) -> String {
     let tier = &plan.tier;
     format!(
-        "device: {}\ntier: {}-bit {} ({})\nprofile: {}\n",
+        "device: {}\ntier: {}-bit {} ({})\nprofile: {} (catalog as of {})\n",
         crate::plan::device_line(&plan.budget),
         tier.bits,
         tier.label,
         tier.quantization,
-        plan.profile
+        plan.profile,
+        plan.catalog_as_of
     )
 }
 
