@@ -32,6 +32,7 @@ pub struct Cli {
 /// Flags every subcommand accepts. Each probed value can be overridden, because
 /// detection is sometimes wrong (virtual GPUs, containers, unified memory).
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// Use this much RAM as the memory budget instead of the probed one (16GiB, 16G, 8GB, bytes).
     #[arg(long, global = true, value_name = "SIZE", env = "PROVISION_RAM", value_parser = parse_size)]
