@@ -170,7 +170,7 @@ pub fn fit_model(
 }
 
 /// Why no quantization is left to try: the library, or the profile's bounds.
-fn no_candidates(request: &ModelRequest, tier: Tier) -> String {
+pub(super) fn no_candidates(request: &ModelRequest, tier: Tier) -> String {
     let ceiling = format!("at or below {} (tier {tier})", tier.quant());
     let bound = |q: Option<Quant>, word: &str| q.map(|q| format!("{word} {q}"));
     let bounds: Vec<String> = [

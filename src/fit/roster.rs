@@ -92,7 +92,7 @@ pub fn fit_roster(
         .iter()
         .zip(&options)
         .zip(&picks)
-        .map(|((request, opts), &pick)| share(request, opts, pick, usable, fits, budget))
+        .map(|((request, opts), &pick)| share(request, opts, pick, usable, fits, budget, tier))
         .collect();
     let quality_loss = options
         .iter()
@@ -168,6 +168,7 @@ fn share(
     usable: u64,
     fits: bool,
     budget: &Budget,
+    tier: Tier,
 ) -> RosterShare {
     let resolved = &request.resolved;
     let model = format!("{}:{}", resolved.family.name, resolved.size.size);
@@ -181,7 +182,7 @@ fn share(
             share: 0.0,
             num_ctx: 0,
             num_gpu: 0,
-            reason: "the library publishes no quantization of it at or below the tier".into(),
+            reason: super::model::no_candidates(request, tier),
         };
     };
     let reason = match (fits, pick) {
