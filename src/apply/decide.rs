@@ -5,6 +5,7 @@ use super::Action;
 use crate::modelfile::{Field, Message, Modelfile, ParamValue, Parameter, Role};
 use crate::ollama::ShownModelfile;
 use crate::plan::PlannedModel;
+use crate::quant::Quant;
 
 /// What Ollama holds for one planned model.
 #[derive(Debug, Clone, Default)]
@@ -17,6 +18,9 @@ pub struct Observed {
     pub target: Option<ShownModelfile>,
     /// `show --modelfile` of the base tag, read with the target's.
     pub base: Option<ShownModelfile>,
+    /// The quantization `ollama show` reports for the target, read with its
+    /// Modelfile when the plan quantizes a local base (its blob is new).
+    pub target_quantization: Option<String>,
 }
 
 /// What `auto` will do with one model, and why.
@@ -41,6 +45,11 @@ pub fn decide(model: &PlannedModel, observed: &Observed, force: bool) -> Decisio
     else {
         return decision(Action::DoesNotFit, model.fit.reason.clone());
     };
+    // A level other than the tier's is said wherever the model is written.
+    let decision = |action: Action, reason: String| match (&model.quantize_note, action.writes()) {
+        (Some(note), true) => decision(action, format!("{reason}; {note}")),
+        _ => decision(action, reason),
+    };
     let build = if observed.base_listed {
         Action::Create
     } else {
@@ -50,7 +59,13 @@ pub fn decide(model: &PlannedModel, observed: &Observed, force: bool) -> Decisio
         return decision(build, "not installed".to_string());
     }
     let changes = match (&observed.target, &observed.base) {
-        (Some(target), Some(base)) => changes(planned, target, base, tag),
+        (Some(target), Some(base)) => match model.quantize {
+            None => changes(planned, target, base, tag),
+            Some(level) => {
+                let shown = observed.target_quantization.as_deref();
+                quantized_changes(planned, target, base, level, shown)
+            }
+        },
         // Without the base its blob cannot be compared: build from it again.
         _ => vec![format!("planned base {tag} is not installed")],
     };
@@ -95,6 +110,31 @@ pub fn changes(
             _ => change.to_string(),
         })
         .collect()
+}
+
+/// The differences for a target quantized from a local base: its blob is new
+/// by construction, so the weights are compared by the quantization `ollama
+/// show` reports, and the rest as for any target.
+pub fn quantized_changes(
+    planned: &Modelfile,
+    target: &ShownModelfile,
+    base: &ShownModelfile,
+    level: Quant,
+    shown: Option<&str>,
+) -> Vec<String> {
+    let target = typed(target);
+    let mut expected = expected(planned, base);
+    expected.from = target.from.clone();
+    let mut changes: Vec<String> = target
+        .diff(&expected)
+        .into_iter()
+        .map(|c| c.to_string())
+        .collect();
+    if !shown.is_some_and(|q| q.eq_ignore_ascii_case(level.name())) {
+        let shown = shown.unwrap_or("unknown");
+        changes.insert(0, format!("quantization {shown} → {level}"));
+    }
+    changes
 }
 
 /// What `ollama create` builds from `planned` on top of `base`: the base's blob,
@@ -172,6 +212,7 @@ mod tests {
             forced_tier: None,
             wanted: &["llama3.2:1b".to_string()],
             renderer: &crate::modelfile::Renderer::new(None).unwrap(),
+            local: &[],
         })
         .unwrap();
         let mut model = plan.models[0].clone();
@@ -219,6 +260,7 @@ mod tests {
             base_listed,
             base: (target.is_some() && base_listed).then(|| parse_shown_modelfile(BASE).unwrap()),
             target,
+            target_quantization: None,
         }
     }
 
