@@ -343,6 +343,30 @@ mod tests {
     }
 
     #[test]
+    fn a_quantized_target_is_compared_by_its_level_not_its_blob() {
+        let model = planned_model("provision/llama3.2:1b", false);
+        let file = model.modelfile.clone().unwrap();
+        let base = parse_shown_modelfile(BASE).unwrap();
+        let target = installed(&file, |t| *t = t.replace("sha256-aaa", "sha256-new"));
+        let changes = |shown| quantized_changes(&file, &target, &base, Quant::Q4KM, shown);
+        assert_eq!(changes(Some("Q4_K_M")), Vec::<String>::new());
+        assert_eq!(changes(Some("Q8_0")), ["quantization Q8_0 → Q4_K_M"]);
+        assert_eq!(changes(None), ["quantization unknown → Q4_K_M"]);
+        let edited = installed(&file, |t| t.push_str("PARAMETER top_k 3\n"));
+        let found = quantized_changes(&file, &edited, &base, Quant::Q4KM, Some("Q4_K_M"));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("top_k"), "{found:?}");
+    }
+
+    #[test]
+    fn a_quantize_note_is_said_when_the_model_is_written() {
+        let mut model = planned_model("provision/llama3.2:1b", false);
+        model.quantize_note = Some("Q4_K_S is the nearest".to_string());
+        let d = decide(&model, &observed(None, true), false);
+        assert_eq!(d.reason, "not installed; Q4_K_S is the nearest");
+    }
+
+    #[test]
     fn a_model_that_does_not_fit_is_not_touched() {
         let mut model = planned_model("provision/llama3.2:1b", false);
         model.fit.fits = false;

@@ -109,3 +109,92 @@ pub(super) fn unplannable(
         reason: reason.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ollama::{ParameterCount, ShowInfo};
+    use crate::plan::{Inputs, LocalBase, build};
+    use crate::quant::Quant;
+    use crate::tier::Tier;
+
+    const PROFILE: &str = "name: own
+description: test
+roster:
+  models:
+    - name: provision/mine:tuned
+      base: mine
+      role: chat
+";
+
+    fn plan(show: Result<ShowInfo, String>, tier: Tier) -> crate::plan::PlannedModel {
+        let device = crate::probe::apply_overrides(
+            crate::probe::Device::probe(&crate::probe::Roots::under(std::path::Path::new(
+                "/nonexistent",
+            ))),
+            crate::probe::Overrides {
+                ram_bytes: Some(8 << 30),
+                cores: Some(4),
+                vram_bytes: Some(0),
+            },
+        );
+        let local = [LocalBase {
+            name: "mine".to_string(),
+            show,
+        }];
+        let plan = build(&Inputs {
+            device: &device,
+            profile: &crate::profile::parse(PROFILE, "own").unwrap(),
+            forced_tier: Some(tier),
+            wanted: &[],
+            renderer: &crate::modelfile::Renderer::new(None).unwrap(),
+            local: &local,
+        })
+        .unwrap();
+        plan.models.into_iter().next().unwrap()
+    }
+
+    fn f16() -> ShowInfo {
+        ShowInfo {
+            architecture: Some("llama".to_string()),
+            parameters: ParameterCount::parse("1.2B"),
+            context_length: Some(131_072),
+            quantization: "F16".to_string(),
+            ..ShowInfo::default()
+        }
+    }
+
+    #[test]
+    fn a_local_f16_base_is_planned_from_its_own_name_with_quantize() {
+        let model = plan(Ok(f16()), Tier::T4);
+        assert!(model.fit.fits, "{}", model.fit.reason);
+        assert_eq!(model.quantize, Some(Quant::Q4KM));
+        assert_eq!(model.fit.tag.as_deref(), Some("mine:latest"));
+        assert_eq!(model.modelfile.unwrap().from, "mine:latest");
+        assert!(!model.fit.size_exact);
+        assert!(
+            model.fit.reason.contains("estimated"),
+            "{}",
+            model.fit.reason
+        );
+        let model = plan(Ok(f16()), Tier::T16);
+        assert_eq!(
+            (model.fit.quantization, model.quantize),
+            (Some(Quant::F16), None)
+        );
+    }
+
+    #[test]
+    fn an_unreadable_local_base_does_not_fit_and_says_why() {
+        let model = plan(Err("ollama is not installed".to_string()), Tier::T4);
+        assert!(!model.fit.fits);
+        assert!(model.modelfile.is_none());
+        assert!(
+            model
+                .fit
+                .reason
+                .ends_with("could not be read: ollama is not installed"),
+            "{}",
+            model.fit.reason
+        );
+    }
+}
