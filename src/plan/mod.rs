@@ -6,6 +6,7 @@
 mod local;
 mod model;
 mod models;
+mod roster;
 mod source;
 mod tier;
 
@@ -14,10 +15,11 @@ pub use models::{NAMESPACE, ad_hoc_target, select};
 pub use tier::{TierReport, tier_report};
 
 use model::{ModelContext, planned};
+use roster::fit_all;
 use source::Source;
 
 use crate::catalog::{Catalog, Resolved};
-use crate::fit::{Budget, GpuInfo, ModelFit, ModelRequest, ServerSetting, fit_model, fit_roster};
+use crate::fit::{Budget, GpuInfo, ModelFit, ModelRequest, ServerSetting};
 use crate::modelfile::{Modelfile, ParamValue, Renderer};
 use crate::probe::{Device, tier_input};
 use crate::profile::{Profile, RosterModel, resolve_parameters};
@@ -171,58 +173,6 @@ pub fn build(inputs: &Inputs) -> Result<Plan> {
     })
 }
 
-/// The fit of each request, alone or as a concurrent roster.
-struct Fitted {
-    fits: Vec<ModelFit>,
-    shares: Vec<Option<f64>>,
-    roster: Option<RosterTotals>,
-    server_settings: Vec<ServerSetting>,
-}
-
-fn fit_all(
-    requests: &[ModelRequest],
-    budget: &Budget,
-    tier: Tier,
-    policy: &crate::fit::FitPolicy,
-    concurrent: bool,
-) -> Fitted {
-    if concurrent {
-        let roster = fit_roster(requests, budget, tier, policy, true);
-        let fits = pin_roster_choices(requests, &roster, budget, tier, policy);
-        let totals = RosterTotals {
-            fits: roster.fits,
-            memory_bytes: roster.memory_bytes,
-            budget_bytes: roster.budget_bytes,
-            total_bytes: roster.total_bytes,
-            buffer_bytes: roster.buffer_bytes,
-            reason: roster.reason.clone(),
-        };
-        return Fitted {
-            fits,
-            shares: roster.models.iter().map(|m| Some(m.share)).collect(),
-            roster: Some(totals),
-            server_settings: roster.server,
-        };
-    }
-    let fits: Vec<ModelFit> = requests
-        .iter()
-        .map(|r| fit_model(r, budget, tier, policy))
-        .collect();
-    let num_ctx = fits.iter().filter(|f| f.fits).map(|f| f.num_ctx).max();
-    let settings = crate::fit::server_settings(
-        requests.len(),
-        policy,
-        false,
-        num_ctx.unwrap_or(policy.num_ctx),
-    );
-    Fitted {
-        shares: vec![None; fits.len()],
-        fits,
-        roster: None,
-        server_settings: settings,
-    }
-}
-
 /// The fit module's view of the device: the RAM budget, the cores and each GPU.
 pub fn budget(device: &Device) -> Budget {
     Budget {
@@ -296,31 +246,4 @@ fn highest_in_tier(tier: Tier) -> Quant {
     Quant::all()
         .find(|q| Tier::of_quant(*q) == tier && !matches!(q, Quant::F32))
         .unwrap_or(tier.quant())
-}
-
-/// A concurrent roster chose each quantization; fit each model alone at that
-/// quantization to get the same per-model fields as a lone fit, with the
-/// roster's reasoning.
-fn pin_roster_choices(
-    requests: &[ModelRequest],
-    roster: &crate::fit::RosterFit,
-    budget: &Budget,
-    tier: Tier,
-    policy: &crate::fit::FitPolicy,
-) -> Vec<ModelFit> {
-    requests
-        .iter()
-        .zip(&roster.models)
-        .map(|(request, share)| {
-            let mut pinned = *request;
-            if let Some(quant) = share.quantization {
-                pinned.resolved.quant = quant;
-                pinned.resolved.quant_pinned = true;
-            }
-            let mut fit = fit_model(&pinned, budget, tier, policy);
-            fit.fits = roster.fits && share.quantization.is_some();
-            fit.reason = share.reason.clone();
-            fit
-        })
-        .collect()
 }
