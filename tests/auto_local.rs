@@ -33,9 +33,13 @@ roster:
 /// An emulator whose store holds `mine`, imported from a GGUF at `file_type`
 /// with the shape of llama3.2:1b (so its dimensions are known).
 fn with_import(file_type: &str) -> Emulator {
+    with_shape(file_type, 1_235_814_400)
+}
+
+fn with_shape(file_type: &str, parameters: u64) -> Emulator {
     let emu = Emulator::new().env("OLLAMA_EMULATOR_DETERMINISTIC", "0");
     let meta = format!(
-        r#"{{"family": "llama", "file_type": "{file_type}", "parameter_count": 1235814400, "context_length": 131072, "embedding_length": 2048}}"#
+        r#"{{"family": "llama", "file_type": "{file_type}", "parameter_count": {parameters}, "context_length": 131072, "embedding_length": 2048}}"#
     );
     emu.write("mine.gguf", &meta);
     emu.write(
@@ -163,6 +167,18 @@ fn an_already_quantized_import_is_not_planned_and_nothing_is_created() {
     );
     assert!(run.stdout.contains("skipped"), "{}", run.stdout);
     assert!(creates(&emu, 0).is_empty());
+}
+
+#[test]
+fn an_import_of_no_known_shape_cannot_be_estimated() {
+    let emu = with_shape("F16", 5_000_000_000);
+    let run = provision(&emu, "plan").arg("--json").run().code(0);
+    let reason = run.json()["models"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(reason.starts_with("cannot estimate memory: "), "{reason}");
+    assert!(reason.contains("llama, 5B parameters"), "{reason}");
 }
 
 #[test]

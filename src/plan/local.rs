@@ -90,11 +90,14 @@ fn own_level(base: &str, show: &ShowInfo) -> Result<Quant, String> {
         .map_err(|_| format!("{base} is {text}, a quantization provision does not know"))
 }
 
-/// The levels to try, highest first: the base's own when it is the top, then
-/// each level `create --quantize` makes at or below the top.
+/// The levels to try, highest first: the top (the base's own, or what
+/// `create --quantize` makes, F16 from F32 at tier 16), then each quantized
+/// level `create --quantize` makes below it.
 fn levels(own: Quant, top: Quant) -> Vec<Quant> {
     let own = (own == top).then_some(own);
-    let made = Quant::all().filter(|q| q.producible_by_create() && !q.is_float() && *q <= top);
+    let made = Quant::all().filter(|q| {
+        q.producible_by_create() && *q <= top && (!q.is_float() || Some(*q) != own && *q == top)
+    });
     let mut levels: Vec<Quant> = own.into_iter().chain(made).collect();
     levels.sort_by(|a, b| b.cmp(a));
     levels
@@ -178,6 +181,16 @@ mod tests {
         );
         assert_eq!(model.quantize(Some(Quant::F16)), None);
         assert_eq!(model.quantize(Some(Quant::Q8_0)), Some(Quant::Q8_0));
+    }
+
+    #[test]
+    fn an_f32_base_at_tier_16_is_made_f16_by_create() {
+        let model = local_model("mine", &show("F32", "8.0B"), Tier::T16).unwrap();
+        assert_eq!(
+            quants(&model),
+            [Quant::F16, Quant::Q8_0, Quant::Q4KM, Quant::Q4KS]
+        );
+        assert_eq!(model.quantize(Some(Quant::F16)), Some(Quant::F16));
     }
 
     #[test]
