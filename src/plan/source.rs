@@ -59,12 +59,12 @@ impl<'c> Source<'c> {
         };
         if let Some(quant) = model.quant {
             let whose = match self {
-                Source::Local(_) => "`ollama create --quantize` makes",
+                Source::Local(_) => "at this tier `ollama create --quantize` makes",
                 _ => "the library publishes",
             };
             anyhow::ensure!(
                 resolved.size.quant(quant).is_some(),
-                "could not plan model '{}': {whose} no {quant} of {} at this tier",
+                "could not plan model '{}': {whose} no {quant} of {}",
                 model.name,
                 model.base
             );
