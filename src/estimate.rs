@@ -81,7 +81,7 @@ pub struct EstimateInput<'a> {
 }
 
 /// The estimate and its parts, in bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Estimate {
     pub weights_bytes: u64,
     pub kv_cache_bytes: u64,

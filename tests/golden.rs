@@ -45,6 +45,7 @@ fn rendered() -> Vec<(PathBuf, Modelfile)> {
                     forced_tier: Some(tier),
                     wanted: std::slice::from_ref(&model.name),
                     renderer: &renderer,
+                    local: &[],
                 })
                 .unwrap();
                 let planned = plan.models.into_iter().next().unwrap();

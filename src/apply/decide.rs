@@ -5,6 +5,7 @@ use super::Action;
 use crate::modelfile::{Field, Message, Modelfile, ParamValue, Parameter, Role};
 use crate::ollama::ShownModelfile;
 use crate::plan::PlannedModel;
+use crate::quant::Quant;
 
 /// What Ollama holds for one planned model.
 #[derive(Debug, Clone, Default)]
@@ -17,6 +18,9 @@ pub struct Observed {
     pub target: Option<ShownModelfile>,
     /// `show --modelfile` of the base tag, read with the target's.
     pub base: Option<ShownModelfile>,
+    /// The quantization `ollama show` reports for the target, read with its
+    /// Modelfile when the plan quantizes a local base (its blob is new).
+    pub target_quantization: Option<String>,
 }
 
 /// What `auto` will do with one model, and why.
@@ -41,6 +45,11 @@ pub fn decide(model: &PlannedModel, observed: &Observed, force: bool) -> Decisio
     else {
         return decision(Action::DoesNotFit, model.fit.reason.clone());
     };
+    // A level other than the tier's is said wherever the model is written.
+    let decision = |action: Action, reason: String| match (&model.quantize_note, action.writes()) {
+        (Some(note), true) => decision(action, format!("{reason}; {note}")),
+        _ => decision(action, reason),
+    };
     let build = if observed.base_listed {
         Action::Create
     } else {
@@ -50,7 +59,13 @@ pub fn decide(model: &PlannedModel, observed: &Observed, force: bool) -> Decisio
         return decision(build, "not installed".to_string());
     }
     let changes = match (&observed.target, &observed.base) {
-        (Some(target), Some(base)) => changes(planned, target, base, tag),
+        (Some(target), Some(base)) => match model.quantize {
+            None => changes(planned, target, base, tag),
+            Some(level) => {
+                let shown = observed.target_quantization.as_deref();
+                quantized_changes(planned, target, base, level, shown)
+            }
+        },
         // Without the base its blob cannot be compared: build from it again.
         _ => vec![format!("planned base {tag} is not installed")],
     };
@@ -95,6 +110,31 @@ pub fn changes(
             _ => change.to_string(),
         })
         .collect()
+}
+
+/// The differences for a target quantized from a local base: its blob is new
+/// by construction, so the weights are compared by the quantization `ollama
+/// show` reports, and the rest as for any target.
+pub fn quantized_changes(
+    planned: &Modelfile,
+    target: &ShownModelfile,
+    base: &ShownModelfile,
+    level: Quant,
+    shown: Option<&str>,
+) -> Vec<String> {
+    let target = typed(target);
+    let mut expected = expected(planned, base);
+    expected.from = target.from.clone();
+    let mut changes: Vec<String> = target
+        .diff(&expected)
+        .into_iter()
+        .map(|c| c.to_string())
+        .collect();
+    if !shown.is_some_and(|q| q.eq_ignore_ascii_case(level.name())) {
+        let shown = shown.unwrap_or("unknown");
+        changes.insert(0, format!("quantization {shown} → {level}"));
+    }
+    changes
 }
 
 /// What `ollama create` builds from `planned` on top of `base`: the base's blob,
@@ -172,6 +212,7 @@ mod tests {
             forced_tier: None,
             wanted: &["llama3.2:1b".to_string()],
             renderer: &crate::modelfile::Renderer::new(None).unwrap(),
+            local: &[],
         })
         .unwrap();
         let mut model = plan.models[0].clone();
@@ -219,6 +260,7 @@ mod tests {
             base_listed,
             base: (target.is_some() && base_listed).then(|| parse_shown_modelfile(BASE).unwrap()),
             target,
+            target_quantization: None,
         }
     }
 
@@ -298,6 +340,30 @@ mod tests {
             Action::Create
         );
         assert!(owned(&planned_model("provision/x:1b", false)));
+    }
+
+    #[test]
+    fn a_quantized_target_is_compared_by_its_level_not_its_blob() {
+        let model = planned_model("provision/llama3.2:1b", false);
+        let file = model.modelfile.clone().unwrap();
+        let base = parse_shown_modelfile(BASE).unwrap();
+        let target = installed(&file, |t| *t = t.replace("sha256-aaa", "sha256-new"));
+        let changes = |shown| quantized_changes(&file, &target, &base, Quant::Q4KM, shown);
+        assert_eq!(changes(Some("Q4_K_M")), Vec::<String>::new());
+        assert_eq!(changes(Some("Q8_0")), ["quantization Q8_0 → Q4_K_M"]);
+        assert_eq!(changes(None), ["quantization unknown → Q4_K_M"]);
+        let edited = installed(&file, |t| t.push_str("PARAMETER top_k 3\n"));
+        let found = quantized_changes(&file, &edited, &base, Quant::Q4KM, Some("Q4_K_M"));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("top_k"), "{found:?}");
+    }
+
+    #[test]
+    fn a_quantize_note_is_said_when_the_model_is_written() {
+        let mut model = planned_model("provision/llama3.2:1b", false);
+        model.quantize_note = Some("Q4_K_S is the nearest".to_string());
+        let d = decide(&model, &observed(None, true), false);
+        assert_eq!(d.reason, "not installed; Q4_K_S is the nearest");
     }
 
     #[test]

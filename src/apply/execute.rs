@@ -15,7 +15,12 @@ pub fn commands(ollama: &Ollama, model: &PlannedModel, action: Action) -> Vec<St
         lines.push(ollama.command_line(&["pull", tag]));
     }
     if action.writes() {
-        lines.push(ollama.command_line(&["create", &model.name, "-f", "<Modelfile>"]));
+        // In the order the wrapper passes them, so the line is the one that runs.
+        let mut create = vec!["create", &model.name, "-f", "<Modelfile>"];
+        if let Some(level) = model.quantize {
+            create.extend(["-q", level.name()]);
+        }
+        lines.push(ollama.command_line(&create));
         lines.push(ollama.command_line(&["show", &model.name]));
     }
     lines
@@ -44,8 +49,10 @@ pub fn execute(
         step.finish(pulled.is_ok());
         pulled?;
     }
-    let mut step = progress.spinner(format!("creating {} from {tag}", model.name));
-    let created = ollama.create(&model.name, text, None, Some(&mut |s| step.update(s)));
+    let quantize = model.quantize.map(|q| q.name());
+    let how = quantize.map_or_else(String::new, |q| format!(", quantizing to {q}"));
+    let mut step = progress.spinner(format!("creating {} from {tag}{how}", model.name));
+    let created = ollama.create(&model.name, text, quantize, Some(&mut |s| step.update(s)));
     step.finish(created.is_ok());
     if let Err(error) = created {
         if matches!(error, OllamaError::Interrupted { .. }) && !decision.existed {

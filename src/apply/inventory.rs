@@ -1,9 +1,10 @@
 //! What Ollama holds for a plan: one `ollama list`, then `show --modelfile` of
-//! each installed target and its base tag, all at once on threads.
+//! each installed target and its base tag (and `show` of a target quantized
+//! from a local base), all at once on threads.
 
 use super::Observed;
 use crate::name::ModelName;
-use crate::ollama::{ErrorClass, Ollama, OllamaError, ShownModelfile};
+use crate::ollama::{ErrorClass, Ollama, OllamaError};
 use crate::plan::PlannedModel;
 use std::collections::{BTreeMap, HashSet};
 
@@ -15,18 +16,32 @@ pub fn observe(
     models: &[PlannedModel],
 ) -> Result<Vec<Result<Observed, String>>, OllamaError> {
     let observed = listed(ollama, models)?;
-    let wanted: Vec<String> = models
-        .iter()
-        .zip(&observed)
-        .filter(|(model, seen)| needs_shows(model, seen))
-        .flat_map(|(model, _)| {
+    let compared = || {
+        models
+            .iter()
+            .zip(&observed)
+            .filter(|(model, seen)| needs_shows(model, seen))
+            .map(|(model, _)| model)
+    };
+    let files: Vec<String> = compared()
+        .flat_map(|model| {
             [
                 model.name.clone(),
                 model.fit.tag.clone().unwrap_or_default(),
             ]
         })
         .collect();
-    let shown = show_all(ollama, &wanted)?;
+    // A target quantized from a local base is also compared by its quantization.
+    let quantized: Vec<String> = compared()
+        .filter(|model| model.quantize.is_some())
+        .map(|model| model.name.clone())
+        .collect();
+    let (shown, levels) = std::thread::scope(|scope| {
+        let levels = scope.spawn(|| show_all(&quantized, |n| ollama.show(n)));
+        let shown = show_all(&files, |n| ollama.show_modelfile(n));
+        (shown, levels.join().expect("a show thread panicked"))
+    });
+    let (shown, levels) = (shown?, levels?);
     Ok(models
         .iter()
         .zip(observed)
@@ -35,6 +50,10 @@ pub fn observe(
                 let tag = model.fit.tag.as_deref().unwrap_or_default();
                 seen.target = Some(lookup(&shown, &model.name)?);
                 seen.base = Some(lookup(&shown, tag)?);
+                if model.quantize.is_some() {
+                    let info = lookup(&levels, &model.name)?;
+                    seen.target_quantization = info.known_quantization().map(String::from);
+                }
             }
             Ok(seen)
         })
@@ -68,29 +87,33 @@ fn key(name: &str) -> Option<String> {
     ModelName::parse(name).ok().map(|n| n.key())
 }
 
-type Shown = BTreeMap<String, Result<ShownModelfile, String>>;
+type Shown<T> = BTreeMap<String, Result<T, String>>;
 
-fn lookup(shown: &Shown, name: &str) -> Result<ShownModelfile, String> {
+fn lookup<T: Clone>(shown: &Shown<T>, name: &str) -> Result<T, String> {
     let key = key(name).unwrap_or_default();
     shown
         .get(&key)
         .cloned()
-        .unwrap_or_else(|| Err(format!("could not show the Modelfile of {name}")))
+        .unwrap_or_else(|| Err(format!("could not show {name}")))
 }
 
-/// `show --modelfile` of each distinct name, concurrently: with a 50 ms
-/// server the inventory then costs two round trips, not one per name.
-fn show_all(ollama: &Ollama, names: &[String]) -> Result<Shown, OllamaError> {
+/// `show` of each distinct name, concurrently: with a 50 ms server the
+/// inventory then costs two round trips, not one per name.
+fn show_all<T: Send>(
+    names: &[String],
+    show: impl Fn(&str) -> Result<T, OllamaError> + Sync,
+) -> Result<Shown<T>, OllamaError> {
     let mut distinct: BTreeMap<String, &str> = BTreeMap::new();
     for name in names {
         if let Some(key) = key(name) {
             distinct.entry(key).or_insert(name);
         }
     }
-    let results: Vec<(String, Result<ShownModelfile, OllamaError>)> = std::thread::scope(|scope| {
+    let show = &show;
+    let results: Vec<(String, Result<T, OllamaError>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = distinct
             .iter()
-            .map(|(key, name)| scope.spawn(move || (key.clone(), ollama.show_modelfile(name))))
+            .map(|(key, name)| scope.spawn(move || (key.clone(), show(name))))
             .collect();
         handles
             .into_iter()

@@ -11,7 +11,9 @@ mod verify;
 pub use decide::{Decision, Observed, changes, decide, expected, owned, typed};
 pub use execute::{commands, execute, remove_half_created};
 pub use inventory::observe;
-pub use optimize::{Optimization, nearest_producible, optimization, optimized_name};
+pub use optimize::{
+    Optimization, nearest_producible, not_quantizable, optimization, optimized_name,
+};
 pub use progress::{Progress, Step};
 pub use verify::verify;
 

@@ -41,10 +41,15 @@ pub fn optimization(model: &str, current: Quant, tier: Tier) -> Result<Optimizat
         .and_then(|r| Catalog::bundled().tag(&r.family.name, &r.size.size, wanted));
     match library {
         Some(tag) => Ok(Optimization::FromTag { tag, level: wanted }),
-        None => Err(format!(
-            "{model} is {current}, and `ollama create --quantize` only quantizes F16, BF16 or F32 weights: import an F16 version of it, or use a library model"
-        )),
+        None => Err(not_quantizable(model, current)),
     }
+}
+
+/// Why a model quantized at `current` cannot be quantized further by `create`.
+pub fn not_quantizable(model: &str, current: Quant) -> String {
+    format!(
+        "{model} is {current}, and `ollama create --quantize` only quantizes F16, BF16 or F32 weights: import an F16 version of it, or use a library model"
+    )
 }
 
 /// The level `create --quantize` can produce closest in bits to `wanted`.

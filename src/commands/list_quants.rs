@@ -99,6 +99,7 @@ fn fitting<'c>(global: &Global, name: &str, resolved: Resolved<'c>) -> Result<Fi
         forced_tier: global.tier,
         wanted: &wanted,
         renderer: &renderer,
+        local: &[],
     })?;
     let (model, _) = crate::plan::select(profile, &wanted)?.remove(0);
     let mut unpinned = resolved;

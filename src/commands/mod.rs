@@ -4,6 +4,7 @@ mod auto;
 mod auto_text;
 mod completions;
 mod list_quants;
+mod local_bases;
 mod modelfile;
 mod optimize;
 mod plan;
@@ -88,11 +89,13 @@ fn load_profile(global: &Global) -> Result<Loaded> {
 fn build_plan(global: &Global, device: &Device, models: &[String]) -> Result<Plan> {
     let loaded = load_profile(global)?;
     let renderer = Renderer::new(global.templates.as_deref())?;
+    let local = local_bases::gather(global, &loaded.profile, models);
     crate::plan::build(&Inputs {
         device,
         profile: &loaded.profile,
         forced_tier: global.tier,
         wanted: models,
         renderer: &renderer,
+        local: &local,
     })
 }

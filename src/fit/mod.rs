@@ -70,6 +70,9 @@ pub struct ModelRequest<'a> {
     /// Precision bounds (inclusive) a profile sets on this model.
     pub min_quant: Option<Quant>,
     pub max_quant: Option<Quant>,
+    /// Try exactly the quantizations the size lists, not the policy's canonical
+    /// ones: a local base, whose list is what `ollama create --quantize` makes.
+    pub listed_only: bool,
 }
 
 impl<'a> ModelRequest<'a> {
@@ -82,6 +85,7 @@ impl<'a> ModelRequest<'a> {
             num_ctx: None,
             min_quant: None,
             max_quant: None,
+            listed_only: false,
         }
     }
 }

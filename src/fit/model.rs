@@ -69,7 +69,11 @@ impl Walk<'_> {
         }
         let published = resolved.size.quants.iter().map(|q| q.quant);
         let (min, max) = (self.request.min_quant, self.request.max_quant);
-        let mut quants = self.policy.candidates(published, self.tier);
+        let mut quants = if self.request.listed_only {
+            published.collect()
+        } else {
+            self.policy.candidates(published, self.tier)
+        };
         quants.retain(|q| min.is_none_or(|m| *q >= m) && max.is_none_or(|m| *q <= m));
         quants
     }

@@ -90,7 +90,9 @@ fn family_tag<'a>(family: &'a Family, name: &ModelName) -> Option<Option<&'a Mod
     )
 }
 
-fn same_model(family: &Family, size: &ModelSize, show: &ShowInfo) -> bool {
+/// Whether what `ollama show` says (architecture, parameter count within 10 %,
+/// native context when shown) matches a catalog size.
+pub fn same_model(family: &Family, size: &ModelSize, show: &ShowInfo) -> bool {
     let architecture = show
         .architecture
         .as_deref()

@@ -3,24 +3,30 @@
 //! profile and the bundled catalog; printing it is `plan`/`--dry-run`, executing
 //! it is `auto`.
 
+mod local;
 mod model;
 mod models;
+mod roster;
+mod source;
 mod tier;
 
+pub use local::LocalBase;
 pub use models::{NAMESPACE, ad_hoc_target, select};
 pub use tier::{TierReport, tier_report};
 
 use model::{ModelContext, planned};
+use roster::fit_all;
+use source::Source;
 
 use crate::catalog::{Catalog, Resolved};
-use crate::fit::{Budget, GpuInfo, ModelFit, ModelRequest, ServerSetting, fit_model, fit_roster};
+use crate::fit::{Budget, GpuInfo, ModelFit, ModelRequest, ServerSetting};
 use crate::modelfile::{Modelfile, ParamValue, Renderer};
 use crate::probe::{Device, tier_input};
 use crate::profile::{Profile, RosterModel, resolve_parameters};
 use crate::quant::Quant;
 use crate::size::Binary;
 use crate::tier::Tier;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde::Serialize;
 
 /// Bumped when a JSON field changes meaning or disappears.
@@ -59,6 +65,11 @@ pub struct PlannedModel {
     pub fit: ModelFit,
     /// The fraction of the budget it takes in a concurrent roster.
     pub share: Option<f64>,
+    /// The level `ollama create --quantize` makes from a local float base; none
+    /// for library tags and for a local base kept at its own level.
+    pub quantize: Option<Quant>,
+    /// Why `quantize` is not the tier's own level, when it is not (tier 2).
+    pub quantize_note: Option<String>,
     /// The Modelfile `auto` would hand to `ollama create`; none when it does not fit.
     #[serde(skip)]
     pub modelfile: Option<Modelfile>,
@@ -86,6 +97,9 @@ pub struct Inputs<'a> {
     /// Models named on the command line; empty means the profile's roster.
     pub wanted: &'a [String],
     pub renderer: &'a Renderer,
+    /// What Ollama reports about the bases the catalog does not know; a base
+    /// that is in neither is an error.
+    pub local: &'a [LocalBase],
 }
 
 /// Computes the plan (see the module comment).
@@ -100,56 +114,51 @@ pub fn build(inputs: &Inputs) -> Result<Plan> {
     let budget = budget(inputs.device);
     let policy = profile.fit_policy();
     let chosen = select(profile, inputs.wanted)?;
-    let resolved: Vec<Resolved> = chosen
+    let sources: Vec<Source> = chosen
         .iter()
-        .map(|(model, _)| resolve(catalog, model))
+        .map(|(model, _)| Source::of(catalog, model, inputs.local, tier.tier()))
         .collect::<Result<_>>()?;
-    let requests: Vec<ModelRequest> = chosen
-        .iter()
-        .zip(&resolved)
-        .map(|((model, _), r)| request(profile, model, *r, tier.tier(), budget.cores))
-        .collect();
+    let mut requests: Vec<ModelRequest> = Vec::new();
+    for ((model, _), source) in chosen.iter().zip(&sources) {
+        if let Some(resolved) = source.resolved(model)? {
+            let mut request = request(profile, model, resolved, tier.tier(), budget.cores);
+            request.listed_only = source.local().is_some();
+            requests.push(request);
+        }
+    }
     let concurrent = profile.roster.concurrent && requests.len() > 1;
-    let (fits, shares, roster, server_settings) = if concurrent {
-        let roster = fit_roster(&requests, &budget, tier.tier(), &policy, true);
-        let fits = pin_roster_choices(&requests, &roster, &budget, tier.tier(), &policy);
-        let shares = roster.models.iter().map(|m| Some(m.share)).collect();
-        let totals = RosterTotals {
-            fits: roster.fits,
-            memory_bytes: roster.memory_bytes,
-            budget_bytes: roster.budget_bytes,
-            total_bytes: roster.total_bytes,
-            buffer_bytes: roster.buffer_bytes,
-            reason: roster.reason.clone(),
-        };
-        (fits, shares, Some(totals), roster.server)
-    } else {
-        let fits: Vec<ModelFit> = requests
-            .iter()
-            .map(|r| fit_model(r, &budget, tier.tier(), &policy))
-            .collect();
-        let num_ctx = fits.iter().filter(|f| f.fits).map(|f| f.num_ctx).max();
-        let settings = crate::fit::server_settings(
-            requests.len(),
-            &policy,
-            false,
-            num_ctx.unwrap_or(policy.num_ctx),
-        );
-        (fits, vec![None; requests.len()], None, settings)
-    };
+    let fitted = fit_all(&requests, &budget, tier.tier(), &policy, concurrent);
+    let (mut fits, mut shares) = (fitted.fits.into_iter(), fitted.shares.into_iter());
     let device_line = device_line(&budget);
+    let context = ModelContext {
+        profile,
+        tier: tier.tier(),
+        cores: budget.cores,
+        device: &device_line,
+    };
     let models = chosen
         .into_iter()
-        .zip(fits)
-        .zip(shares)
-        .map(|(((model, named), fit), share)| {
-            let context = ModelContext {
-                profile,
-                tier: tier.tier(),
-                cores: budget.cores,
-                device: &device_line,
+        .zip(&sources)
+        .map(|((model, named), source)| {
+            let (fit, share) = match source {
+                Source::Unplannable(why) => {
+                    let fit = source::unplannable(&model, why, &budget, tier.tier(), &policy);
+                    (fit, None)
+                }
+                _ => (
+                    fits.next().expect("a fit per request"),
+                    shares.next().flatten(),
+                ),
             };
-            planned(&context, model, named, fit, share, inputs.renderer)
+            planned(
+                &context,
+                model,
+                named,
+                fit,
+                share,
+                source.local(),
+                inputs.renderer,
+            )
         })
         .collect::<Result<_>>()?;
     Ok(Plan {
@@ -159,8 +168,8 @@ pub fn build(inputs: &Inputs) -> Result<Plan> {
         budget,
         concurrent,
         models,
-        roster,
-        server_settings,
+        roster: fitted.roster,
+        server_settings: fitted.server_settings,
     })
 }
 
@@ -195,23 +204,6 @@ pub fn device_line(budget: &Budget) -> String {
     )
 }
 
-fn resolve<'c>(catalog: &'c Catalog, model: &RosterModel) -> Result<Resolved<'c>> {
-    let mut resolved = catalog
-        .resolve(&model.base)
-        .with_context(|| format!("could not plan model '{}'", model.name))?;
-    if let Some(quant) = model.quant {
-        anyhow::ensure!(
-            resolved.size.quant(quant).is_some(),
-            "could not plan model '{}': the library publishes no {quant} of {}",
-            model.name,
-            model.base
-        );
-        resolved.quant = quant;
-        resolved.quant_pinned = true;
-    }
-    Ok(resolved)
-}
-
 /// The fit request for a roster model: its context from the resolved parameters
 /// (at the device tier), its priority and its precision bounds.
 pub fn request<'c>(
@@ -244,6 +236,7 @@ pub fn request<'c>(
         num_ctx,
         min_quant,
         max_quant,
+        listed_only: false,
     }
 }
 
@@ -253,31 +246,4 @@ fn highest_in_tier(tier: Tier) -> Quant {
     Quant::all()
         .find(|q| Tier::of_quant(*q) == tier && !matches!(q, Quant::F32))
         .unwrap_or(tier.quant())
-}
-
-/// A concurrent roster chose each quantization; fit each model alone at that
-/// quantization to get the same per-model fields as a lone fit, with the
-/// roster's reasoning.
-fn pin_roster_choices(
-    requests: &[ModelRequest],
-    roster: &crate::fit::RosterFit,
-    budget: &Budget,
-    tier: Tier,
-    policy: &crate::fit::FitPolicy,
-) -> Vec<ModelFit> {
-    requests
-        .iter()
-        .zip(&roster.models)
-        .map(|(request, share)| {
-            let mut pinned = *request;
-            if let Some(quant) = share.quantization {
-                pinned.resolved.quant = quant;
-                pinned.resolved.quant_pinned = true;
-            }
-            let mut fit = fit_model(&pinned, budget, tier, policy);
-            fit.fits = roster.fits && share.quantization.is_some();
-            fit.reason = share.reason.clone();
-            fit
-        })
-        .collect()
 }

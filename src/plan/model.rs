@@ -1,6 +1,7 @@
 //! One planned model: its fit turned into the Modelfile `auto` would create.
 
 use super::PlannedModel;
+use super::local::LocalModel;
 use crate::fit::ModelFit;
 use crate::modelfile::{Modelfile, ParamValue, Renderer};
 use crate::profile::{Profile, RosterModel, Target};
@@ -20,8 +21,25 @@ pub(super) fn planned(
     named_by_profile: bool,
     fit: ModelFit,
     share: Option<f64>,
+    local: Option<&LocalModel>,
     renderer: &Renderer,
 ) -> Result<PlannedModel> {
+    let mut fit = fit;
+    let mut quantize_note = None;
+    if let Some(local) = local {
+        fit.reason = format!(
+            "{}; sizes estimated from {:.1}B parameters × bits per weight",
+            fit.reason,
+            local.size.params as f64 / 1e9
+        );
+        if fit.fits && fit.quantization == Some(local.size.default_quant) {
+            quantize_note = local.note.clone();
+        }
+    }
+    if let Some(note) = &quantize_note {
+        fit.reason = format!("{}; {note}", fit.reason);
+    }
+    let quantize = local.and_then(|l| l.quantize(fit.quantization));
     let (modelfile, text, warnings) = match (&fit.tag, fit.fits) {
         (Some(tag), true) => {
             let file = modelfile(context, &model, tag, &fit);
@@ -42,6 +60,8 @@ pub(super) fn planned(
         named_by_profile,
         fit,
         share,
+        quantize,
+        quantize_note,
         modelfile,
         modelfile_text: text,
         warnings,
