@@ -151,10 +151,11 @@ fn a_dead_registry_costs_one_timeout_for_all_tags() {
         stand_in.hang("llama3.1", tag);
     }
     let started = Instant::now();
-    let lookups = client(&stand_in, 400).lookup_many("llama3.1", &tags);
+    let lookups = client(&stand_in, 1000).lookup_many("llama3.1", &tags);
     let elapsed = started.elapsed();
-    // One timeout per tag would take 8 s, one per round of 8 would take 1.2 s.
-    assert!(elapsed < Duration::from_millis(900), "took {elapsed:?}");
+    // One timeout per tag would take 20 s, one per round of 8 would take 3 s; the
+    // margin above the one shared second is for a loaded CI machine.
+    assert!(elapsed < Duration::from_millis(2500), "took {elapsed:?}");
     assert!(
         lookups
             .tags
