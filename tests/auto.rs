@@ -293,6 +293,48 @@ fn concurrent_runs_serialise_on_the_lock() {
     assert!(second.stdout.contains("1 unchanged"), "{}", second.stdout);
 }
 
+/// The realistic case: killing the `ollama` client does not stop the server, which
+/// may finish writing the model. `auto` removes a target that did not exist before.
+#[test]
+fn an_interrupted_create_whose_model_was_written_is_removed() {
+    let emu = emulator();
+    assert_eq!(emu.run(&["pull", "qwen2.5:0.5b-instruct-q4_K_M"]).code, 0);
+    let emu = emu.env("OLLAMA_EMULATOR_FAULT", "create-hangs");
+    let mut command = auto(&emu, "16GiB").arg("tiny").command();
+    command.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    while !line.starts_with("creating tiny") {
+        line.clear();
+        assert_ne!(stderr.read_line(&mut line).unwrap(), 0, "no create started");
+    }
+    // Wait until the emulator has written the target's manifest.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !emu.run(&["list"]).stdout.contains("tiny:latest") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the create never wrote tiny"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let pid = child.id().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status();
+    assert!(killed.unwrap().success());
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(130), "{rest}");
+    let listed = emu.run(&["list"]).stdout;
+    assert!(
+        !listed.contains("tiny"),
+        "half-created target left behind: {listed}"
+    );
+    let removed = verbs(&emu, 0).iter().any(|v| v == "rm tiny");
+    assert!(removed, "{:?}", verbs(&emu, 0));
+}
+
 #[test]
 fn an_interrupted_create_leaves_no_target_and_exits_130() {
     let emu = emulator();
