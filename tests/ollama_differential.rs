@@ -91,7 +91,7 @@ fn with_emulator_module(body: &str, cases: &[String]) -> Vec<serde_json::Value> 
     );
     let output = std::process::Command::new("python3")
         .args(["-c", &program])
-        .arg(emulator_support::script())
+        .arg(emulator_support::module())
         .arg(&input)
         .output()
         .unwrap();

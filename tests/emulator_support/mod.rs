@@ -1,4 +1,4 @@
-//! Runs the ollama emulator (tests/emulator/ollama) in a sealed environment: its own
+//! Runs the ollama emulator (tests/emulator/ollama, a launcher for ollama_emulator.py) in a sealed environment: its own
 //! state directory, working directory and HOME, and only the variables a test sets.
 #![allow(dead_code)]
 
@@ -9,6 +9,11 @@ use tempfile::TempDir;
 /// The emulator script.
 pub fn script() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/emulator/ollama")
+}
+
+/// The emulator's code, for tests that load it as a python module.
+pub fn module() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/emulator/ollama_emulator.py")
 }
 
 /// One emulated machine: a model store plus a working directory.
