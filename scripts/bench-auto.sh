@@ -15,9 +15,10 @@ bin=$PWD/target/release/provision
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# The emulator under a fixed interpreter (a pyenv shim alone costs ~100 ms a call).
+# The emulator under a fixed interpreter (a pyenv shim alone costs ~100 ms a call),
+# without site-packages (-S): it uses the standard library only.
 mkdir -p "$work/bin"
-printf '#!/bin/sh\nexec %s %s "$@"\n' "$python" "$PWD/tests/emulator/ollama" >"$work/bin/ollama"
+printf '#!/bin/sh\nexec %s -S %s "$@"\n' "$python" "$PWD/tests/emulator/ollama" >"$work/bin/ollama"
 chmod +x "$work/bin/ollama"
 cat >"$work/four.yaml" <<'YAML'
 name: four
