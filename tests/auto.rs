@@ -466,3 +466,72 @@ fn a_base_shared_by_two_models_is_pulled_and_shown_once() {
         verbs(&emu, before)
     );
 }
+
+/// Progress is a bar per pull and a spinner per create on a terminal (run under
+/// `script`, which gives the child a pseudo-terminal), and plain lines otherwise.
+#[test]
+fn progress_is_bars_on_a_terminal_and_plain_lines_otherwise() {
+    let emu = emulator();
+    let home = tempfile::tempdir().unwrap();
+    let path = format!("{}:/usr/bin:/bin", emu.bin_dir().display());
+    let plain = Provision::new()
+        .path_front(emu.bin_dir())
+        .args(["auto", "llama3.2:1b", "--ram", "16GiB", "--vram", "0"])
+        .run()
+        .code(0);
+    assert!(!plain.stderr.contains('\x1b'), "{:?}", plain.stderr);
+    assert!(
+        plain
+            .stderr
+            .contains("pulling llama3.2:1b-instruct-q4_K_M 807 MB\n")
+    );
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped the terminal half: no `script` (util-linux) on this machine");
+        return;
+    }
+    let command_line = format!(
+        "{} auto qwen2.5:0.5b --ram 16GiB --vram 0",
+        env!("CARGO_BIN_EXE_provision")
+    );
+    let output = std::process::Command::new("script")
+        .args(["-qec", &command_line, "/dev/null"])
+        .env_clear()
+        .env("PATH", path)
+        .env("HOME", home.path())
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env("TERM", "xterm")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let screen = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{screen}");
+    assert!(screen.contains("] 100%"), "no finished bar: {screen:?}");
+    assert!(
+        screen.contains("\x1b[2K"),
+        "bars redraw their line: {screen:?}"
+    );
+    assert!(screen.contains("1 created"), "{screen:?}");
+    // A terminal that cannot redraw (TERM unset) gets the plain lines.
+    let output = std::process::Command::new("script")
+        .args([
+            "-qec",
+            &command_line.replace("qwen2.5:0.5b", "qwen2.5:1.5b"),
+            "/dev/null",
+        ])
+        .env_clear()
+        .env("PATH", format!("{}:/usr/bin:/bin", emu.bin_dir().display()))
+        .env("HOME", home.path())
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let screen = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        screen.contains("pulling qwen2.5:1.5b-instruct-q4_K_M"),
+        "{screen:?}"
+    );
+}

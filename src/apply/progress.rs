@@ -25,11 +25,14 @@ pub struct Step {
 }
 
 impl Progress {
-    /// Bars when stderr is a terminal, plain lines when not, nothing when `quiet`.
+    /// Bars when stderr is a terminal that can redraw, plain lines when not,
+    /// nothing when `quiet`. (indicatif draws nothing on a terminal whose TERM is
+    /// unset or `dumb`, so those get plain lines too.)
     pub fn new(quiet: bool) -> Progress {
+        let redraws = std::env::var("TERM").is_ok_and(|term| !term.is_empty() && term != "dumb");
         let mode = if quiet {
             Mode::Quiet
-        } else if std::io::stderr().is_terminal() {
+        } else if std::io::stderr().is_terminal() && redraws {
             Mode::Bars
         } else {
             Mode::Lines
