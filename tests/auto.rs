@@ -300,15 +300,7 @@ fn an_interrupted_create_whose_model_was_written_is_removed() {
     let emu = emulator();
     assert_eq!(emu.run(&["pull", "qwen2.5:0.5b-instruct-q4_K_M"]).code, 0);
     let emu = emu.env("OLLAMA_EMULATOR_FAULT", "create-hangs");
-    let mut command = auto(&emu, "16GiB").arg("tiny").command();
-    command.stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = command.spawn().unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    while !line.starts_with("creating tiny") {
-        line.clear();
-        assert_ne!(stderr.read_line(&mut line).unwrap(), 0, "no create started");
-    }
+    let (child, stderr) = spawn_until_creating(auto(&emu, "16GiB").arg("tiny"), "tiny");
     // Wait until the emulator has written the target's manifest.
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
     while !emu.run(&["list"]).stdout.contains("tiny:latest") {
@@ -318,14 +310,8 @@ fn an_interrupted_create_whose_model_was_written_is_removed() {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
-    let pid = child.id().to_string();
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &pid])
-        .status();
-    assert!(killed.unwrap().success());
-    let mut rest = String::new();
-    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
-    assert_eq!(child.wait().unwrap().code(), Some(130), "{rest}");
+    let (code, rest) = interrupt(child, stderr);
+    assert_eq!(code, Some(130), "{rest}");
     let listed = emu.run(&["list"]).stdout;
     assert!(
         !listed.contains("tiny"),
@@ -341,32 +327,14 @@ fn an_interrupted_create_leaves_no_target_and_exits_130() {
     assert_eq!(emu.run(&["pull", "qwen2.5:0.5b-instruct-q4_K_M"]).code, 0);
     let emu = emu.env("OLLAMA_EMULATOR_DELAY_MS", "1500");
     let temp = tempfile::tempdir().unwrap();
-    let mut command = auto(&emu, "16GiB")
+    let provision = auto(&emu, "16GiB")
         .arg("tiny")
-        .env("TMPDIR", temp.path().display().to_string())
-        .command();
-    command.stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = command.spawn().unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    while !line.starts_with("creating tiny") {
-        line.clear();
-        assert_ne!(stderr.read_line(&mut line).unwrap(), 0, "no create started");
-    }
+        .env("TMPDIR", temp.path().display().to_string());
+    let (child, stderr) = spawn_until_creating(provision, "tiny");
     std::thread::sleep(Duration::from_millis(300));
     assert_private_modelfile(temp.path());
-    let pid = child.id().to_string();
-    assert!(
-        std::process::Command::new("kill")
-            .args(["-INT", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
-    let mut rest = String::new();
-    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(130), "{rest}");
+    let (code, rest) = interrupt(child, stderr);
+    assert_eq!(code, Some(130), "{rest}");
     assert!(rest.contains("interrupted"), "{rest}");
     let listed = emu.run(&["list"]).stdout;
     assert!(!listed.contains("tiny"), "{listed}");
@@ -534,4 +502,36 @@ fn progress_is_bars_on_a_terminal_and_plain_lines_otherwise() {
         screen.contains("pulling qwen2.5:1.5b-instruct-q4_K_M"),
         "{screen:?}"
     );
+}
+
+/// Starts `provision` and reads its stderr until it reports creating `model`.
+fn spawn_until_creating(
+    provision: Provision,
+    model: &str,
+) -> (std::process::Child, BufReader<std::process::ChildStderr>) {
+    let mut command = provision.command();
+    command.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    while !line.starts_with(&format!("creating {model}")) {
+        line.clear();
+        assert_ne!(stderr.read_line(&mut line).unwrap(), 0, "no create started");
+    }
+    (child, stderr)
+}
+
+/// Sends SIGINT (Ctrl-C) to `child`; returns its exit code and the rest of stderr.
+fn interrupt(
+    mut child: std::process::Child,
+    mut stderr: BufReader<std::process::ChildStderr>,
+) -> (Option<i32>, String) {
+    let pid = child.id().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status();
+    assert!(killed.unwrap().success());
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    (child.wait().unwrap().code(), rest)
 }

@@ -5,11 +5,12 @@ mod support;
 
 use support::Provision;
 
+/// `provision plan ARGS --vram 0 --json` (global flags work after the subcommand).
 fn plan(args: &[&str]) -> serde_json::Value {
     Provision::new()
-        .args(["--vram", "0", "--json"])
-        .args(args.iter().copied())
         .arg("plan")
+        .args(args.iter().copied())
+        .args(["--vram", "0", "--json"])
         .run()
         .code(0)
         .json()
@@ -17,23 +18,7 @@ fn plan(args: &[&str]) -> serde_json::Value {
 
 #[test]
 fn a_two_core_24_gib_cpu_machine_gets_tier_4_and_a_fitting_q4_k_m() {
-    let report = {
-        let run = Provision::new()
-            .args([
-                "--vram",
-                "0",
-                "--ram",
-                "24GiB",
-                "--cores",
-                "2",
-                "--json",
-                "plan",
-                "llama3.1:8b",
-            ])
-            .run()
-            .code(0);
-        run.json()
-    };
+    let report = plan(&["llama3.1:8b", "--ram", "24GiB", "--cores", "2"]);
     assert_eq!(report["tier"]["bits"], 4);
     let model = &report["models"][0];
     assert_eq!(model["quantization"], "Q4_K_M");
