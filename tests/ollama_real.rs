@@ -1,23 +1,31 @@
 //! Smoke test against a real `ollama`: runs only when one is installed and its
 //! server answers; otherwise it says that it skipped.
 
+mod support;
+
 use provision::ollama::Ollama;
 use std::time::Duration;
 
 #[test]
 fn real_ollama_output_parses() {
     let Ok(ollama) = Ollama::locate(None) else {
-        eprintln!("skipped: no `ollama` on PATH");
+        support::skip("real_ollama_output_parses", "no `ollama` on PATH");
         return;
     };
     if ollama.binary().starts_with(env!("CARGO_MANIFEST_DIR")) {
-        eprintln!("skipped: `ollama` on PATH is the test emulator");
+        support::skip(
+            "real_ollama_output_parses",
+            "`ollama` on PATH is the test emulator",
+        );
         return;
     }
     let ollama = ollama.with_timeout(Duration::from_secs(10));
     let version = ollama.version().expect("ollama -v");
     if version.server.is_none() {
-        eprintln!("skipped: no Ollama server answers ({version:?})");
+        support::skip(
+            "real_ollama_output_parses",
+            &format!("no Ollama server answers ({version:?})"),
+        );
         return;
     }
     let models = ollama.list().expect("the real `ollama list` parses");

@@ -161,3 +161,19 @@ impl Run {
         }
     }
 }
+
+/// Says that a test skipped and why, where a user sees it: on stderr (shown by
+/// `cargo test -- --nocapture`) and as a line of `target/tmp/skipped-tests.txt`,
+/// which `scripts/test.sh` prints after the run. A skip is never silent.
+pub fn skip(test: &str, reason: &str) {
+    use std::io::Write;
+    eprintln!("skipped {test}: {reason}");
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("skipped-tests.txt");
+    if let Ok(mut file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+    {
+        let _ = writeln!(file, "{test}: {reason}");
+    }
+}
