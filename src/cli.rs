@@ -1,13 +1,10 @@
 //! The command line: clap types only. Parsing here never touches the system.
 
-use crate::exit;
 use crate::size::parse_size;
 use crate::tier::Tier;
 use clap::{Args, Parser, Subcommand};
 use std::ffi::OsString;
-use std::io::Write;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 /// Turn this machine into a well-tuned Ollama host.
 ///
@@ -86,52 +83,25 @@ pub enum Command {
     ///
     /// Overrides (--ram, --cores, --vram) are applied and marked. Set
     /// PROVISION_PROBE_ROOT=<dir> to read <dir>/proc and <dir>/sys instead of the system's.
-    Probe,
+    Probe(ProbeArgs),
     /// Show what `provision auto` would do here: the tier, and for each model the
     /// quantization, tag, memory estimate, settings and why.
     ///
     /// With MODEL names, plans those (a profile model by name or base, or any library
     /// model such as `llama3.1:8b`); without, the profile's roster.
-    Plan {
-        /// Models to plan instead of the profile's roster.
-        #[arg(value_name = "MODEL")]
-        models: Vec<String>,
-    },
+    Plan(PlanArgs),
     /// Print the Modelfile `provision auto` would create for MODEL on this device.
     ///
     /// MODEL is a profile model (by name or base) or a library model such as
     /// `llama3.1:8b`. Use it by hand: `provision modelfile llama3.1:8b > Modelfile &&
     /// ollama create mine -f Modelfile`.
-    Modelfile {
-        /// The model to write a Modelfile for.
-        model: String,
-        /// Set a parameter, typed as Ollama reads it (repeatable): --set num_ctx=8192.
-        #[arg(long = "set", value_name = "NAME=VALUE")]
-        set: Vec<String>,
-        /// Use this system prompt instead of the profile's.
-        #[arg(long, value_name = "TEXT")]
-        system: Option<String>,
-    },
+    Modelfile(ModelfileArgs),
     /// List the quantization levels of a model: bits, tag, size, which are
     /// installed, which fit this device, and which `provision auto` would choose.
     ///
     /// MODEL is a library model (`llama3.1`, `llama3.1:8b`, a full tag) or a local
     /// name (`namespace/model:tag`, `hf.co/…`), for which only installed copies show.
-    ListQuants {
-        /// The model to list.
-        #[arg(value_name = "MODEL")]
-        model: String,
-        /// Ask the registry for each published tag's exact size (proxies honoured;
-        /// offline, the catalog's sizes are used).
-        #[arg(long)]
-        remote: bool,
-        /// Show only the levels installed here.
-        #[arg(long)]
-        installed: bool,
-        /// Give up on the registry after this many seconds (one deadline for all tags).
-        #[arg(long, value_name = "SECONDS", env = "PROVISION_REGISTRY_TIMEOUT", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..))]
-        remote_timeout: u64,
-    },
+    ListQuants(ListQuantsArgs),
     /// Provision this machine: pull the planned tags, create the tuned models, verify
     /// them. Idempotent: a model already as planned is left alone.
     ///
@@ -150,13 +120,64 @@ pub enum Command {
     Optimize(OptimizeArgs),
 
     /// List the built-in and user profiles with their descriptions and where they come from.
-    Profiles,
+    Profiles(ProfilesArgs),
 
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
-    Completions {
-        /// The shell to complete for.
-        shell: clap_complete::Shell,
-    },
+    Completions(CompletionsArgs),
+}
+
+/// `provision probe` takes only the global flags.
+#[derive(Debug, Clone, Args)]
+pub struct ProbeArgs {}
+
+/// `provision profiles` takes only the global flags.
+#[derive(Debug, Clone, Args)]
+pub struct ProfilesArgs {}
+
+/// The flags of `provision plan`.
+#[derive(Debug, Clone, Args)]
+pub struct PlanArgs {
+    /// Models to plan instead of the profile's roster.
+    #[arg(value_name = "MODEL")]
+    pub models: Vec<String>,
+}
+
+/// The flags of `provision modelfile`.
+#[derive(Debug, Clone, Args)]
+pub struct ModelfileArgs {
+    /// The model to write a Modelfile for.
+    pub model: String,
+    /// Set a parameter, typed as Ollama reads it (repeatable): --set num_ctx=8192.
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+    /// Use this system prompt instead of the profile's.
+    #[arg(long, value_name = "TEXT")]
+    pub system: Option<String>,
+}
+
+/// The flags of `provision list-quants`.
+#[derive(Debug, Clone, Args)]
+pub struct ListQuantsArgs {
+    /// The model to list.
+    #[arg(value_name = "MODEL")]
+    pub model: String,
+    /// Ask the registry for each published tag's exact size (proxies honoured;
+    /// offline, the catalog's sizes are used).
+    #[arg(long)]
+    pub remote: bool,
+    /// Show only the levels installed here.
+    #[arg(long)]
+    pub installed: bool,
+    /// Give up on the registry after this many seconds (one deadline for all tags).
+    #[arg(long, value_name = "SECONDS", env = "PROVISION_REGISTRY_TIMEOUT", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..))]
+    pub remote_timeout: u64,
+}
+
+/// The argument of `provision completions`.
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    pub shell: clap_complete::Shell,
 }
 
 /// The flags of `provision auto`.
@@ -215,36 +236,18 @@ pub struct OptimizeArgs {
     pub force: bool,
 }
 
-/// Parses arguments. Help and version go to stdout with exit 0; any other clap
-/// error becomes one line on stderr with exit 2, naming the flag and the value.
-pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Cli, ExitCode> {
-    Cli::try_parse_from(args).map_err(|error| {
-        use clap::error::ErrorKind;
-        match error.kind() {
-            ErrorKind::DisplayHelp
-            | ErrorKind::DisplayVersion
-            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-                let _ = error.print();
-                let code = if error.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
-                    exit::USAGE
-                } else {
-                    exit::OK
-                };
-                ExitCode::from(code)
-            }
-            _ => {
-                let _ = writeln!(std::io::stderr(), "provision: {}", usage_line(&error));
-                ExitCode::from(exit::USAGE)
-            }
-        }
-    })
+/// Parses arguments; parsing never touches the system (clap reads the
+/// `PROVISION_*` equivalents of flags, which the context owns). Help and version
+/// requests come back as errors of their own kinds.
+pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Cli, clap::Error> {
+    Cli::try_parse_from(args)
 }
 
 /// The first line of clap's message without its `error: ` prefix.
-fn usage_line(error: &clap::Error) -> String {
+pub fn usage_line(error: &clap::Error) -> String {
     let rendered = error.render().to_string();
     let first = rendered.lines().next().unwrap_or_default();
-    exit::one_line(first.strip_prefix("error: ").unwrap_or(first))
+    crate::text::one_line(first.strip_prefix("error: ").unwrap_or(first))
 }
 
 #[cfg(test)]

@@ -24,14 +24,6 @@ pub enum Contention {
     Fail,
 }
 
-/// The lock file: `$XDG_STATE_HOME/provision/lock`, else `~/.local/state/provision/lock`.
-pub fn default_path(xdg_state_home: Option<PathBuf>, home: Option<PathBuf>) -> Option<PathBuf> {
-    let state = xdg_state_home
-        .filter(|p| p.is_absolute())
-        .or_else(|| home.map(|h| h.join(".local/state")))?;
-    Some(state.join("provision").join("lock"))
-}
-
 /// Takes the lock at `path`. `on_wait` is called once, with the holder's pid when
 /// known, before blocking.
 pub fn acquire(
@@ -96,15 +88,6 @@ fn write_pid(file: &mut File) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn lock_path_prefers_xdg_state_home() {
-        let path = default_path(Some("/s".into()), Some("/h".into()));
-        assert_eq!(path, Some(PathBuf::from("/s/provision/lock")));
-        let path = default_path(Some("relative".into()), Some("/h".into()));
-        assert_eq!(path, Some(PathBuf::from("/h/.local/state/provision/lock")));
-        assert_eq!(default_path(None, None), None);
-    }
 
     #[test]
     fn a_second_holder_fails_fast_or_waits() {

@@ -7,6 +7,16 @@ use std::fmt;
 pub const DEFAULT_HOST: &str = "registry.ollama.ai";
 /// The default namespace.
 pub const DEFAULT_NAMESPACE: &str = "library";
+
+/// The namespace of the names `provision` gives models it was not told a name
+/// for: it never collides with library tags (namespace `library`).
+pub const PROVISION_NAMESPACE: &str = "provision";
+
+/// Whether a model name is in `provision`'s own namespace (`provision/…`), so
+/// `provision` may replace it without `--force`.
+pub fn in_provision_namespace(name: &str) -> bool {
+    ModelName::parse(name).is_ok_and(|n| n.namespace.eq_ignore_ascii_case(PROVISION_NAMESPACE))
+}
 /// The default tag.
 pub const DEFAULT_TAG: &str = "latest";
 

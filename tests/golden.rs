@@ -8,23 +8,20 @@ mod emulator_support;
 
 use emulator_support::Emulator;
 use provision::modelfile::{Modelfile, Renderer, render};
-use provision::plan::{Inputs, build};
-use provision::probe::{Device, Overrides, Roots, apply_overrides};
+use provision::plan::{Inputs, build, select};
+use provision::probe::Budget;
 use provision::profile::{self, BUILTINS};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// A device on which every shipped model fits at any tier, so each tier's file
 /// shows the tier's own quantization: 2 TiB of RAM, 8 cores, no GPU.
-fn big_device() -> Device {
-    let empty = tempfile::tempdir().unwrap();
-    let probed = Device::probe(&Roots::under(empty.path()));
-    let overrides = Overrides {
-        ram_bytes: Some(2 << 40),
-        cores: Some(8),
-        vram_bytes: Some(0),
-    };
-    apply_overrides(probed, overrides)
+fn big_device() -> Budget {
+    Budget {
+        ram_bytes: 2 << 40,
+        cores: 8,
+        gpus: Vec::new(),
+    }
 }
 
 /// Every (path, Modelfile) the shipped profiles produce through the real planner
@@ -39,11 +36,12 @@ fn rendered() -> Vec<(PathBuf, Modelfile)> {
             for tier in model.allowed_tiers() {
                 // One model at a time: a concurrent roster that cannot place one
                 // member places none, and each model's own file is checked here.
+                let selection = select(&profile, std::slice::from_ref(&model.name)).unwrap();
                 let plan = build(&Inputs {
-                    device: &device,
+                    budget: &device,
                     profile: &profile,
                     forced_tier: Some(tier),
-                    wanted: std::slice::from_ref(&model.name),
+                    selection: &selection,
                     renderer: &renderer,
                     local: &[],
                 })

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 #[test]
 fn real_ollama_output_parses() {
-    let Ok(ollama) = Ollama::locate(None) else {
+    let Ok(ollama) = Ollama::locate_in(None, std::env::var_os("PATH").as_deref()) else {
         support::skip("real_ollama_output_parses", "no `ollama` on PATH");
         return;
     };

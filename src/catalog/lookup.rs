@@ -23,6 +23,24 @@ impl Resolved<'_> {
     pub fn name(&self) -> String {
         format!("{}:{}", self.family.name, self.size.tag_for(self.quant))
     }
+
+    /// The same model with exactly `quant` asked for: a full tag, a profile's
+    /// `quant`, a roster's choice, or one level of `list-quants`.
+    pub fn pinned(self, quant: Quant) -> Self {
+        Resolved {
+            quant,
+            quant_pinned: true,
+            ..self
+        }
+    }
+
+    /// The same model with its level free to choose.
+    pub fn unpinned(self) -> Self {
+        Resolved {
+            quant_pinned: false,
+            ..self
+        }
+    }
 }
 
 /// Why a name did not resolve, with the closest names the catalog knows.

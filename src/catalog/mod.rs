@@ -158,6 +158,25 @@ impl Family {
 }
 
 impl ModelSize {
+    /// Whether a model with this architecture, parameter count (within 10 %) and
+    /// native context (when known) is this size of `family`.
+    pub fn matches(
+        &self,
+        family: &Family,
+        architecture: Option<&str>,
+        params: Option<u64>,
+        context: Option<u64>,
+    ) -> bool {
+        let architecture =
+            architecture.is_some_and(|a| a.eq_ignore_ascii_case(&family.architecture));
+        let parameters = params.is_some_and(|p| {
+            let ratio = p as f64 / self.params.max(1) as f64;
+            (0.9..=1.1).contains(&ratio)
+        });
+        let context = context.is_none_or(|c| c == u64::from(self.dims.context));
+        architecture && parameters && context
+    }
+
     /// The full tag of this size at a quantization (`8b-instruct-q4_K_M`).
     pub fn tag_for(&self, quant: Quant) -> String {
         self.tag.replace("{quant}", quant.tag_suffix())

@@ -1,19 +1,20 @@
-//! `provision auto [MODEL…]`: probe, plan, read what Ollama holds, then pull,
-//! create and verify only what differs; a report per model and script-friendly
+//! `provision auto [MODEL…]`: plan, read what Ollama holds, decide the steps of
+//! each model, then run only what differs; a report per model and script-friendly
 //! exit codes.
 
-use crate::apply::{self, Action, Decision, ModelReport, Observed, Progress, Status, Summary};
-use crate::cli::{AutoArgs, Global};
-use crate::exit;
-use crate::fit::Budget;
+use crate::cli::AutoArgs;
+use crate::context::Context;
+use crate::execute::{Executor, Progress};
+use crate::exit::Outcome;
+use crate::interrupt::{Interrupt, is_interrupted};
+use crate::inventory::Inventory;
 use crate::lock::{self, Contention, RunLock};
-use crate::ollama::{Interrupt, Ollama, OllamaError};
-use crate::plan::{Plan, SCHEMA_VERSION, TierReport};
-use crate::probe::{Device, Roots};
-use anyhow::{Context, Result};
+use crate::output::{self, SCHEMA_VERSION};
+use crate::plan::{Plan, TierReport};
+use crate::probe::Budget;
+use crate::steps::{self, Action, Decision, ModelReport, Observed, Status, Summary};
+use anyhow::{Context as _, Result};
 use serde::Serialize;
-use std::path::PathBuf;
-use std::process::ExitCode;
 
 /// The `auto --json` object (documented in the README, "provision auto").
 #[derive(Debug, Serialize)]
@@ -31,56 +32,52 @@ pub struct AutoReport<'a> {
     pub summary: Summary,
 }
 
-pub fn run(global: &Global, args: &AutoArgs) -> Result<ExitCode> {
-    // `ollama -v` is skipped: the run's calls are `list`, `show`, `pull`, `create`.
-    let device = super::with_overrides(global, Device::probe_with(&Roots::from_env(), false));
-    let plan = super::build_plan(global, &device, &args.models)?;
-    let progress = Progress::new(args.quiet);
+pub fn run(ctx: &Context, args: &AutoArgs) -> Result<Outcome> {
+    // The profile and template fail here, before any wait for the lock.
+    ctx.profile()?;
+    ctx.renderer()?;
+    let progress = Progress::new(args.quiet, ctx.terminal_redraws());
     let writes = !(args.dry_run || args.check);
-    let ollama = Ollama::from_flags(global)?;
-    let _lock = if writes {
-        Some(take_lock(args.no_wait, &progress)?)
-    } else {
-        None
+    let ollama = ctx.ollama()?;
+    let _lock = match writes {
+        true => Some(take_lock(ctx, args.no_wait, &progress)?),
+        false => None,
     };
     // After the lock: a run waiting for it still dies on the first Ctrl-C.
     let interrupt = Interrupt::on_signals().context("could not install the Ctrl-C handler")?;
     let ollama = ollama.with_interrupt(interrupt);
-    let observed = apply::observe(&ollama, &plan.models)?;
-    let mut decided = decide_all(&ollama, &plan, observed, args.force);
+    let inventory = Inventory::read(&ollama)?;
+    let plan = super::plan(ctx, &args.models, Some(&inventory))?;
+    let observed = inventory.observe(&plan.models)?;
+    let mut reports = decide_all(&plan, observed, args.force, &ollama.program());
     if writes {
-        act(&ollama, &progress, &plan, &mut decided, args.fail_fast)?;
+        act(
+            &Executor::new(&ollama, &progress),
+            &mut reports,
+            args.fail_fast,
+        )?;
     } else {
-        for (report, _) in &decided {
-            if let Some(error) = &report.error {
-                eprintln!("provision: {}: {error}", report.name);
-            }
-        }
+        reports.iter().for_each(say_failure);
     }
-    let reports: Vec<ModelReport> = decided.into_iter().map(|(r, _)| r).collect();
     let summary = Summary::of(&reports);
-    print_report(global.json, args, &plan, &reports, &summary)?;
-    Ok(ExitCode::from(exit_code(args, &summary)))
+    print_report(ctx, args, &plan, &reports, &summary)?;
+    Ok(outcome(args, &summary))
 }
 
-/// 1 when a model failed; with `--check`, 3 when changes are needed; else 0.
-fn exit_code(args: &AutoArgs, summary: &Summary) -> u8 {
+/// Failed when a model failed; with `--check`, changes needed when there are.
+fn outcome(args: &AutoArgs, summary: &Summary) -> Outcome {
     if summary.failed > 0 {
-        exit::FAILURE
+        Outcome::Failed
     } else if args.check && summary.planned > 0 {
-        exit::CHANGES_NEEDED
+        Outcome::ChangesNeeded
     } else {
-        exit::OK
+        Outcome::Success
     }
 }
 
 /// The lock at `$XDG_STATE_HOME/provision/lock` (or `~/.local/state/…`).
-pub(super) fn take_lock(no_wait: bool, progress: &Progress) -> Result<RunLock> {
-    let path = lock::default_path(
-        std::env::var_os("XDG_STATE_HOME").map(PathBuf::from),
-        std::env::var_os("HOME").map(PathBuf::from),
-    )
-    .context("could not place the lock file: set XDG_STATE_HOME or HOME")?;
+pub(super) fn take_lock(ctx: &Context, no_wait: bool, progress: &Progress) -> Result<RunLock> {
+    let path = ctx.paths.lock()?;
     let contention = if no_wait {
         Contention::Fail
     } else {
@@ -92,56 +89,46 @@ pub(super) fn take_lock(no_wait: bool, progress: &Progress) -> Result<RunLock> {
     })
 }
 
-/// The decision and the initial report of each model, in plan order.
+/// The report of each model, in plan order, with its steps; a base several
+/// models share is pulled by the first of them only.
 fn decide_all(
-    ollama: &Ollama,
     plan: &Plan,
     observed: Vec<Result<Observed, String>>,
     force: bool,
-) -> Vec<(ModelReport, Decision)> {
-    plan.models
+    program: &str,
+) -> Vec<ModelReport> {
+    let mut reports: Vec<ModelReport> = plan
+        .models
         .iter()
         .zip(observed)
         .map(|(model, seen)| match seen {
-            Ok(seen) => {
-                let decision = apply::decide(model, &seen, force);
-                let commands = apply::commands(ollama, model, decision.action);
-                (ModelReport::new(model, &decision, commands), decision)
-            }
-            Err(error) => {
-                let decision = Decision {
-                    action: Action::Create,
-                    reason: "could not read the installed model".to_string(),
-                    existed: true,
-                };
-                let mut report = ModelReport::new(model, &decision, Vec::new());
-                report.status = Status::Failed;
-                report.error = Some(error);
-                (report, decision)
-            }
+            Ok(seen) => ModelReport::new(model, &steps::decide(model, &seen, force), program),
+            Err(error) => unreadable(model, error, program),
         })
-        .collect()
+        .collect();
+    steps::share_pulls_among(&mut reports, program);
+    reports
 }
 
-/// Runs each planned change; failures are reported and, without `fail_fast`,
-/// do not stop the others. An interrupt stops everything (exit 130).
-fn act(
-    ollama: &Ollama,
-    progress: &Progress,
-    plan: &Plan,
-    decided: &mut [(ModelReport, Decision)],
-    fail_fast: bool,
-) -> Result<()> {
+/// A model whose installed copy could not be read: failed, nothing to run.
+fn unreadable(model: &crate::plan::PlannedModel, error: String, program: &str) -> ModelReport {
+    let decision = Decision {
+        action: Action::Create,
+        reason: "could not read the installed model".to_string(),
+        existed: true,
+        steps: Vec::new(),
+    };
+    let mut report = ModelReport::new(model, &decision, program);
+    report.status = Status::Failed;
+    report.error = Some(error);
+    report
+}
+
+/// Runs each planned model's steps; failures are reported and, without
+/// `fail_fast`, do not stop the others. An interrupt stops everything (exit 130).
+fn act(executor: &Executor, reports: &mut [ModelReport], fail_fast: bool) -> Result<()> {
     let mut stopped = false;
-    let mut pulled: Vec<&str> = Vec::new();
-    for (model, (report, decision)) in plan.models.iter().zip(decided.iter_mut()) {
-        let tag = model.fit.tag.as_deref().unwrap_or_default();
-        if decision.action == Action::PullCreate && pulled.contains(&tag) {
-            // An earlier model of this run pulled the same base.
-            decision.action = Action::Create;
-            report.action = Action::Create;
-            report.commands = apply::commands(ollama, model, Action::Create);
-        }
+    for report in reports.iter_mut() {
         if report.status == Status::Planned && stopped {
             report.status = Status::Skipped;
             report.reason = format!(
@@ -151,38 +138,32 @@ fn act(
             continue;
         }
         if report.status == Status::Planned {
-            if decision.action == Action::PullCreate {
-                pulled.push(tag);
-            }
-            match apply::execute(ollama, progress, model, decision) {
-                Ok(()) if decision.existed => report.status = Status::Updated,
+            let existed = report.replaces();
+            match executor.run(&report.steps) {
+                Ok(()) if existed => report.status = Status::Updated,
                 Ok(()) => report.status = Status::Created,
-                Err(error) if interrupted(&error) => return Err(error),
+                Err(error) if is_interrupted(&error) => return Err(error),
                 Err(error) => {
                     report.status = Status::Failed;
-                    report.error = Some(exit::one_line(&format!("{error:#}")));
+                    report.error = Some(crate::text::one_line(&format!("{error:#}")));
                 }
             }
         }
-        if let (Status::Failed, Some(error)) = (report.status, &report.error) {
-            eprintln!("provision: {}: {error}", report.name);
-            stopped |= fail_fast;
-        }
+        say_failure(report);
+        stopped |= fail_fast && report.status == Status::Failed;
     }
     Ok(())
 }
 
-fn interrupted(error: &anyhow::Error) -> bool {
-    error.chain().any(|cause| {
-        matches!(
-            cause.downcast_ref::<OllamaError>(),
-            Some(OllamaError::Interrupted { .. })
-        )
-    })
+/// `provision: <model>: <error>` for a failed model.
+fn say_failure(report: &ModelReport) {
+    if let (Status::Failed, Some(error)) = (report.status, &report.error) {
+        output::error(&format!("{}: {error}", report.name));
+    }
 }
 
 fn print_report(
-    json: bool,
+    ctx: &Context,
     args: &AutoArgs,
     plan: &Plan,
     reports: &[ModelReport],
@@ -195,8 +176,8 @@ fn print_report(
     } else {
         "run"
     };
-    let text = if json {
-        let report = AutoReport {
+    if ctx.json() {
+        return output::json(&AutoReport {
             schema_version: SCHEMA_VERSION,
             profile: &plan.profile,
             catalog_as_of: &plan.catalog_as_of,
@@ -205,14 +186,15 @@ fn print_report(
             mode,
             models: reports,
             summary: summary.clone(),
-        };
-        serde_json::to_string_pretty(&report)? + "\n"
-    } else if args.quiet {
+        });
+    }
+    if args.quiet {
         return Ok(());
-    } else if args.dry_run {
-        super::auto_text::dry_run(plan, reports)
+    }
+    let text = if args.dry_run {
+        output::auto::dry_run(plan, reports)
     } else {
-        super::auto_text::summary(plan, reports, summary)
+        output::auto::summary(plan, reports, summary)
     };
-    exit::print(&text)
+    output::print(&text)
 }

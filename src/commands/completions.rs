@@ -1,12 +1,13 @@
 //! `provision completions <shell>`.
 
-use crate::cli::Cli;
+use crate::cli::{Cli, CompletionsArgs};
+use crate::context::Context;
+use crate::exit::Outcome;
 use clap::CommandFactory;
-use std::process::ExitCode;
 
-pub fn run(shell: clap_complete::Shell) -> anyhow::Result<ExitCode> {
+pub fn run(_ctx: &Context, args: &CompletionsArgs) -> anyhow::Result<Outcome> {
     let mut script = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "provision", &mut script);
-    crate::exit::print(&String::from_utf8_lossy(&script))?;
-    Ok(ExitCode::SUCCESS)
+    clap_complete::generate(args.shell, &mut Cli::command(), "provision", &mut script);
+    crate::output::print(&String::from_utf8_lossy(&script))?;
+    Ok(Outcome::Success)
 }

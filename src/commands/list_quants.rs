@@ -2,46 +2,36 @@
 //! `--remote`) live, merges it with `levels::merge`, and prints the rows.
 
 use crate::catalog::{Catalog, LookupError, Resolved};
-use crate::cli::Global;
-use crate::fit::{Budget, FitPolicy, ModelRequest};
-use crate::levels::installed::{Gathered, gather};
-use crate::levels::report::{Listing, Remote, SCHEMA_VERSION};
+use crate::cli::ListQuantsArgs;
+use crate::context::Context;
+use crate::exit::Outcome;
+use crate::fit::{FitPolicy, ModelRequest};
+use crate::inventory::Inventory;
+use crate::levels::installed::Gathered;
+use crate::levels::report::{Listing, Remote};
 use crate::levels::{
     Published, RegistryStatus, Row, Scope, SizeSource, create_source, fit_quant, merge,
     only_installed, remote,
 };
-use crate::modelfile::Renderer;
 use crate::name::ModelName;
-use crate::ollama::Ollama;
-use crate::plan::{Inputs, Plan};
-use crate::registry::Registry;
-use crate::tier::Tier;
+use crate::output::{self, SCHEMA_VERSION};
+use crate::plan::Plan;
 use anyhow::{Result, bail};
 use std::collections::HashMap;
-use std::process::ExitCode;
 use std::time::Duration;
 
-/// What the command line asked for.
-pub struct Options {
-    pub model: String,
-    pub remote: bool,
-    pub installed_only: bool,
-    pub remote_timeout: Duration,
-}
-
-pub fn run(global: &Global, options: &Options) -> Result<ExitCode> {
-    let name = options.model.trim();
+pub fn run(ctx: &Context, args: &ListQuantsArgs) -> Result<Outcome> {
+    let name = args.model.trim();
     let listing = match local_name(name) {
-        Some(local) => local_listing(global, options, &local)?,
-        None => library_listing(global, options, resolve(name)?)?,
+        Some(local) => local_listing(ctx, args, &local)?,
+        None => library_listing(ctx, args, resolve(name)?)?,
     };
-    let text = if global.json {
-        serde_json::to_string_pretty(&listing)? + "\n"
+    if ctx.json() {
+        output::json(&listing)?;
     } else {
-        listing.human()
-    };
-    crate::exit::print(&text)?;
-    Ok(ExitCode::SUCCESS)
+        output::print(&output::quants::text(&listing))?;
+    }
+    Ok(Outcome::Success)
 }
 
 /// A name outside the Ollama library (another namespace or host), if it is one.
@@ -83,29 +73,17 @@ struct Fitting<'c> {
 
 /// Plans `name` as `provision plan` would, so the mark matches it; a full tag is
 /// planned as its size, since it would pin the level.
-fn fitting<'c>(global: &Global, name: &str, resolved: Resolved<'c>) -> Result<Fitting<'c>> {
-    let device = super::device(global);
-    let loaded = super::load_profile(global)?;
-    let profile = &loaded.profile;
-    let renderer = Renderer::new(global.templates.as_deref())?;
+fn fitting<'c>(ctx: &Context, name: &str, resolved: Resolved<'c>) -> Result<Fitting<'c>> {
+    let profile = &ctx.profile()?.profile;
     let wanted = [if resolved.quant_pinned {
         format!("{}:{}", resolved.family.name, resolved.size.size)
     } else {
         name.to_string()
     }];
-    let plan = crate::plan::build(&Inputs {
-        device: &device,
-        profile,
-        forced_tier: global.tier,
-        wanted: &wanted,
-        renderer: &renderer,
-        local: &[],
-    })?;
-    let (model, _) = crate::plan::select(profile, &wanted)?.remove(0);
-    let mut unpinned = resolved;
-    unpinned.quant_pinned = false;
-    let tier = plan.tier.tier();
-    let request = crate::plan::request(profile, &model, unpinned, tier, plan.budget.cores);
+    let selection = crate::plan::select(profile, &wanted)?;
+    let plan = super::plan_selection(ctx, &selection, None)?;
+    let asked = plan.models[0].asked_ctx;
+    let request = crate::plan::request(&selection[0].model, resolved.unpinned(), asked);
     Ok(Fitting {
         plan,
         request,
@@ -113,13 +91,14 @@ fn fitting<'c>(global: &Global, name: &str, resolved: Resolved<'c>) -> Result<Fi
     })
 }
 
-fn library_listing(global: &Global, options: &Options, resolved: Resolved) -> Result<Listing> {
+fn library_listing(ctx: &Context, args: &ListQuantsArgs, resolved: Resolved) -> Result<Listing> {
     let (family, size) = (resolved.family, resolved.size);
-    let fitting = fitting(global, options.model.trim(), resolved)?;
+    let fitting = fitting(ctx, args.model.trim(), resolved)?;
     let published = Published::of(family, size);
-    let (installed, installed_unknown) = installed(global, Scope::Library { family, size });
-    let (remote, remote_report) = if options.remote {
-        remote_sizes(family.name.as_str(), &published, options.remote_timeout)?
+    let (installed, installed_unknown) = installed(ctx, Scope::Library { family, size });
+    let (remote, remote_report) = if args.remote {
+        let timeout = Duration::from_secs(args.remote_timeout);
+        remote_sizes(ctx, family.name.as_str(), &published, timeout)?
     } else {
         (HashMap::new(), Remote::default())
     };
@@ -128,12 +107,12 @@ fn library_listing(global: &Global, options: &Options, resolved: Resolved) -> Re
     let mut rows = merge(&published, &installed.installed, &remote, auto);
     judge(&mut rows, &fitting);
     let create_quantize_from = create_source(&rows);
-    if options.installed_only {
+    if args.installed {
         rows = only_installed(rows);
     }
     Ok(Listing {
         schema_version: SCHEMA_VERSION,
-        model: options.model.clone(),
+        model: args.model.clone(),
         family: Some(family.name.clone()),
         size: Some(size.size.clone()),
         catalog_as_of: Some(Catalog::bundled().as_of.clone()),
@@ -149,15 +128,15 @@ fn library_listing(global: &Global, options: &Options, resolved: Resolved) -> Re
 
 fn requested_context(fitting: &Fitting) -> u32 {
     let request = &fitting.request;
-    let asked = request.num_ctx.unwrap_or(fitting.policy.num_ctx);
-    asked.min(request.resolved.size.dims.context)
+    let native = request.resolved.size.dims.context;
+    fitting.policy.requested_ctx(request.num_ctx, native)
 }
 
 /// Fills FITS of every row: the registry's or the installed size when the
 /// catalog has none better.
 fn judge(rows: &mut [Row], fitting: &Fitting) {
-    let budget: &Budget = &fitting.plan.budget;
-    let tier: Tier = fitting.plan.tier.tier();
+    let budget = &fitting.plan.budget;
+    let tier = fitting.plan.tier.tier();
     for row in rows {
         let bytes = match row.size_source {
             SizeSource::Catalog => None,
@@ -179,12 +158,13 @@ fn judge(rows: &mut [Row], fitting: &Fitting) {
 
 /// The installed copies in scope; when ollama is missing or down, none and a
 /// warning (printed once, here) that says why.
-fn installed(global: &Global, scope: Scope) -> (Gathered, Option<String>) {
-    let gathered = Ollama::from_flags(global).and_then(|ollama| gather(&ollama, scope));
-    match gathered {
-        Ok(gathered) => {
+fn installed(ctx: &Context, scope: Scope) -> (Gathered, Option<String>) {
+    let read = ctx.ollama().and_then(|ollama| Inventory::read(&ollama));
+    match read {
+        Ok(inventory) => {
+            let gathered = inventory.installed(scope);
             if !gathered.problems.is_empty() {
-                warn(&format!(
+                output::warn(&format!(
                     "installed: could not read {}",
                     gathered.problems.join("; ")
                 ));
@@ -193,28 +173,25 @@ fn installed(global: &Global, scope: Scope) -> (Gathered, Option<String>) {
         }
         Err(error) => {
             let reason = error.to_string();
-            warn(&format!("installed: unknown ({reason})"));
+            output::warn(&format!("installed: unknown ({reason})"));
             (Gathered::default(), Some(reason))
         }
     }
 }
 
-fn warn(message: &str) {
-    eprintln!("provision: warning: {}", crate::exit::one_line(message));
-}
-
 /// Every published tag looked up at once (one deadline); one warning when some
 /// or all got no answer, whose sizes stay the catalog's.
 fn remote_sizes(
+    ctx: &Context,
     model: &str,
     published: &[Published],
     timeout: Duration,
 ) -> Result<(HashMap<String, RegistryStatus>, Remote)> {
-    let registry = Registry::from_env()?.with_timeout(timeout);
+    let registry = ctx.registry()?.with_timeout(timeout);
     let lookups = registry.lookup_many(model, &remote::short_tags(published));
     let (statuses, warning) = remote::statuses(published, &lookups, registry.base());
     if let Some(warning) = warning {
-        warn(&warning);
+        output::warn(&warning);
     }
     let report = Remote {
         used: true,
@@ -225,34 +202,35 @@ fn remote_sizes(
 
 /// A name outside the library: its installed tags only, no catalog; nothing
 /// installed (or no way to tell) is an error.
-fn local_listing(global: &Global, options: &Options, name: &ModelName) -> Result<Listing> {
+fn local_listing(ctx: &Context, args: &ListQuantsArgs, name: &ModelName) -> Result<Listing> {
     let shown = name.display_shortest();
-    let ollama = Ollama::from_flags(global).map_err(|e| {
-        anyhow::anyhow!("could not list '{shown}', which is not a library model: {e}")
-    })?;
-    let gathered = gather(&ollama, Scope::Local(name)).map_err(|e| {
-        anyhow::anyhow!("could not list '{shown}', which is not a library model: {e}")
-    })?;
+    let inventory = ctx
+        .ollama()
+        .and_then(|ollama| Inventory::read(&ollama))
+        .map_err(|e| {
+            anyhow::anyhow!("could not list '{shown}', which is not a library model: {e}")
+        })?;
+    let gathered = inventory.installed(Scope::Local(name));
     if gathered.installed.is_empty() {
         bail!(
             "'{shown}' is not a library model and no copy of it is installed: pull it first (`ollama pull {shown}`)"
         );
     }
     if !gathered.problems.is_empty() {
-        warn(&format!(
+        output::warn(&format!(
             "installed: could not read {}",
             gathered.problems.join("; ")
         ));
     }
-    if options.remote {
-        warn(&format!(
+    if args.remote {
+        output::warn(&format!(
             "remote: '{shown}' is not a library model; only library tags are looked up"
         ));
     }
     let rows = merge(&[], &gathered.installed, &HashMap::new(), None);
     Ok(Listing {
         schema_version: SCHEMA_VERSION,
-        model: options.model.clone(),
+        model: args.model.clone(),
         family: None,
         size: None,
         catalog_as_of: None,

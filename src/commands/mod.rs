@@ -1,101 +1,77 @@
-//! One file per subcommand: the glue from parsed flags to the pieces and to output.
+//! One file per subcommand: `run(&Context, &Args) -> Result<Outcome>`, glue from
+//! the context to the pieces and to output. Dispatch only dispatches.
 
 mod auto;
-mod auto_text;
 mod completions;
 mod list_quants;
-mod local_bases;
 mod modelfile;
 mod optimize;
 mod plan;
 mod probe;
 mod profiles;
 
-use crate::cli::{Cli, Command, Global};
-use crate::modelfile::Renderer;
-use crate::plan::{Inputs, Plan};
-use crate::probe::{Device, Overrides, Roots, apply_overrides};
-use crate::profile::{self, Loaded};
+use crate::cli::{Cli, Command};
+use crate::context::{Context, Env};
+use crate::exit::Outcome;
+use crate::inventory::{self, Inventory};
+use crate::plan::{Chosen, Inputs, Plan};
 use anyhow::Result;
-use std::path::PathBuf;
-use std::process::ExitCode;
 
-pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
-    match cli.command {
-        Command::Completions { shell } => completions::run(shell),
-        Command::Probe => probe::run(&device(&cli.global), cli.global.json),
-        Command::Plan { models } => {
-            let device = device(&cli.global);
-            let plan = build_plan(&cli.global, &device, &models)?;
-            plan::run(&device, &plan, cli.global.json)
-        }
-        Command::Modelfile { model, set, system } => {
-            let device = device(&cli.global);
-            let plan = build_plan(&cli.global, &device, std::slice::from_ref(&model))?;
-            let renderer = Renderer::new(cli.global.templates.as_deref())?;
-            let edits = modelfile::Edits {
-                set: &set,
-                system: system.as_deref(),
-            };
-            modelfile::run(plan, &edits, &renderer)
-        }
-        Command::Profiles => profiles::run(&cli.global),
-        Command::ListQuants {
-            model,
-            remote,
-            installed,
-            remote_timeout,
-        } => {
-            let options = list_quants::Options {
-                model,
-                remote,
-                installed_only: installed,
-                remote_timeout: std::time::Duration::from_secs(remote_timeout),
-            };
-            list_quants::run(&cli.global, &options)
-        }
-        Command::Auto(args) => auto::run(&cli.global, &args),
-        Command::Optimize(args) => optimize::run(&cli.global, &args),
+/// Builds the context and runs the subcommand.
+pub fn dispatch(cli: Cli, env: Env) -> Result<Outcome> {
+    // `auto` and `optimize` talk to Ollama themselves and keep their calls to a
+    // minimum: their probe skips `ollama -v`.
+    let asks_version = !matches!(cli.command, Command::Auto(_) | Command::Optimize(_));
+    let ctx = Context::new(cli.global, env, asks_version);
+    match &cli.command {
+        Command::Probe(args) => probe::run(&ctx, args),
+        Command::Plan(args) => plan::run(&ctx, args),
+        Command::Modelfile(args) => modelfile::run(&ctx, args),
+        Command::ListQuants(args) => list_quants::run(&ctx, args),
+        Command::Auto(args) => auto::run(&ctx, args),
+        Command::Optimize(args) => optimize::run(&ctx, args),
+        Command::Profiles(args) => profiles::run(&ctx, args),
+        Command::Completions(args) => completions::run(&ctx, args),
     }
 }
 
-/// Probes the machine (or `$PROVISION_PROBE_ROOT`) once and applies the
-/// override flags, so every command sees the same device.
-fn device(global: &Global) -> Device {
-    with_overrides(global, Device::probe(&Roots::from_env()))
+/// The plan of `models` (the profile's roster when empty) on this device. Bases
+/// the catalog does not know are looked up in `inventory`; without one, Ollama is
+/// asked only when such a base exists, and when it cannot be asked those models
+/// are planned as not fitting, with the reason.
+fn plan(ctx: &Context, models: &[String], inventory: Option<&Inventory>) -> Result<Plan> {
+    let selection = crate::plan::select(&ctx.profile()?.profile, models)?;
+    plan_selection(ctx, &selection, inventory)
 }
 
-/// Applies `--ram`, `--cores` and `--vram` to a probed device.
-fn with_overrides(global: &Global, device: Device) -> Device {
-    let overrides = Overrides {
-        ram_bytes: global.ram,
-        cores: global.cores.map(|n| n as usize),
-        vram_bytes: global.vram,
+/// Like [`plan`], for models already selected.
+fn plan_selection(
+    ctx: &Context,
+    selection: &[Chosen],
+    inventory: Option<&Inventory>,
+) -> Result<Plan> {
+    let profile = &ctx.profile()?.profile;
+    let renderer = ctx.renderer()?;
+    let local = match inventory {
+        Some(inventory) => inventory.local_bases(selection),
+        None if inventory::needs_ollama(selection) => {
+            let read = ctx.ollama().and_then(|ollama| Inventory::read(&ollama));
+            match read {
+                Ok(inventory) => inventory.local_bases(selection),
+                Err(error) => {
+                    let why = crate::text::one_line(&error.to_string());
+                    inventory::unreadable_bases(selection, &why)
+                }
+            }
+        }
+        None => Vec::new(),
     };
-    apply_overrides(device, overrides)
-}
-
-/// The profile `--profile` selects (user profiles first, then built-ins).
-fn load_profile(global: &Global) -> Result<Loaded> {
-    let home = std::env::var_os("HOME").map(PathBuf::from);
-    let user_dir = profile::user_dir(
-        std::env::var_os("XDG_CONFIG_HOME").as_deref(),
-        home.as_deref(),
-    );
-    profile::select(global.profile.as_deref(), user_dir.as_deref())
-}
-
-/// Loads the profile and the templates, then plans `models` (or the roster).
-fn build_plan(global: &Global, device: &Device, models: &[String]) -> Result<Plan> {
-    let loaded = load_profile(global)?;
-    let renderer = Renderer::new(global.templates.as_deref())?;
-    let local = local_bases::gather(global, &loaded.profile, models);
     crate::plan::build(&Inputs {
-        device,
-        profile: &loaded.profile,
-        forced_tier: global.tier,
-        wanted: models,
-        renderer: &renderer,
+        budget: &ctx.budget(),
+        profile,
+        forced_tier: ctx.flags.tier,
+        selection,
+        renderer,
         local: &local,
     })
 }

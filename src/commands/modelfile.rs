@@ -2,11 +2,12 @@
 //! for MODEL on this device, so `provision modelfile llama3.1:8b > Modelfile &&
 //! ollama create mine -f Modelfile` works by hand.
 
-use crate::exit::UsageError;
-use crate::modelfile::{Modelfile, Parameter, Renderer};
-use crate::plan::Plan;
+use crate::cli::ModelfileArgs;
+use crate::context::Context;
+use crate::exit::{Outcome, UsageError};
+use crate::modelfile::{Modelfile, Parameter};
+use crate::output;
 use anyhow::{Result, bail};
-use std::process::ExitCode;
 
 /// What the command line changes on top of the plan.
 pub struct Edits<'a> {
@@ -14,7 +15,12 @@ pub struct Edits<'a> {
     pub system: Option<&'a str>,
 }
 
-pub fn run(plan: Plan, edits: &Edits, renderer: &Renderer) -> Result<ExitCode> {
+pub fn run(ctx: &Context, args: &ModelfileArgs) -> Result<Outcome> {
+    let plan = super::plan(ctx, std::slice::from_ref(&args.model), None)?;
+    let edits = Edits {
+        set: &args.set,
+        system: args.system.as_deref(),
+    };
     let Some(model) = plan.models.into_iter().next() else {
         bail!("the plan holds no model");
     };
@@ -26,12 +32,12 @@ pub fn run(plan: Plan, edits: &Edits, renderer: &Renderer) -> Result<ExitCode> {
             model.fit.reason
         );
     };
-    apply(&mut file, edits)?;
-    for warning in file.validate()? {
-        eprintln!("provision: warning: {warning}");
+    apply(&mut file, &edits)?;
+    for warning in &file.validate()? {
+        output::warn(warning);
     }
-    crate::exit::print(&renderer.render(&file)?)?;
-    Ok(ExitCode::SUCCESS)
+    output::print(&ctx.renderer()?.render(&file)?)?;
+    Ok(Outcome::Success)
 }
 
 /// `--set name=value` (typed like a PARAMETER line; unknown names list the valid

@@ -1,39 +1,23 @@
 //! `provision optimize MODEL`: make the tier's version of an installed model,
 //! unless it is already at or below the tier's precision.
 
-use crate::apply::{self, Optimization, Progress, optimization, optimized_name};
-use crate::cli::{Global, OptimizeArgs};
-use crate::exit;
-use crate::name::ModelName;
-use crate::ollama::{Interrupt, Ollama, OllamaError};
-use crate::plan::{SCHEMA_VERSION, TierReport, tier_report};
-use crate::probe::{Device, Roots, tier_input};
+use crate::cli::OptimizeArgs;
+use crate::context::Context;
+use crate::execute::{Executor, Progress};
+use crate::exit::Outcome;
+use crate::interrupt::Interrupt;
+use crate::inventory::Inventory;
+use crate::output::{self, SCHEMA_VERSION};
+use crate::plan::{TierReport, tier_report};
 use crate::quant::Quant;
-use anyhow::{Context, Result, anyhow};
-use serde::Serialize;
-use std::process::ExitCode;
+use crate::quantize::{Optimization, optimization, optimized_name};
+use crate::steps::{OptimizeReport, OptimizeStatus, Step, optimize_steps};
+use anyhow::{Context as _, Result, anyhow};
 
-/// The `optimize --json` object.
-#[derive(Debug, Serialize)]
-pub struct OptimizeReport {
-    pub schema_version: u32,
-    pub model: String,
-    /// The model's quantization as `ollama show` reports it.
-    pub quantization: Quant,
-    pub tier: TierReport,
-    #[serde(flatten)]
-    pub optimization: Optimization,
-    /// The model created (or that would be); none when already optimized.
-    pub target: Option<String>,
-    /// `already_optimized`, `unchanged` (the target exists as planned), `created`, `planned`.
-    pub status: &'static str,
-    pub commands: Vec<String>,
-}
-
-pub fn run(global: &Global, args: &OptimizeArgs) -> Result<ExitCode> {
-    let tier = tier(global)?;
+pub fn run(ctx: &Context, args: &OptimizeArgs) -> Result<Outcome> {
+    let tier = tier(ctx)?;
     let interrupt = Interrupt::on_signals().context("could not install the Ctrl-C handler")?;
-    let ollama = Ollama::from_flags(global)?.with_interrupt(interrupt);
+    let ollama = ctx.ollama()?.with_interrupt(interrupt);
     let info = ollama.show(&args.model)?;
     let shown = info.known_quantization().unwrap_or("unknown");
     let current: Quant = shown.parse().map_err(|_| {
@@ -51,35 +35,48 @@ pub fn run(global: &Global, args: &OptimizeArgs) -> Result<ExitCode> {
         tier,
         optimization,
         target: None,
-        status: "already_optimized",
+        status: OptimizeStatus::AlreadyOptimized,
         commands: Vec::new(),
+        steps: Vec::new(),
     };
     if report.optimization != Optimization::AlreadyOptimized {
+        let progress = Progress::new(args.quiet, ctx.terminal_redraws());
         let _lock = match args.dry_run {
             true => None,
-            false => Some(super::auto::take_lock(false, &Progress::new(args.quiet))?),
+            false => Some(super::auto::take_lock(ctx, false, &progress)?),
         };
-        make(&ollama, args, &mut report)?;
+        // Only a model that needs a new version costs the `ollama list`.
+        decide(
+            &Inventory::read(&ollama)?,
+            args,
+            &mut report,
+            &ollama.program(),
+        )?;
+        if report.status == OptimizeStatus::Planned && !args.dry_run {
+            Executor::new(&ollama, &progress).run(&report.steps)?;
+            report.status = OptimizeStatus::Created;
+        }
     }
-    print(global.json, &report)?;
-    Ok(ExitCode::from(exit::OK))
+    print(ctx.json(), &report)?;
+    Ok(Outcome::Success)
 }
 
 /// The tier: `--tier`, else the device's under the selected profile's thresholds.
-fn tier(global: &Global) -> Result<TierReport> {
-    let device = super::with_overrides(global, Device::probe_with(&Roots::from_env(), false));
-    let profile = super::load_profile(global)?.profile;
-    Ok(tier_report(
-        tier_input(&device),
-        &profile.thresholds,
-        global.tier,
-    ))
+fn tier(ctx: &Context) -> Result<TierReport> {
+    let profile = &ctx.profile()?.profile;
+    let input = ctx.budget().tier_input();
+    Ok(tier_report(input, &profile.thresholds, ctx.flags.tier))
 }
 
-/// Creates the target unless it already holds the level (or `--dry-run`).
-fn make(ollama: &Ollama, args: &OptimizeArgs, report: &mut OptimizeReport) -> Result<()> {
+/// The target and the steps that make it, unless it already holds the level.
+fn decide(
+    inventory: &Inventory,
+    args: &OptimizeArgs,
+    report: &mut OptimizeReport,
+    program: &str,
+) -> Result<()> {
     let (source, level, quantize) = match &report.optimization {
-        Optimization::Quantize { level, .. } => (args.model.clone(), *level, Some(level.name())),
+        Optimization::Quantize { level, .. } => (args.model.clone(), *level, Some(*level)),
         Optimization::FromTag { tag, level } => (tag.clone(), *level, None),
         Optimization::AlreadyOptimized => return Ok(()),
     };
@@ -88,110 +85,29 @@ fn make(ollama: &Ollama, args: &OptimizeArgs, report: &mut OptimizeReport) -> Re
         None => optimized_name(&args.model, level).map_err(anyhow::Error::msg)?,
     };
     report.target = Some(target.clone());
-    let listed: Vec<String> = ollama.list()?.into_iter().map(|e| e.name).collect();
-    let is_listed = |name: &str| {
-        let key = ModelName::parse(name).map(|n| n.key()).ok();
-        listed
-            .iter()
-            .any(|l| ModelName::parse(l).map(|n| n.key()).ok() == key)
-    };
-    let existed = is_listed(&target);
-    if existed && ollama.show(&target)?.known_quantization() == Some(level.name()) {
-        report.status = "unchanged";
+    let existed = inventory.is_listed(&target);
+    if existed && inventory.show(&target)?.known_quantization() == Some(level.name()) {
+        report.status = OptimizeStatus::Unchanged;
         return Ok(());
     }
-    ensure_owned(&target, existed, args.force)?;
-    let pull = quantize.is_none() && !is_listed(&source);
-    report.commands = commands(ollama, &target, &source, quantize, pull);
-    if args.dry_run {
-        report.status = "planned";
-        return Ok(());
-    }
-    let progress = Progress::new(args.quiet);
-    if pull {
-        let mut step = progress.bar(format!("pulling {source}"));
-        let pulled = ollama.pull(&source, Some(&mut |s| step.update(s)));
-        step.finish(pulled.is_ok());
-        pulled?;
-    }
-    create(ollama, &progress, &target, &source, quantize, existed)?;
-    verify(ollama, &target, level)?;
-    report.status = "created";
-    Ok(())
-}
-
-/// `ollama show` of the created model must report the level.
-fn verify(ollama: &Ollama, target: &str, level: Quant) -> Result<()> {
-    let made = ollama.show(target)?;
-    let made = made.known_quantization().unwrap_or("unknown");
     anyhow::ensure!(
-        made.eq_ignore_ascii_case(level.name()),
-        "could not verify {target}: `ollama show` reports quantization {made}, planned {level}"
-    );
-    Ok(())
-}
-
-fn ensure_owned(target: &str, existed: bool, force: bool) -> Result<()> {
-    let ours = ModelName::parse(target)
-        .is_ok_and(|n| n.namespace.eq_ignore_ascii_case(crate::plan::NAMESPACE));
-    anyhow::ensure!(
-        !existed || ours || force,
+        !existed || crate::name::in_provision_namespace(&target) || args.force,
         "{target} exists and provision does not own it; pass --force to replace it"
     );
+    let pull = quantize.is_none() && !inventory.is_listed(&source);
+    report.steps = optimize_steps(&source, &target, level, quantize, pull, existed);
+    report.commands = report
+        .steps
+        .iter()
+        .map(|s| s.command_line(program))
+        .collect();
+    report.status = OptimizeStatus::Planned;
     Ok(())
-}
-
-fn commands(
-    ollama: &Ollama,
-    target: &str,
-    source: &str,
-    quantize: Option<&str>,
-    pull: bool,
-) -> Vec<String> {
-    let mut create = vec!["create", target, "-f", "<Modelfile>"];
-    if let Some(level) = quantize {
-        create.extend(["-q", level]);
-    }
-    let mut lines = Vec::new();
-    if pull {
-        lines.push(ollama.command_line(&["pull", source]));
-    }
-    lines.push(ollama.command_line(&create));
-    lines
-}
-
-fn create(
-    ollama: &Ollama,
-    progress: &Progress,
-    target: &str,
-    source: &str,
-    quantize: Option<&str>,
-    existed: bool,
-) -> Result<()> {
-    let mut step = progress.spinner(format!("creating {target} from {source}"));
-    let text = format!("FROM {source}\n");
-    let created = ollama.create(target, &text, quantize, Some(&mut |s| step.update(s)));
-    step.finish(created.is_ok());
-    if let Err(error) = created {
-        if matches!(error, OllamaError::Interrupted { .. }) && !existed {
-            apply::remove_half_created(ollama, target);
-        }
-        return Err(error.into());
-    }
-    Ok(())
-}
-
-/// What the create builds from: the model itself, or the library tag.
-fn source(report: &OptimizeReport) -> &str {
-    match &report.optimization {
-        Optimization::FromTag { tag, .. } => tag,
-        _ => &report.model,
-    }
 }
 
 fn print(json: bool, report: &OptimizeReport) -> Result<()> {
     if json {
-        return exit::print(&(serde_json::to_string_pretty(report)? + "\n"));
+        return output::json(report);
     }
     let tier = &report.tier;
     let target = report.target.as_deref().unwrap_or_default();
@@ -200,13 +116,16 @@ fn print(json: bool, report: &OptimizeReport) -> Result<()> {
             "{} is already optimized: {} is at or below the {}-bit tier's {}\n",
             report.model, report.quantization, tier.bits, tier.quantization
         ),
-        (_, "unchanged") => format!(
+        (_, OptimizeStatus::Unchanged) => format!(
             "{target} already holds the {}-bit version of {}\n",
             tier.bits, report.model
         ),
-        (_, "planned") => {
+        (_, OptimizeStatus::Planned) => {
             let mut text: String = report.commands.iter().map(|c| format!("$ {c}\n")).collect();
-            text.push_str(&format!("<Modelfile>:\n    FROM {}\n", source(report)));
+            if let Some(modelfile) = report.steps.iter().find_map(Step::modelfile) {
+                text.push_str("<Modelfile>:\n");
+                text.extend(modelfile.lines().map(|line| format!("    {line}\n")));
+            }
             text
         }
         (optimization, _) => {
@@ -222,5 +141,5 @@ fn print(json: bool, report: &OptimizeReport) -> Result<()> {
             )
         }
     };
-    exit::print(&text)
+    output::print(&text)
 }

@@ -1,10 +1,12 @@
 //! `provision probe`: what the machine is, after overrides.
 
-use crate::probe::{Device, SCHEMA_VERSION, tier_input};
-use crate::report::{self, table};
+use crate::cli::ProbeArgs;
+use crate::context::Context;
+use crate::exit::Outcome;
+use crate::output::{self, SCHEMA_VERSION, device, table};
+use crate::probe::Device;
 use crate::tier::TierInput;
 use serde::Serialize;
-use std::process::ExitCode;
 
 /// The `probe --json` object.
 #[derive(Debug, Serialize)]
@@ -14,27 +16,26 @@ pub struct ProbeReport<'a> {
     pub budget: TierInput,
 }
 
-pub fn run(device: &Device, json: bool) -> anyhow::Result<ExitCode> {
-    let budget = tier_input(device);
-    let text = if json {
-        let report = ProbeReport {
+pub fn run(ctx: &Context, _args: &ProbeArgs) -> anyhow::Result<Outcome> {
+    let device = ctx.device();
+    let budget = ctx.budget().tier_input();
+    if ctx.json() {
+        output::json(&ProbeReport {
             schema_version: SCHEMA_VERSION,
             device,
             budget,
-        };
-        serde_json::to_string_pretty(&report)? + "\n"
+        })?;
     } else {
-        table(&human_rows(device, &budget))
-    };
-    crate::exit::print(&text)?;
-    Ok(ExitCode::SUCCESS)
+        output::print(&table(&rows(device, &budget)))?;
+    }
+    Ok(Outcome::Success)
 }
 
-fn human_rows(device: &Device, budget: &TierInput) -> Vec<Vec<String>> {
-    let mut rows = report::machine_rows(device);
-    rows.extend(report::gpu_rows(device));
-    rows.push(report::budget_row(budget));
-    rows.extend(report::ollama_rows(device));
-    rows.extend(report::note_rows(device));
+fn rows(device: &Device, budget: &TierInput) -> Vec<Vec<String>> {
+    let mut rows = device::machine_rows(device);
+    rows.extend(device::gpu_rows(device));
+    rows.push(device::budget_row(budget));
+    rows.extend(device::ollama_rows(device));
+    rows.extend(device::note_rows(device));
     rows
 }

@@ -1,11 +1,13 @@
 //! `provision profiles`: the built-in and user profiles, which one is selected, and
 //! where each comes from.
 
-use crate::cli::Global;
+use crate::cli::ProfilesArgs;
+use crate::context::Context;
+use crate::exit::Outcome;
+use crate::output::{self, Align, SCHEMA_VERSION};
 use crate::profile::{self, Listing, Source};
 use serde::Serialize;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 #[derive(Serialize)]
 struct Report {
@@ -27,13 +29,9 @@ struct Row {
 }
 
 /// Lists the profiles, marking the one `--profile` selects.
-pub fn run(global: &Global) -> anyhow::Result<ExitCode> {
-    let home = std::env::var_os("HOME").map(PathBuf::from);
-    let user_dir = profile::user_dir(
-        std::env::var_os("XDG_CONFIG_HOME").as_deref(),
-        home.as_deref(),
-    );
-    let selected = profile::select(global.profile.as_deref(), user_dir.as_deref())?;
+pub fn run(ctx: &Context, _args: &ProfilesArgs) -> anyhow::Result<Outcome> {
+    let user_dir = ctx.profiles_dir().map(PathBuf::from);
+    let selected = ctx.profile()?.clone();
     let mut listings = profile::list(user_dir.as_deref())?;
     if let Source::File { .. } = selected.source {
         listings.push(Listing {
@@ -48,18 +46,17 @@ pub fn run(global: &Global) -> anyhow::Result<ExitCode> {
         .map(|l| row(l, &selected.source, &selected.profile.name))
         .collect();
     let report = Report {
-        schema_version: 1,
+        schema_version: SCHEMA_VERSION,
         user_dir,
         selected: selected.profile.name,
         profiles,
     };
-    let text = if global.json {
-        serde_json::to_string_pretty(&report)? + "\n"
+    if ctx.json() {
+        output::json(&report)?;
     } else {
-        human(&report)
-    };
-    crate::exit::print(&text)?;
-    Ok(ExitCode::SUCCESS)
+        output::print(&human(&report))?;
+    }
+    Ok(Outcome::Success)
 }
 
 fn row(listing: Listing, selected: &Source, selected_name: &str) -> Row {
@@ -91,34 +88,22 @@ fn human(report: &Report) -> String {
         ("built_in", _) => "built-in",
         (other, _) => other,
     };
-    let name_width = report
-        .profiles
-        .iter()
-        .map(|r| r.name.len())
-        .max()
-        .unwrap_or(4)
-        .max(4);
-    let source_width = report
-        .profiles
-        .iter()
-        .map(|r| label(r).len())
-        .max()
-        .unwrap_or(6)
-        .max(6);
-    let mut out = format!(
-        "  {:name_width$}  {:source_width$}  MODELS  DESCRIPTION\n",
-        "NAME", "SOURCE"
-    );
+    let mut rows = vec![
+        ["  NAME", "SOURCE", "MODELS", "DESCRIPTION"]
+            .map(String::from)
+            .to_vec(),
+    ];
     for row in &report.profiles {
         let mark = if row.selected { '*' } else { ' ' };
-        out += &format!(
-            "{mark} {:name_width$}  {:source_width$}  {:>6}  {}\n",
-            row.name,
-            label(row),
-            row.models,
-            row.description
-        );
+        rows.push(vec![
+            format!("{mark} {}", row.name),
+            label(row).to_string(),
+            row.models.to_string(),
+            row.description.clone(),
+        ]);
     }
+    let aligns = [Align::Left, Align::Left, Align::Right];
+    let mut out = output::aligned(&rows, &aligns);
     for row in report.profiles.iter().filter(|r| r.path.is_some()) {
         let path = row
             .path

@@ -7,53 +7,34 @@ mod roster;
 mod search;
 mod server;
 
-pub use model::{Offload, fit_model};
+pub use model::{Offload, estimate_at, fit_model};
 pub use policy::{FitPolicy, Reserve};
 pub use roster::{RosterFit, RosterShare, fit_roster};
 pub use server::{ServerSetting, server_settings};
 
 use crate::catalog::Resolved;
-use crate::estimate::Estimate;
+use crate::estimate::{Estimate, Placement};
+pub use crate::probe::{Budget, GpuInfo};
 use crate::quant::Quant;
-use crate::tier::{BudgetSource, Tier};
+use crate::tier::Tier;
 use serde::Serialize;
 
-/// The memory models may use, as the device reports it (before the reserve).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Budget {
-    /// The effective RAM budget (MemAvailable, cgroup limit or `--ram`).
-    pub ram_bytes: u64,
-    /// Effective CPU cores (becomes `num_thread`).
-    pub cores: u32,
-    /// GPUs; empty on CPU-only machines.
-    pub gpus: Vec<GpuInfo>,
-}
-
-/// One GPU and its memory.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct GpuInfo {
-    pub name: String,
-    pub memory_bytes: u64,
-}
-
-impl Budget {
-    /// Where models run: the GPU when there is one, else RAM.
-    pub fn source(&self) -> BudgetSource {
-        if self.gpus.is_empty() {
-            BudgetSource::Ram
-        } else {
-            BudgetSource::Gpu
-        }
+/// Where models run on this budget: all layers on the (largest) GPU when there
+/// is one, else on the CPU from RAM. A partial offload is a fit's own choice.
+pub fn placement(budget: &Budget) -> Placement {
+    if budget.gpus.is_empty() {
+        Placement::Cpu
+    } else {
+        Placement::Gpu
     }
+}
 
-    /// The memory of the device models are placed on: the largest GPU (models are
-    /// planned on one GPU), else RAM.
-    pub fn memory_bytes(&self) -> u64 {
-        self.gpus
-            .iter()
-            .map(|g| g.memory_bytes)
-            .max()
-            .unwrap_or(self.ram_bytes)
+/// `num_gpu` of a model placed whole: every layer plus the output layer on the
+/// GPU, none on the CPU.
+pub fn gpu_layers(placement: Placement, layers: u32) -> u32 {
+    match placement {
+        Placement::Gpu => layers + 1,
+        Placement::Cpu => 0,
     }
 }
 

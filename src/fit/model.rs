@@ -2,11 +2,11 @@
 //! before dropping below the quality floor, offload part of the layers to a GPU
 //! that is too small, and never pick what does not fit.
 
-use super::{Budget, FitPolicy, ModelFit, ModelRequest, Run};
+use super::{Budget, FitPolicy, ModelFit, ModelRequest, Run, gpu_layers};
 use crate::estimate::{Estimate, EstimateInput, Placement, RUNTIME_MINIMUM_BYTES, estimate};
 use crate::quant::Quant;
 use crate::size::Binary;
-use crate::tier::{BudgetSource, Tier};
+use crate::tier::Tier;
 use serde::Serialize;
 
 /// A partial offload: `num_gpu` layers on the GPU, the rest in RAM.
@@ -27,11 +27,8 @@ pub(super) struct Walk<'a> {
 }
 
 impl Walk<'_> {
-    fn placement(&self) -> Placement {
-        match self.budget.source() {
-            BudgetSource::Gpu => Placement::Gpu,
-            BudgetSource::Ram => Placement::Cpu,
-        }
+    pub fn placement(&self) -> Placement {
+        super::placement(self.budget)
     }
 
     /// Blob bytes of a quantization: the installed size when it is installed.
@@ -81,10 +78,8 @@ impl Walk<'_> {
     /// The context asked for (the request's, else the policy's), capped at the
     /// model's native context.
     pub fn requested_ctx(&self) -> u32 {
-        self.request
-            .num_ctx
-            .unwrap_or(self.policy.num_ctx)
-            .min(self.request.resolved.size.dims.context)
+        let native = self.request.resolved.size.dims.context;
+        self.policy.requested_ctx(self.request.num_ctx, native)
     }
 
     /// The largest context in [min_ctx, requested) (steps of 256) at which the
@@ -125,6 +120,24 @@ impl Walk<'_> {
             ram_bytes,
         })
     }
+}
+
+/// The estimate of the request's level, whole, at `num_ctx` on the device models
+/// are placed on (the installed or registry size when the request carries one).
+pub fn estimate_at(
+    request: &ModelRequest,
+    budget: &Budget,
+    policy: &FitPolicy,
+    num_ctx: u32,
+) -> Estimate {
+    let walk = Walk {
+        request,
+        budget,
+        policy,
+        tier: Tier::of_quant(request.resolved.quant),
+        usable: policy.usable(budget.memory_bytes()),
+    };
+    walk.estimate(request.resolved.quant, num_ctx, walk.placement())
 }
 
 /// Fits one model on the device under the policy (see the module comment).
@@ -258,14 +271,15 @@ fn chosen(
     notes: &[String],
 ) -> ModelFit {
     let resolved = &walk.request.resolved;
-    let (run, num_gpu, needed) = match (offload, walk.placement()) {
-        (Some(o), _) => (Run::PartialOffload, o.num_gpu, o.gpu_bytes),
-        (None, Placement::Gpu) => (
-            Run::Gpu,
-            resolved.size.dims.layers + 1,
-            estimate.total_bytes,
-        ),
-        (None, Placement::Cpu) => (Run::Cpu, 0, estimate.total_bytes),
+    let placement = walk.placement();
+    let layers = resolved.size.dims.layers;
+    let whole = match placement {
+        Placement::Gpu => Run::Gpu,
+        Placement::Cpu => Run::Cpu,
+    };
+    let (run, num_gpu, needed) = match offload {
+        Some(o) => (Run::PartialOffload, o.num_gpu, o.gpu_bytes),
+        None => (whole, gpu_layers(placement, layers), estimate.total_bytes),
     };
     ModelFit {
         model: format!("{}:{}", resolved.family.name, resolved.size.size),

@@ -86,6 +86,12 @@ impl FitPolicy {
         memory - self.reserve.bytes(memory)
     }
 
+    /// The context a model is planned at: what its parameters ask for (`asked`),
+    /// else the policy's `num_ctx`, never more than its native context.
+    pub fn requested_ctx(&self, asked: Option<u32>, native: u32) -> u32 {
+        asked.unwrap_or(self.num_ctx).min(native)
+    }
+
     /// Checks values serde cannot: the context floor within the context, at least
     /// one slot, a reserve fraction below 1.
     pub fn validate(&self) -> anyhow::Result<()> {

@@ -5,10 +5,10 @@
 use super::model::Walk;
 use super::search;
 use super::{Budget, FitPolicy, ModelRequest, ServerSetting, server_settings};
-use crate::estimate::{Estimate, Placement};
+use crate::estimate::Estimate;
 use crate::quant::Quant;
 use crate::size::Binary;
-use crate::tier::{BudgetSource, Tier};
+use crate::tier::Tier;
 use serde::Serialize;
 
 /// The roster decision.
@@ -78,11 +78,7 @@ pub fn fit_roster(
         .collect();
     let num_ctx = requests
         .iter()
-        .map(|r| {
-            r.num_ctx
-                .unwrap_or(policy.num_ctx)
-                .min(r.resolved.size.dims.context)
-        })
+        .map(|r| policy.requested_ctx(r.num_ctx, r.resolved.size.dims.context))
         .max()
         .unwrap_or(policy.num_ctx);
     let server = server_settings(requests.len(), policy, always_hot, num_ctx);
@@ -138,10 +134,7 @@ fn choose(options: &[Vec<Option_>], usable: u64) -> (bool, Vec<usize>, String) {
 
 /// Each candidate quantization with its estimate and weighted loss, highest first.
 fn options_for(walk: &Walk) -> Vec<Option_> {
-    let placement = match walk.budget.source() {
-        BudgetSource::Gpu => Placement::Gpu,
-        BudgetSource::Ram => Placement::Cpu,
-    };
+    let placement = walk.placement();
     walk.candidates()
         .into_iter()
         .map(|quant| Option_ {
@@ -212,11 +205,7 @@ fn share(
         estimate: chosen.estimate,
         share: chosen.estimate.total_bytes as f64 / usable.max(1) as f64,
         num_ctx: chosen.estimate.num_ctx,
-        num_gpu: if budget.gpus.is_empty() {
-            0
-        } else {
-            resolved.size.dims.layers + 1
-        },
+        num_gpu: super::gpu_layers(super::placement(budget), resolved.size.dims.layers),
         reason,
     }
 }

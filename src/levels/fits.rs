@@ -1,9 +1,8 @@
 //! Whether one quantization level fits this device, as `auto` would judge it.
 
-use crate::estimate::{Estimate, EstimateInput, Placement, estimate};
-use crate::fit::{Budget, FitPolicy, ModelRequest, fit_model};
+use crate::fit::{Budget, FitPolicy, ModelRequest, estimate_at, fit_model};
 use crate::quant::Quant;
-use crate::tier::{BudgetSource, Tier};
+use crate::tier::Tier;
 
 /// The verdict on one level.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,18 +29,17 @@ pub fn fit_quant(
     bytes: Option<u64>,
 ) -> QuantFit {
     let mut pinned = *request;
-    pinned.resolved.quant = quant;
-    pinned.resolved.quant_pinned = true;
+    pinned.resolved = pinned.resolved.pinned(quant);
     pinned.installed = bytes.map(|b| (quant, b));
     let fit = fit_model(&pinned, budget, tier, policy);
-    let size = pinned.resolved.size;
-    let requested = request.num_ctx.unwrap_or(policy.num_ctx);
-    let at_requested = estimate_at(&pinned, budget, policy, requested, bytes);
+    let layers = pinned.resolved.size.dims.layers;
+    let requested = policy.requested_ctx(request.num_ctx, pinned.resolved.size.dims.context);
+    let at_requested = estimate_at(&pinned, budget, policy, requested);
     let note = match (fit.fits, fit.offload) {
         (false, _) => None,
         (true, Some(offload)) => Some(format!(
-            "partial offload {}/{} layers",
-            offload.num_gpu, size.dims.layers
+            "partial offload {}/{layers} layers",
+            offload.num_gpu
         )),
         (true, None) if fit.num_ctx < at_requested.num_ctx => {
             Some(format!("at num_ctx {}", fit.num_ctx))
@@ -53,33 +51,6 @@ pub fn fit_quant(
         total_bytes: at_requested.total_bytes,
         note,
     }
-}
-
-/// The estimate of the pinned level at `num_ctx` on the device models go to.
-fn estimate_at(
-    pinned: &ModelRequest,
-    budget: &Budget,
-    policy: &FitPolicy,
-    num_ctx: u32,
-    bytes: Option<u64>,
-) -> Estimate {
-    let size = pinned.resolved.size;
-    let quant = pinned.resolved.quant;
-    let file_bytes = bytes.or_else(|| size.quant(quant).map(|q| q.bytes));
-    estimate(&EstimateInput {
-        architecture: &pinned.resolved.family.architecture,
-        dims: &size.dims,
-        quant,
-        file_bytes: file_bytes.unwrap_or(0),
-        projector_bytes: size.projector_bytes,
-        num_ctx,
-        parallel: policy.num_parallel,
-        kv_cache: policy.kv_cache_type,
-        placement: match budget.source() {
-            BudgetSource::Gpu => Placement::Gpu,
-            BudgetSource::Ram => Placement::Cpu,
-        },
-    })
 }
 
 #[cfg(test)]

@@ -1,16 +1,11 @@
-//! Installed copies of a model: which `ollama list` names may be it, and reading
-//! the quantization of each from `ollama show` (concurrently).
+//! Installed copies of a model: which `ollama list` names may be it, and the
+//! level of each as `ollama show` reports it. Pure; the inventory runs `ollama`.
 
 use crate::catalog::{Catalog, Family, ModelSize};
 use crate::name::ModelName;
+use crate::ollama::ShowInfo;
 use crate::ollama::list::ListEntry;
-use crate::ollama::{Ollama, OllamaError, ShowInfo};
 use crate::quant::Quant;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-/// At most this many `ollama show` run at once.
-const MAX_SHOWS: usize = 8;
 
 /// One installed copy at a known level.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,18 +88,12 @@ fn family_tag<'a>(family: &'a Family, name: &ModelName) -> Option<Option<&'a Mod
 /// Whether what `ollama show` says (architecture, parameter count within 10 %,
 /// native context when shown) matches a catalog size.
 pub fn same_model(family: &Family, size: &ModelSize, show: &ShowInfo) -> bool {
-    let architecture = show
-        .architecture
-        .as_deref()
-        .is_some_and(|a| a.eq_ignore_ascii_case(&family.architecture));
-    let parameters = show.parameters.as_ref().is_some_and(|p| {
-        let ratio = p.approx as f64 / size.params.max(1) as f64;
-        (0.9..=1.1).contains(&ratio)
-    });
-    let context = show
-        .context_length
-        .is_none_or(|c| c == u64::from(size.dims.context));
-    architecture && parameters && context
+    size.matches(
+        family,
+        show.architecture.as_deref(),
+        show.parameters.as_ref().map(|p| p.approx),
+        show.context_length,
+    )
 }
 
 /// The installed copies in scope, and one note per copy that could not be read.
@@ -114,15 +103,14 @@ pub struct Gathered {
     pub problems: Vec<String>,
 }
 
-/// `ollama list` once, then `ollama show` of every candidate concurrently. Fails
-/// only when the list does; a failed show becomes a problem note.
-pub fn gather(ollama: &Ollama, scope: Scope) -> Result<Gathered, OllamaError> {
-    let entries: Vec<ListEntry> = ollama
-        .list()?
-        .into_iter()
-        .filter(|e| scope.candidate(&e.name))
-        .collect();
-    let shows = show_all(ollama, &entries);
+/// The installed copies among `ollama list` entries and their `ollama show`
+/// (one per entry, in order; the caller runs them). A failed show becomes a
+/// problem note.
+pub fn copies(
+    scope: Scope,
+    entries: &[ListEntry],
+    shows: Vec<Result<ShowInfo, String>>,
+) -> Gathered {
     let mut gathered = Gathered::default();
     for (entry, show) in entries.iter().zip(shows) {
         match show {
@@ -138,10 +126,10 @@ pub fn gather(ollama: &Ollama, scope: Scope) -> Result<Gathered, OllamaError> {
                 Err(note) => gathered.problems.push(format!("{}: {note}", entry.name)),
             },
             Ok(_) => {}
-            Err(error) => gathered.problems.push(error.to_string()),
+            Err(error) => gathered.problems.push(error),
         }
     }
-    Ok(gathered)
+    gathered
 }
 
 /// The level `ollama show` reports, or why it is not one `provision` knows.
@@ -151,33 +139,6 @@ fn level(info: &ShowInfo) -> Result<Quant, String> {
     };
     text.parse()
         .map_err(|_| format!("quantization {text} is not a level provision knows"))
-}
-
-/// `ollama show` of each entry, [`MAX_SHOWS`] at a time, results in entry order.
-fn show_all(ollama: &Ollama, entries: &[ListEntry]) -> Vec<Result<ShowInfo, OllamaError>> {
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<ShowInfo, OllamaError>>>> =
-        Mutex::new((0..entries.len()).map(|_| None).collect());
-    std::thread::scope(|scope| {
-        for _ in 0..entries.len().min(MAX_SHOWS) {
-            scope.spawn(|| {
-                loop {
-                    let index = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(entry) = entries.get(index) else {
-                        break;
-                    };
-                    let show = ollama.show(&entry.name);
-                    results.lock().unwrap_or_else(|p| p.into_inner())[index] = Some(show);
-                }
-            });
-        }
-    });
-    results
-        .into_inner()
-        .unwrap_or_else(|p| p.into_inner())
-        .into_iter()
-        .map(|r| r.expect("every entry was shown"))
-        .collect()
 }
 
 #[cfg(test)]

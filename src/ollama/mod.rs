@@ -12,17 +12,18 @@ pub mod show_modelfile;
 pub mod version;
 mod wrapper;
 
+pub use crate::interrupt::Interrupt;
 pub use error::ErrorClass;
 pub use list::{DisplayedSize, ListEntry};
 pub use parameters::{ParamValue, Parameter};
-pub use process::Interrupt;
 pub use progress::{ProgressLine, ProgressState};
 pub use show::{ParameterCount, ShowInfo};
 pub use show_modelfile::ShownModelfile;
 pub use version::Version;
 
-pub use wrapper::{DEFAULT_TIMEOUT, Ollama, OnProgress};
+pub use wrapper::{DEFAULT_TIMEOUT, Ollama, OnProgress, command_line};
 
+use crate::interrupt::Interrupted;
 use std::fmt;
 use std::path::PathBuf;
 
@@ -85,4 +86,15 @@ impl fmt::Display for OllamaError {
     }
 }
 
-impl std::error::Error for OllamaError {}
+impl std::error::Error for OllamaError {
+    /// An interrupted call names [`Interrupted`] as its cause, so the exit code
+    /// (130) is found without knowing this type.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        // Other causes are already part of the message; naming them here would
+        // print them twice in `{error:#}`.
+        match self {
+            OllamaError::Interrupted { .. } => Some(&Interrupted),
+            _ => None,
+        }
+    }
+}

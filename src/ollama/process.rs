@@ -3,45 +3,14 @@
 
 use super::OllamaError;
 use super::progress::{self, ProgressState};
+use crate::interrupt::Interrupt;
 use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 const POLL: Duration = Duration::from_millis(10);
-
-/// A flag set by Ctrl-C (or by a caller) that makes running `ollama` calls kill
-/// their child and return [`OllamaError::Interrupted`].
-#[derive(Debug, Clone, Default)]
-pub struct Interrupt(Arc<AtomicBool>);
-
-impl Interrupt {
-    /// A flag nothing sets but [`Interrupt::trigger`].
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// A flag set by SIGINT and SIGTERM.
-    pub fn on_signals() -> std::io::Result<Self> {
-        let flag = Self::new();
-        for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-            signal_hook::flag::register(signal, Arc::clone(&flag.0))?;
-        }
-        Ok(flag)
-    }
-
-    /// Requests interruption.
-    pub fn trigger(&self) {
-        self.0.store(true, Ordering::SeqCst);
-    }
-
-    /// Whether interruption was requested.
-    pub fn is_set(&self) -> bool {
-        self.0.load(Ordering::SeqCst)
-    }
-}
 
 /// What a finished child printed and how it exited.
 pub struct Finished {
@@ -180,18 +149,5 @@ fn exit_code(call: &Call<'_>, reader: &duct::ReaderHandle) -> Result<i32, Ollama
             Some(output) => return Ok(output.status.code().unwrap_or(-1)),
             None => std::thread::sleep(POLL),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_signal_sets_the_interrupt_flag() {
-        let interrupt = Interrupt::on_signals().unwrap();
-        assert!(!interrupt.is_set());
-        signal_hook::low_level::raise(signal_hook::consts::SIGTERM).unwrap();
-        assert!(interrupt.is_set());
     }
 }

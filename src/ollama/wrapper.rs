@@ -20,18 +20,27 @@ pub struct Ollama {
     interrupt: Interrupt,
 }
 
+/// A command line as errors and `--dry-run` print it, quoted for a POSIX shell
+/// where a word needs it (`ollama create 'my model' -f …`).
+pub fn command_line(program: &str, args: &[String]) -> String {
+    let mut words = vec![program.to_string()];
+    for arg in args {
+        let plain = !arg.is_empty() && !arg.contains(|c: char| c.is_whitespace() || c == '\'');
+        words.push(if plain {
+            arg.clone()
+        } else {
+            format!("'{}'", arg.replace('\'', "'\\''"))
+        });
+    }
+    words.join(" ")
+}
+
 /// Receives progress frames of `create` and `pull` while they stream.
 pub type OnProgress<'a> = Option<&'a mut dyn FnMut(&ProgressState)>;
 
 impl Ollama {
     /// Resolves the binary: `explicit` (from `--ollama`/`OLLAMA_BIN`) if given,
-    /// else `ollama` on PATH.
-    pub fn locate(explicit: Option<&Path>) -> Result<Ollama, OllamaError> {
-        Ollama::locate_in(explicit, std::env::var_os("PATH").as_deref())
-    }
-
-    /// Like [`Ollama::locate`], searching `search_path` (a PATH-style list) instead
-    /// of this process's PATH.
+    /// else `ollama` on `search_path` (a PATH-style list).
     pub fn locate_in(
         explicit: Option<&Path>,
         search_path: Option<&std::ffi::OsStr>,
@@ -54,13 +63,6 @@ impl Ollama {
             timeout: DEFAULT_TIMEOUT,
             interrupt: Interrupt::new(),
         })
-    }
-
-    /// Resolves the binary and timeout from the global flags (`--ollama`/`OLLAMA_BIN`,
-    /// `--timeout`/`PROVISION_OLLAMA_TIMEOUT`).
-    pub fn from_flags(global: &crate::cli::Global) -> Result<Ollama, OllamaError> {
-        Ok(Ollama::locate(global.ollama.as_deref())?
-            .with_timeout(Duration::from_secs(global.timeout)))
     }
 
     /// Sets the limit for quick calls.
@@ -86,21 +88,15 @@ impl Ollama {
         self.display(&args.iter().map(|a| a.to_string()).collect::<Vec<_>>())
     }
 
-    fn display(&self, args: &[String]) -> String {
-        let program = self
-            .binary
+    /// The name the program is shown by: its file name (`ollama`, `ollama-lib`).
+    pub fn program(&self) -> String {
+        self.binary
             .file_name()
-            .map_or("ollama".into(), |n| n.to_string_lossy());
-        let mut words = vec![program.into_owned()];
-        for arg in args {
-            let plain = !arg.is_empty() && !arg.contains(|c: char| c.is_whitespace() || c == '\'');
-            words.push(if plain {
-                arg.clone()
-            } else {
-                format!("'{}'", arg.replace('\'', "'\\''"))
-            });
-        }
-        words.join(" ")
+            .map_or("ollama".into(), |n| n.to_string_lossy().into_owned())
+    }
+
+    fn display(&self, args: &[String]) -> String {
+        command_line(&self.program(), args)
     }
 
     fn failure(&self, doing: &str, args: &[String], finished: &Finished) -> OllamaError {
@@ -108,7 +104,7 @@ impl Ollama {
             .or_else(|| progress::error_message(&finished.stdout))
             .unwrap_or_else(|| match finished.stderr.trim() {
                 "" => "no error message".to_string(),
-                text => crate::exit::one_line(&progress::strip_ansi(text)),
+                text => crate::text::one_line(&progress::strip_ansi(text)),
             });
         let message = error::strip_status_prefix(&message).to_string();
         OllamaError::Failed {
@@ -116,7 +112,7 @@ impl Ollama {
             command: self.display(args),
             code: finished.code,
             class: error::classify(&message),
-            message: crate::exit::one_line(&message),
+            message: crate::text::one_line(&message),
         }
     }
 

@@ -2,11 +2,10 @@
 //! reports about them, and the catalog-shaped size they are fitted with, whose
 //! quantizations are the levels `ollama create --quantize` can make from them.
 
-use crate::apply::{Optimization, not_quantizable, optimization};
 use crate::catalog::{Catalog, Family, ModelSize, QuantSize};
-use crate::levels::installed::same_model;
 use crate::ollama::ShowInfo;
 use crate::quant::Quant;
+use crate::quantize::{Optimization, not_quantizable, optimization};
 use crate::tier::Tier;
 
 /// A base the catalog does not know, with what `ollama show` reported about it,
@@ -107,7 +106,12 @@ fn levels(own: Quant, top: Quant) -> Vec<Quant> {
 /// native context), whose dimensions the memory estimate borrows.
 fn matching_size(show: &ShowInfo) -> Option<(&'static Family, &'static ModelSize)> {
     Catalog::bundled().families.iter().find_map(|family| {
-        let size = family.sizes.iter().find(|s| same_model(family, s, show))?;
+        let params = show.parameters.as_ref().map(|p| p.approx);
+        let architecture = show.architecture.as_deref();
+        let size = family
+            .sizes
+            .iter()
+            .find(|s| s.matches(family, architecture, params, show.context_length))?;
         Some((family, size))
     })
 }

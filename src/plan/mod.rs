@@ -11,7 +11,7 @@ mod source;
 mod tier;
 
 pub use local::LocalBase;
-pub use models::{NAMESPACE, ad_hoc_target, select};
+pub use models::{Chosen, NAMESPACE, ad_hoc_target, select};
 pub use tier::{TierReport, tier_report};
 
 use model::{ModelContext, planned};
@@ -19,18 +19,14 @@ use roster::fit_all;
 use source::Source;
 
 use crate::catalog::{Catalog, Resolved};
-use crate::fit::{Budget, GpuInfo, ModelFit, ModelRequest, ServerSetting};
-use crate::modelfile::{Modelfile, ParamValue, Renderer};
-use crate::probe::{Device, tier_input};
+use crate::fit::{ModelFit, ModelRequest, ServerSetting};
+use crate::modelfile::{Modelfile, ParamValue, Parameter, Renderer};
+use crate::probe::Budget;
 use crate::profile::{Profile, RosterModel, resolve_parameters};
 use crate::quant::Quant;
-use crate::size::Binary;
 use crate::tier::Tier;
 use anyhow::Result;
 use serde::Serialize;
-
-/// Bumped when a JSON field changes meaning or disappears.
-pub const SCHEMA_VERSION: u32 = 1;
 
 /// Everything `plan`, `modelfile` and `auto` print or act on.
 #[derive(Debug, Clone, Serialize)]
@@ -77,6 +73,9 @@ pub struct PlannedModel {
     pub modelfile_text: Option<String>,
     /// Validation warnings (deprecated parameters, repeated names).
     pub warnings: Vec<String>,
+    /// The context the model's resolved parameters ask for, before fitting.
+    #[serde(skip)]
+    pub asked_ctx: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -91,11 +90,11 @@ pub struct RosterTotals {
 
 /// What a plan is computed from.
 pub struct Inputs<'a> {
-    pub device: &'a Device,
+    pub budget: &'a Budget,
     pub profile: &'a Profile,
     pub forced_tier: Option<Tier>,
-    /// Models named on the command line; empty means the profile's roster.
-    pub wanted: &'a [String],
+    /// The models to plan, from [`select`].
+    pub selection: &'a [Chosen],
     pub renderer: &'a Renderer,
     /// What Ollama reports about the bases the catalog does not know; a base
     /// that is in neither is an error.
@@ -105,44 +104,47 @@ pub struct Inputs<'a> {
 /// Computes the plan (see the module comment).
 pub fn build(inputs: &Inputs) -> Result<Plan> {
     let catalog = Catalog::bundled();
-    let profile = inputs.profile;
-    let tier = tier_report(
-        tier_input(inputs.device),
-        &profile.thresholds,
-        inputs.forced_tier,
-    );
-    let budget = budget(inputs.device);
+    let (profile, budget) = (inputs.profile, inputs.budget);
+    let tier = tier_report(budget.tier_input(), &profile.thresholds, inputs.forced_tier);
     let policy = profile.fit_policy();
-    let chosen = select(profile, inputs.wanted)?;
-    let sources: Vec<Source> = chosen
+    let sources: Vec<Source> = inputs
+        .selection
         .iter()
-        .map(|(model, _)| Source::of(catalog, model, inputs.local, tier.tier()))
+        .map(|chosen| Source::of(catalog, &chosen.model, inputs.local, tier.tier()))
         .collect::<Result<_>>()?;
+    // Resolved once per model: the fit reads its num_ctx, the Modelfile all of it.
+    let parameters: Vec<Vec<Parameter>> = inputs
+        .selection
+        .iter()
+        .map(|c| resolve_parameters(profile, &c.model, tier.tier(), budget.cores))
+        .collect();
     let mut requests: Vec<ModelRequest> = Vec::new();
-    for ((model, _), source) in chosen.iter().zip(&sources) {
-        if let Some(resolved) = source.resolved(model)? {
-            let mut request = request(profile, model, resolved, tier.tier(), budget.cores);
+    for ((chosen, source), params) in inputs.selection.iter().zip(&sources).zip(&parameters) {
+        if let Some(resolved) = source.resolved(&chosen.model)? {
+            let mut request = request(&chosen.model, resolved, asked_ctx(params));
             request.listed_only = source.local().is_some();
             requests.push(request);
         }
     }
     let concurrent = profile.roster.concurrent && requests.len() > 1;
-    let fitted = fit_all(&requests, &budget, tier.tier(), &policy, concurrent);
+    let fitted = fit_all(&requests, budget, tier.tier(), &policy, concurrent);
     let (mut fits, mut shares) = (fitted.fits.into_iter(), fitted.shares.into_iter());
-    let device_line = device_line(&budget);
+    let device = budget.describe();
     let context = ModelContext {
         profile,
         tier: tier.tier(),
-        cores: budget.cores,
-        device: &device_line,
+        device: &device,
+        renderer: inputs.renderer,
     };
-    let models = chosen
-        .into_iter()
+    let models = inputs
+        .selection
+        .iter()
         .zip(&sources)
-        .map(|((model, named), source)| {
+        .zip(parameters)
+        .map(|((chosen, source), params)| {
             let (fit, share) = match source {
                 Source::Unplannable(why) => {
-                    let fit = source::unplannable(&model, why, &budget, tier.tier(), &policy);
+                    let fit = source::unplannable(&chosen.model, why, budget, tier.tier(), &policy);
                     (fit, None)
                 }
                 _ => (
@@ -150,22 +152,14 @@ pub fn build(inputs: &Inputs) -> Result<Plan> {
                     shares.next().flatten(),
                 ),
             };
-            planned(
-                &context,
-                model,
-                named,
-                fit,
-                share,
-                source.local(),
-                inputs.renderer,
-            )
+            planned(&context, chosen, fit, share, source.local(), params)
         })
         .collect::<Result<_>>()?;
     Ok(Plan {
         profile: profile.name.clone(),
         catalog_as_of: catalog.as_of.clone(),
         tier,
-        budget,
+        budget: budget.clone(),
         concurrent,
         models,
         roster: fitted.roster,
@@ -173,54 +167,25 @@ pub fn build(inputs: &Inputs) -> Result<Plan> {
     })
 }
 
-/// The fit module's view of the device: the RAM budget, the cores and each GPU.
-pub fn budget(device: &Device) -> Budget {
-    Budget {
-        ram_bytes: device.memory.effective_bytes.unwrap_or(0),
-        cores: u32::try_from(device.cpu.effective_cores)
-            .unwrap_or(u32::MAX)
-            .max(1),
-        gpus: device
-            .gpus
-            .iter()
-            .map(|gpu| GpuInfo {
-                name: gpu.name.clone(),
-                memory_bytes: gpu.total_bytes,
-            })
-            .collect(),
-    }
-}
-
-/// One line about the memory and cores models are planned on.
-pub fn device_line(budget: &Budget) -> String {
-    let gpu = match budget.gpus.iter().max_by_key(|g| g.memory_bytes) {
-        Some(gpu) => format!("GPU {} with {}", gpu.name, Binary(gpu.memory_bytes)),
-        None => "no GPU".to_string(),
-    };
-    format!(
-        "{} RAM budget, {} cores, {gpu}",
-        Binary(budget.ram_bytes),
-        budget.cores
-    )
-}
-
-/// The fit request for a roster model: its context from the resolved parameters
-/// (at the device tier), its priority and its precision bounds.
-pub fn request<'c>(
-    profile: &Profile,
-    model: &RosterModel,
-    resolved: Resolved<'c>,
-    tier: Tier,
-    cores: u32,
-) -> ModelRequest<'c> {
-    let num_ctx = resolve_parameters(profile, model, tier, cores)
+/// The `num_ctx` resolved parameters ask for (the last one wins, as in Ollama).
+pub fn asked_ctx(parameters: &[Parameter]) -> Option<u32> {
+    parameters
         .iter()
         .rev()
         .find(|p| p.name == "num_ctx")
         .and_then(|p| match p.value {
             ParamValue::Int(n) => u32::try_from(n).ok(),
             _ => None,
-        });
+        })
+}
+
+/// The fit request for a roster model: the context its parameters ask for, its
+/// priority and its precision bounds.
+pub fn request<'c>(
+    model: &RosterModel,
+    resolved: Resolved<'c>,
+    num_ctx: Option<u32>,
+) -> ModelRequest<'c> {
     let min_quant = [model.min_quant, model.min_tier.map(Tier::quant)]
         .into_iter()
         .flatten()
@@ -246,4 +211,30 @@ fn highest_in_tier(tier: Tier) -> Quant {
     Quant::all()
         .find(|q| Tier::of_quant(*q) == tier && !matches!(q, Quant::F32))
         .unwrap_or(tier.quant())
+}
+
+/// Plans `wanted` (the roster when empty) on a budget of `ram` bytes and
+/// `cores` without a GPU, with the built-in template: the unit tests' planner.
+#[cfg(test)]
+pub(crate) fn for_tests(
+    profile: &Profile,
+    budget: (u64, u32),
+    tier: Option<Tier>,
+    wanted: &[String],
+    local: &[LocalBase],
+) -> Plan {
+    let budget = Budget {
+        ram_bytes: budget.0,
+        cores: budget.1,
+        gpus: Vec::new(),
+    };
+    build(&Inputs {
+        budget: &budget,
+        profile,
+        forced_tier: tier,
+        selection: &select(profile, wanted).unwrap(),
+        renderer: &Renderer::new(None).unwrap(),
+        local,
+    })
+    .unwrap()
 }

@@ -1,29 +1,30 @@
 //! One planned model: its fit turned into the Modelfile `auto` would create.
 
-use super::PlannedModel;
 use super::local::LocalModel;
+use super::{Chosen, PlannedModel, asked_ctx};
 use crate::fit::ModelFit;
-use crate::modelfile::{Modelfile, ParamValue, Renderer};
+use crate::modelfile::{Modelfile, ParamValue, Parameter, Renderer};
 use crate::profile::{Profile, RosterModel, Target};
 use crate::tier::Tier;
 use anyhow::{Context, Result};
 
+/// What every model of a plan shares.
 pub(super) struct ModelContext<'a> {
     pub profile: &'a Profile,
     pub tier: Tier,
-    pub cores: u32,
     pub device: &'a str,
+    pub renderer: &'a Renderer,
 }
 
 pub(super) fn planned(
     context: &ModelContext,
-    model: RosterModel,
-    named_by_profile: bool,
+    chosen: &Chosen,
     fit: ModelFit,
     share: Option<f64>,
     local: Option<&LocalModel>,
-    renderer: &Renderer,
+    parameters: Vec<Parameter>,
 ) -> Result<PlannedModel> {
+    let model = &chosen.model;
     let mut fit = fit;
     let mut quantize_note = None;
     if let Some(local) = local {
@@ -40,13 +41,15 @@ pub(super) fn planned(
         fit.reason = format!("{}; {note}", fit.reason);
     }
     let quantize = local.and_then(|l| l.quantize(fit.quantization));
+    let asked = asked_ctx(&parameters);
     let (modelfile, text, warnings) = match (&fit.tag, fit.fits) {
         (Some(tag), true) => {
-            let file = modelfile(context, &model, tag, &fit);
+            let file = modelfile(context, model, tag, &fit, parameters);
             let warnings = file
                 .validate()
                 .with_context(|| format!("could not plan model '{}'", model.name))?;
-            let text = renderer
+            let text = context
+                .renderer
                 .render(&file)
                 .with_context(|| format!("could not render the Modelfile of '{}'", model.name))?;
             (Some(file), Some(text), warnings)
@@ -54,10 +57,10 @@ pub(super) fn planned(
         _ => (None, None, Vec::new()),
     };
     Ok(PlannedModel {
-        name: model.name,
-        base: model.base,
-        role: model.role,
-        named_by_profile,
+        name: model.name.clone(),
+        base: model.base.clone(),
+        role: model.role.clone(),
+        named_by_profile: chosen.named_by_profile,
         fit,
         share,
         quantize,
@@ -65,17 +68,24 @@ pub(super) fn planned(
         modelfile,
         modelfile_text: text,
         warnings,
+        asked_ctx: asked,
     })
 }
 
 /// The Modelfile of a fitted model: the profile's parameters at the device tier,
 /// with the context the fit settled on and the GPU layers of a partial offload.
-fn modelfile(context: &ModelContext, model: &RosterModel, tag: &str, fit: &ModelFit) -> Modelfile {
+fn modelfile(
+    context: &ModelContext,
+    model: &RosterModel,
+    tag: &str,
+    fit: &ModelFit,
+    parameters: Vec<Parameter>,
+) -> Modelfile {
     let target = Target {
         from: tag.to_string(),
         tier: context.tier,
         quant: fit.quantization,
-        cores: context.cores,
+        parameters,
         device: Some(context.device.to_string()),
     };
     let mut file = crate::profile::modelfile(context.profile, model, &target);

@@ -6,28 +6,36 @@ use crate::exit::UsageError;
 use crate::profile::{Parameters, Profile, RosterModel};
 use anyhow::Result;
 
-/// The namespace of the names `provision` gives models it was not told a name
-/// for: it never collides with library tags (namespace `library`).
-pub const NAMESPACE: &str = "provision";
+pub use crate::name::PROVISION_NAMESPACE as NAMESPACE;
+
+/// One model a plan covers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chosen {
+    pub model: RosterModel,
+    /// Whether the profile names it (so `auto` may overwrite it).
+    pub named_by_profile: bool,
+}
 
 /// The roster models to plan, each with whether the profile names it. With no
 /// `wanted` names that is the whole roster.
-pub fn select(profile: &Profile, wanted: &[String]) -> Result<Vec<(RosterModel, bool)>> {
+pub fn select(profile: &Profile, wanted: &[String]) -> Result<Vec<Chosen>> {
+    let named = |model: &RosterModel| Chosen {
+        model: model.clone(),
+        named_by_profile: true,
+    };
     if wanted.is_empty() {
-        return Ok(profile
-            .roster
-            .models
-            .iter()
-            .map(|m| (m.clone(), true))
-            .collect());
+        return Ok(profile.roster.models.iter().map(named).collect());
     }
-    let mut chosen: Vec<(RosterModel, bool)> = Vec::new();
+    let mut chosen: Vec<Chosen> = Vec::new();
     for name in wanted {
         let model = match roster_entry(profile, name) {
-            Some(model) => (model.clone(), true),
-            None => (ad_hoc(name)?, false),
+            Some(model) => named(model),
+            None => Chosen {
+                model: ad_hoc(name)?,
+                named_by_profile: false,
+            },
         };
-        if !chosen.iter().any(|(m, _)| m.name == model.0.name) {
+        if !chosen.iter().any(|c| c.model.name == model.model.name) {
             chosen.push(model);
         }
     }
@@ -90,7 +98,7 @@ mod tests {
         let profile = default_profile();
         let chosen = select(&profile, &[]).unwrap();
         assert_eq!(chosen.len(), profile.roster.models.len());
-        assert!(chosen.iter().all(|(_, named)| *named));
+        assert!(chosen.iter().all(|c| c.named_by_profile));
     }
 
     #[test]
@@ -98,8 +106,8 @@ mod tests {
         let profile = default_profile();
         let by_name = select(&profile, &["assistant".into()]).unwrap();
         let by_base = select(&profile, &["llama3.1:8b".into()]).unwrap();
-        assert_eq!(by_name[0].0.name, "assistant");
-        assert_eq!(by_base[0].0.name, "assistant");
+        assert_eq!(by_name[0].model.name, "assistant");
+        assert_eq!(by_base[0].model.name, "assistant");
     }
 
     #[test]
@@ -107,8 +115,8 @@ mod tests {
         let profile = default_profile();
         let chosen = select(&profile, &["qwen2.5:7b".into(), "qwen2.5:7b".into()]).unwrap();
         assert_eq!(chosen.len(), 1);
-        assert_eq!(chosen[0].0.name, "provision/qwen2.5:7b");
-        assert!(!chosen[0].1);
+        assert_eq!(chosen[0].model.name, "provision/qwen2.5:7b");
+        assert!(!chosen[0].named_by_profile);
         assert_eq!(ad_hoc_target("llama3.1").unwrap(), "provision/llama3.1:8b");
         assert_eq!(
             ad_hoc_target("llama3.1:8b-instruct-q8_0").unwrap(),

@@ -75,8 +75,7 @@ fn pin_roster_choices(
         .map(|(request, share)| {
             let mut pinned = *request;
             if let Some(quant) = share.quantization {
-                pinned.resolved.quant = quant;
-                pinned.resolved.quant_pinned = true;
+                pinned.resolved = pinned.resolved.pinned(quant);
             }
             let mut fit = fit_model(&pinned, budget, tier, policy);
             fit.fits = roster.fits && share.quantization.is_some();

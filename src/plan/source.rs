@@ -68,8 +68,7 @@ impl<'c> Source<'c> {
                 model.name,
                 model.base
             );
-            resolved.quant = quant;
-            resolved.quant_pinned = true;
+            resolved = resolved.pinned(quant);
         }
         Ok(Some(resolved))
     }
@@ -113,7 +112,7 @@ pub(super) fn unplannable(
 #[cfg(test)]
 mod tests {
     use crate::ollama::{ParameterCount, ShowInfo};
-    use crate::plan::{Inputs, LocalBase, build};
+    use crate::plan::{LocalBase, for_tests};
     use crate::quant::Quant;
     use crate::tier::Tier;
 
@@ -127,29 +126,12 @@ roster:
 ";
 
     fn plan(show: Result<ShowInfo, String>, tier: Tier) -> crate::plan::PlannedModel {
-        let device = crate::probe::apply_overrides(
-            crate::probe::Device::probe(&crate::probe::Roots::under(std::path::Path::new(
-                "/nonexistent",
-            ))),
-            crate::probe::Overrides {
-                ram_bytes: Some(8 << 30),
-                cores: Some(4),
-                vram_bytes: Some(0),
-            },
-        );
         let local = [LocalBase {
             name: "mine".to_string(),
             show,
         }];
-        let plan = build(&Inputs {
-            device: &device,
-            profile: &crate::profile::parse(PROFILE, "own").unwrap(),
-            forced_tier: Some(tier),
-            wanted: &[],
-            renderer: &crate::modelfile::Renderer::new(None).unwrap(),
-            local: &local,
-        })
-        .unwrap();
+        let profile = crate::profile::parse(PROFILE, "own").unwrap();
+        let plan = for_tests(&profile, (8 << 30, 4), Some(tier), &[], &local);
         plan.models.into_iter().next().unwrap()
     }
 

@@ -4,6 +4,7 @@
 use super::gpu::{Gpu, GpuVendor, parse_number};
 use super::{Roots, command};
 use anyhow::{Context, Result};
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 const AMD_VENDOR: &str = "0x1002";
@@ -11,12 +12,12 @@ const AMD_VENDOR: &str = "0x1002";
 /// whose carve-out says nothing about the memory models can use.
 const MIN_VRAM: u64 = 1 << 30;
 
-pub fn probe(roots: &Roots, notes: &mut Vec<String>) -> Vec<Gpu> {
+pub fn probe(roots: &Roots, path: Option<&OsStr>, notes: &mut Vec<String>) -> Vec<Gpu> {
     let gpus = from_sysfs(roots, notes);
     if !gpus.is_empty() {
         return gpus;
     }
-    let Some(program) = command::find("rocm-smi") else {
+    let Some(program) = command::find("rocm-smi", path) else {
         return gpus;
     };
     let args = ["--showmeminfo", "vram", "--json"];

@@ -2,6 +2,7 @@
 //! ollama) with a deadline, so a stuck driver never hangs `provision`.
 
 use anyhow::{Context, Result, bail};
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -14,9 +15,10 @@ pub struct Printed {
     pub stderr: String,
 }
 
-/// The program's path on PATH, if it is there.
-pub fn find(name: &str) -> Option<PathBuf> {
-    which::which(name).ok()
+/// The program's path on `search_path` (a PATH-style list), if it is there.
+pub fn find(name: &str, search_path: Option<&OsStr>) -> Option<PathBuf> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    which::which_in(name, search_path, cwd).ok()
 }
 
 /// Runs `program args…` with stdin closed; kills it after `timeout`. A non-zero

@@ -1,8 +1,9 @@
 //! GPUs: NVIDIA (nvidia-smi), AMD (sysfs, then rocm-smi), Apple Silicon (sysctl).
 
 use super::memory::Memory;
-use super::{Roots, amd, command, nvidia};
+use super::{Environment, amd, command, nvidia};
 use serde::Serialize;
+use std::ffi::OsStr;
 
 const GIB: u64 = 1 << 30;
 const MIB: u64 = 1 << 20;
@@ -31,19 +32,20 @@ pub struct Gpu {
     pub source: &'static str,
 }
 
-pub fn probe(roots: &Roots, memory: &Memory, notes: &mut Vec<String>) -> Vec<Gpu> {
-    let mut gpus = nvidia::probe(memory.available_bytes, notes);
-    gpus.extend(amd::probe(roots, notes));
-    if cfg!(all(target_os = "macos", target_arch = "aarch64")) && roots.live {
-        gpus.extend(apple(notes));
+pub fn probe(env: &Environment, memory: &Memory, notes: &mut Vec<String>) -> Vec<Gpu> {
+    let path = env.search_path.as_deref();
+    let mut gpus = nvidia::probe(memory.available_bytes, path, notes);
+    gpus.extend(amd::probe(&env.roots, path, notes));
+    if cfg!(all(target_os = "macos", target_arch = "aarch64")) && env.roots.live {
+        gpus.extend(apple(path, notes));
     }
     gpus
 }
 
 /// Apple Silicon's unified-memory GPU, sized by `apple_gpu_budget`.
-fn apple(notes: &mut Vec<String>) -> Option<Gpu> {
+fn apple(path: Option<&OsStr>, notes: &mut Vec<String>) -> Option<Gpu> {
     let sysctl = |name: &str| {
-        let program = command::find("sysctl")?;
+        let program = command::find("sysctl", path)?;
         let printed = command::run(&program, &["-n", name], command::TIMEOUT).ok()?;
         parse_number(&printed.stdout)
     };

@@ -16,18 +16,15 @@ mod ollama;
 mod overrides;
 mod roots;
 
-pub use budget::tier_input;
+pub use budget::{Budget, GpuInfo};
 pub use cpu::Cpu;
 pub use gpu::{Gpu, GpuVendor, apple_gpu_budget};
 pub use memory::Memory;
 pub use ollama::OllamaSide;
 pub use overrides::{Overrides, apply_overrides};
-pub use roots::{ROOT_ENV, Roots};
+pub use roots::{Environment, ROOT_ENV, Roots};
 
 use serde::Serialize;
-
-/// Version of the JSON shape printed by `probe --json` and `plan --json`.
-pub const SCHEMA_VERSION: u32 = 1;
 
 /// Everything the probe learned about the machine, after overrides.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -43,19 +40,15 @@ pub struct Device {
 }
 
 impl Device {
-    /// Probes the machine through `roots`; never panics, never hangs.
-    pub fn probe(roots: &Roots) -> Device {
-        Device::probe_with(roots, true)
-    }
-
-    /// Like [`Device::probe`]; without `ollama -v` when `ask_ollama_version` is
-    /// false (`auto` talks to Ollama itself and keeps its calls to a minimum).
-    pub fn probe_with(roots: &Roots, ask_ollama_version: bool) -> Device {
+    /// Probes the machine `env` describes; never panics, never hangs. Without
+    /// `ollama -v` when `ask_ollama_version` is false (`auto` talks to Ollama
+    /// itself and keeps its calls to a minimum).
+    pub fn probe(env: &Environment, ask_ollama_version: bool) -> Device {
         let mut notes = Vec::new();
-        let memory = memory::probe(roots, &mut notes);
-        let cpu = cpu::probe(roots, &mut notes);
-        let gpus = gpu::probe(roots, &memory, &mut notes);
-        let ollama = ollama::probe(&mut notes, ask_ollama_version);
+        let memory = memory::probe(&env.roots, &mut notes);
+        let cpu = cpu::probe(&env.roots, &mut notes);
+        let gpus = gpu::probe(env, &memory, &mut notes);
+        let ollama = ollama::probe(env, &mut notes, ask_ollama_version);
         Device {
             memory,
             cpu,

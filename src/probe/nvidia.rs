@@ -3,6 +3,7 @@
 use super::command;
 use super::gpu::{Gpu, GpuVendor};
 use anyhow::{Context, Result, bail};
+use std::ffi::OsStr;
 
 const MIB: u64 = 1 << 20;
 
@@ -14,8 +15,8 @@ pub const QUERY: [&str; 2] = [
 
 /// Runs nvidia-smi when it is on PATH. `available` (MemAvailable) sizes
 /// unified-memory parts, which print `[N/A]`.
-pub fn probe(available: Option<u64>, notes: &mut Vec<String>) -> Vec<Gpu> {
-    let Some(program) = command::find("nvidia-smi") else {
+pub fn probe(available: Option<u64>, path: Option<&OsStr>, notes: &mut Vec<String>) -> Vec<Gpu> {
+    let Some(program) = command::find("nvidia-smi", path) else {
         return Vec::new();
     };
     let result = command::run(&program, &QUERY, command::TIMEOUT)

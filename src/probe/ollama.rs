@@ -1,7 +1,7 @@
 //! The Ollama side: is `ollama` installed, which version, where its models
 //! live and how much disk is free there.
 
-use super::command;
+use super::{Environment, command};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -23,8 +23,11 @@ pub struct OllamaSide {
 
 /// Probes the Ollama side; `ask_version` runs `ollama -v` (skipped by commands
 /// that talk to Ollama anyway and count their calls).
-pub fn probe(notes: &mut Vec<String>, ask_version: bool) -> OllamaSide {
-    let path = command::find("ollama");
+pub fn probe(env: &Environment, notes: &mut Vec<String>, ask_version: bool) -> OllamaSide {
+    let path = match &env.ollama_bin {
+        Some(bin) => Some(bin.clone()).filter(|p| p.is_file()),
+        None => command::find("ollama", env.search_path.as_deref()),
+    };
     let version = path.as_deref().filter(|_| ask_version).and_then(|program| {
         match command::run(program, &["-v"], command::TIMEOUT) {
             Ok(printed) => parse_version(&format!("{}\n{}", printed.stdout, printed.stderr)),
@@ -34,8 +37,7 @@ pub fn probe(notes: &mut Vec<String>, ask_version: bool) -> OllamaSide {
             }
         }
     });
-    let home = std::env::var_os("HOME").map(PathBuf::from);
-    let models_dir = models_dir(std::env::var_os("OLLAMA_MODELS"), home, &|p| p.exists());
+    let models_dir = models_dir(env.ollama_models.clone(), env.home.clone(), &|p| p.exists());
     let free = models_dir.as_deref().and_then(free_bytes);
     OllamaSide {
         path,

@@ -1,6 +1,35 @@
 //! Where the probe reads procfs, sysfs and the cgroup tree from.
 
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
+
+/// Everything the probe reads besides the machine itself, gathered once by the
+/// context: where the file trees are, where programs are looked up, and the
+/// variables that place Ollama's model store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Environment {
+    pub roots: Roots,
+    /// The PATH programs (`nvidia-smi`, `rocm-smi`, `sysctl`, `ollama`) are found on.
+    pub search_path: Option<OsString>,
+    /// The `ollama` program `--ollama`/`OLLAMA_BIN` names, when one is named.
+    pub ollama_bin: Option<PathBuf>,
+    pub home: Option<PathBuf>,
+    /// `$OLLAMA_MODELS`.
+    pub ollama_models: Option<OsString>,
+}
+
+impl Environment {
+    /// A fixture tree with no programs and no home: only the files under `dir`.
+    pub fn under(dir: &Path) -> Environment {
+        Environment {
+            roots: Roots::under(dir),
+            search_path: Some(OsString::new()),
+            ollama_bin: None,
+            home: None,
+            ollama_models: None,
+        }
+    }
+}
 
 /// Environment variable naming a directory that holds `proc/`, `sys/` and
 /// `sys/fs/cgroup/` to probe instead of the real system (tests, debugging).
@@ -36,10 +65,11 @@ impl Roots {
         }
     }
 
-    /// `$PROVISION_PROBE_ROOT` when set and non-empty, else the system.
-    pub fn from_env() -> Roots {
-        match std::env::var_os(ROOT_ENV) {
-            Some(dir) if !dir.is_empty() => Roots::under(Path::new(&dir)),
+    /// `dir` (the value of `$PROVISION_PROBE_ROOT`) when set and non-empty, else
+    /// the system.
+    pub fn from_setting(dir: Option<&OsStr>) -> Roots {
+        match dir {
+            Some(dir) if !dir.is_empty() => Roots::under(Path::new(dir)),
             _ => Roots::system(),
         }
     }

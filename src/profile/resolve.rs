@@ -46,13 +46,15 @@ pub fn resolve_parameters(
 }
 
 /// What the caller decided for one model: the FROM value (a catalog tag or a
-/// path), the tier, the quantization (for the header) and the machine.
+/// path), the tier, the quantization (for the header), its resolved parameters
+/// and the machine.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Target {
     pub from: String,
     pub tier: Tier,
     pub quant: Option<Quant>,
-    pub cores: u32,
+    /// The model's parameters, resolved once by [`resolve_parameters`].
+    pub parameters: Vec<Parameter>,
     /// One line about the device for the header.
     pub device: Option<String>,
 }
@@ -63,7 +65,7 @@ pub fn modelfile(profile: &Profile, model: &RosterModel, target: &Target) -> Mod
     Modelfile {
         from: target.from.clone(),
         system: model.system.clone(),
-        parameters: resolve_parameters(profile, model, target.tier, target.cores),
+        parameters: target.parameters.clone(),
         provenance: Provenance {
             tool: None,
             profile: Some(profile.name.clone()),
@@ -139,7 +141,7 @@ roster:
             from: "llama3.1:8b-instruct-q4_K_M".into(),
             tier: Tier::T4,
             quant: Some(Quant::Q4KM),
-            cores: 4,
+            parameters: resolve_parameters(&profile, &profile.roster.models[0], Tier::T4, 4),
             device: None,
         };
         let file = modelfile(&profile, &profile.roster.models[0], &target);

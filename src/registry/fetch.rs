@@ -55,7 +55,7 @@ impl Registry {
             }
             other => return Lookup::Invalid(format!("bad answer from {to}: {other}")),
         };
-        Lookup::Unreachable(crate::exit::one_line(&reason))
+        Lookup::Unreachable(crate::text::one_line(&reason))
     }
 }
 

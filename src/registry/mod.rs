@@ -55,13 +55,8 @@ pub struct Registry {
 }
 
 impl Registry {
-    /// The registry named by `PROVISION_REGISTRY` (default [`DEFAULT_BASE`]), reached
-    /// through the proxy the process environment asks for.
-    pub fn from_env() -> Result<Registry> {
-        Registry::from_vars(|name| std::env::var(name).ok())
-    }
-
-    /// Like [`Registry::from_env`], reading variables through `var`.
+    /// The registry `PROVISION_REGISTRY` names (default [`DEFAULT_BASE`]), reached
+    /// through the proxy the environment asks for; `var` reads the variables.
     pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Registry> {
         let base = match var(BASE_ENV).filter(|value| !value.trim().is_empty()) {
             Some(base) => {

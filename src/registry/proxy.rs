@@ -22,11 +22,6 @@ pub struct ProxyEnv {
 }
 
 impl ProxyEnv {
-    /// Reads the process environment.
-    pub fn from_env() -> ProxyEnv {
-        ProxyEnv::from_vars(|name| std::env::var(name).ok())
-    }
-
     /// Reads the variables through `var`; the upper-case name wins, empty means unset.
     pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> ProxyEnv {
         let pick = |upper: &str| {

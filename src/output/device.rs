@@ -1,38 +1,8 @@
-//! Human output: aligned tables, and the device summary every command shows.
+//! The device as people read it: the rows of `probe` and of every device summary.
 
 use crate::probe::Device;
 use crate::size::Binary;
 use crate::tier::{BudgetSource, TierInput};
-
-/// Aligns rows of cells into columns separated by two spaces; the last cell of
-/// a row is never padded, so lines carry no trailing spaces.
-pub fn table<R: AsRef<[String]>>(rows: &[R]) -> String {
-    let mut widths: Vec<usize> = Vec::new();
-    for row in rows {
-        for (column, cell) in row.as_ref().iter().enumerate() {
-            let width = cell.chars().count();
-            match widths.get_mut(column) {
-                Some(w) => *w = (*w).max(width),
-                None => widths.push(width),
-            }
-        }
-    }
-    let mut out = String::new();
-    for row in rows {
-        let cells = row.as_ref();
-        for (column, cell) in cells.iter().enumerate() {
-            if column + 1 == cells.len() {
-                out.push_str(cell);
-            } else {
-                let pad = widths[column] - cell.chars().count() + 2;
-                out.push_str(cell);
-                out.extend(std::iter::repeat_n(' ', pad));
-            }
-        }
-        out.push('\n');
-    }
-    out
-}
 
 /// A label and a value, as one table row.
 pub fn row(label: &str, value: impl Into<String>) -> Vec<String> {
@@ -166,16 +136,6 @@ pub fn note_rows(device: &Device) -> Vec<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn aligns_columns_without_trailing_spaces() {
-        let rows = [
-            row("a", "1"),
-            row("longer", "2"),
-            vec!["x".into(), "yy".into(), "z".into()],
-        ];
-        assert_eq!(table(&rows), "a       1\nlonger  2\nx       yy  z\n");
-    }
 
     #[test]
     fn overridden_values_say_so() {

@@ -1,22 +1,6 @@
-//! Applying a plan: what Ollama holds now, the decision per model, then pull,
-//! create and verify through the `ollama` boundary, with progress and a report.
+//! The `auto` report: what was decided and done for each model, and the counts.
 
-mod decide;
-mod execute;
-mod inventory;
-mod optimize;
-mod progress;
-mod verify;
-
-pub use decide::{Decision, Observed, changes, decide, expected, owned, typed};
-pub use execute::{commands, execute, remove_half_created};
-pub use inventory::observe;
-pub use optimize::{
-    Optimization, nearest_producible, not_quantizable, optimization, optimized_name,
-};
-pub use progress::{Progress, Step};
-pub use verify::verify;
-
+use super::{Decision, Step};
 use crate::plan::PlannedModel;
 use crate::quant::Quant;
 use serde::Serialize;
@@ -85,18 +69,22 @@ pub struct ModelReport {
     pub error: Option<String>,
     /// The `ollama` command lines of the action (run, or to run).
     pub commands: Vec<String>,
+    /// The same steps as data (`commands` is how the JSON shows them).
+    #[serde(skip)]
+    pub steps: Vec<Step>,
 }
 
 impl ModelReport {
-    /// The report of a decided model, before it is acted on.
-    pub fn new(model: &PlannedModel, decision: &Decision, commands: Vec<String>) -> ModelReport {
+    /// The report of a decided model, before it is acted on; `program` is how
+    /// command lines show the `ollama` program.
+    pub fn new(model: &PlannedModel, decision: &Decision, program: &str) -> ModelReport {
         let (status, error) = match decision.action {
             Action::Unchanged => (Status::Unchanged, None),
             Action::DoesNotFit => (Status::Skipped, None),
             Action::NotOwned => (Status::Failed, Some(decision.reason.clone())),
             Action::Create | Action::PullCreate => (Status::Planned, None),
         };
-        ModelReport {
+        let mut report = ModelReport {
             name: model.name.clone(),
             base: model.base.clone(),
             tag: model.fit.tag.clone(),
@@ -105,8 +93,42 @@ impl ModelReport {
             status,
             reason: decision.reason.clone(),
             error,
-            commands,
+            commands: Vec::new(),
+            steps: Vec::new(),
+        };
+        report.set_steps(decision.steps.clone(), program);
+        report
+    }
+
+    /// Replaces the steps and the command lines shown for them.
+    pub fn set_steps(&mut self, steps: Vec<Step>, program: &str) {
+        self.commands = steps.iter().map(|s| s.command_line(program)).collect();
+        self.steps = steps;
+    }
+
+    /// Whether running the steps replaces an existing model (so success is
+    /// `updated`, not `created`).
+    pub fn replaces(&self) -> bool {
+        self.steps
+            .iter()
+            .any(|s| matches!(s, Step::Create { replaces: true, .. }))
+    }
+}
+
+/// A base several planned models share is pulled by the first of them only:
+/// the others lose their pull step and become plain creates.
+pub fn share_pulls_among(reports: &mut [ModelReport], program: &str) {
+    let mut planned: Vec<&mut ModelReport> = reports
+        .iter_mut()
+        .filter(|r| r.status == Status::Planned)
+        .collect();
+    let mut lists: Vec<Vec<Step>> = planned.iter().map(|r| r.steps.clone()).collect();
+    let lost = super::share_pulls(lists.iter_mut());
+    for ((report, list), lost) in planned.iter_mut().zip(lists).zip(lost) {
+        if lost {
+            report.action = Action::Create;
         }
+        report.set_steps(list, program);
     }
 }
 

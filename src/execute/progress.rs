@@ -20,16 +20,15 @@ pub struct Progress {
 }
 
 /// One pull or create in progress.
-pub struct Step {
+pub struct Task {
     bar: Option<ProgressBar>,
 }
 
 impl Progress {
-    /// Bars when stderr is a terminal that can redraw, plain lines when not,
-    /// nothing when `quiet`. (indicatif draws nothing on a terminal whose TERM is
-    /// unset or `dumb`, so those get plain lines too.)
-    pub fn new(quiet: bool) -> Progress {
-        let redraws = std::env::var("TERM").is_ok_and(|term| !term.is_empty() && term != "dumb");
+    /// Bars when stderr is a terminal that can redraw (`redraws`: TERM is set and
+    /// not `dumb`, since indicatif draws nothing otherwise), plain lines when not,
+    /// nothing when `quiet`.
+    pub fn new(quiet: bool, redraws: bool) -> Progress {
         let mode = if quiet {
             Mode::Quiet
         } else if std::io::stderr().is_terminal() && redraws {
@@ -41,21 +40,21 @@ impl Progress {
     }
 
     /// Starts a step with a bar (a pull: `pulling llama3.1:8b-instruct-q4_K_M 4.9 GB`).
-    pub fn bar(&self, text: String) -> Step {
+    pub fn bar(&self, text: String) -> Task {
         self.step(text, "{prefix} [{bar:30.cyan/blue}] {pos:>3}%")
     }
 
     /// Starts a step with a spinner and the latest status (a create).
-    pub fn spinner(&self, text: String) -> Step {
+    pub fn spinner(&self, text: String) -> Task {
         self.step(text, "{prefix} {spinner} {msg}")
     }
 
-    fn step(&self, text: String, template: &str) -> Step {
+    fn step(&self, text: String, template: &str) -> Task {
         match self.mode {
-            Mode::Quiet => Step { bar: None },
+            Mode::Quiet => Task { bar: None },
             Mode::Lines => {
                 eprintln!("{text}");
-                Step { bar: None }
+                Task { bar: None }
             }
             Mode::Bars => {
                 let bar = ProgressBar::with_draw_target(Some(100), ProgressDrawTarget::stderr());
@@ -65,7 +64,7 @@ impl Progress {
                 bar.set_style(style);
                 bar.set_prefix(text);
                 bar.enable_steady_tick(std::time::Duration::from_millis(100));
-                Step { bar: Some(bar) }
+                Task { bar: Some(bar) }
             }
         }
     }
@@ -78,7 +77,7 @@ impl Progress {
     }
 }
 
-impl Step {
+impl Task {
     /// Shows the newest frame: the least advanced of its bars (a pull is done
     /// when every layer is), and its last status.
     pub fn update(&mut self, state: &ProgressState) {

@@ -1,11 +1,11 @@
 //! The per-model decision of `auto`: a pure function of the planned model and of
-//! what Ollama reported about its target and its base tag.
+//! what Ollama reported about its target and its base tag, giving the action, its
+//! reason and the steps that carry it out.
 
-use super::Action;
-use crate::modelfile::{Field, Message, Modelfile, ParamValue, Parameter, Role};
+use super::compare::{changes, quantized_changes};
+use super::{Action, Expect, Step};
 use crate::ollama::ShownModelfile;
 use crate::plan::PlannedModel;
-use crate::quant::Quant;
 
 /// What Ollama holds for one planned model.
 #[derive(Debug, Clone, Default)]
@@ -23,13 +23,16 @@ pub struct Observed {
     pub target_quantization: Option<String>,
 }
 
-/// What `auto` will do with one model, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What `auto` will do with one model, why, and the steps that do it.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Decision {
     pub action: Action,
     pub reason: String,
     /// Whether the target existed before (a create then replaces it).
     pub existed: bool,
+    /// Pull (when the base is not installed), create and verify; none when the
+    /// action writes nothing.
+    pub steps: Vec<Step>,
 }
 
 /// Decides one model (see the module comment). `force` allows replacing a target
@@ -40,6 +43,7 @@ pub fn decide(model: &PlannedModel, observed: &Observed, force: bool) -> Decisio
         action,
         reason,
         existed,
+        steps: steps(model, action, existed),
     };
     let (Some(planned), Some(tag), true) = (&model.modelfile, &model.fit.tag, model.fit.fits)
     else {
@@ -77,7 +81,7 @@ pub fn decide(model: &PlannedModel, observed: &Observed, force: bool) -> Decisio
             format!(
                 "{} exists and provision does not own it (not under {}/ and not named by the profile); pass --force to replace it",
                 model.name,
-                crate::plan::NAMESPACE
+                crate::name::PROVISION_NAMESPACE
             ),
         )
     } else {
@@ -88,151 +92,60 @@ pub fn decide(model: &PlannedModel, observed: &Observed, force: bool) -> Decisio
 /// Whether `auto` may replace this target: it is in the `provision/` namespace,
 /// or the profile names it.
 pub fn owned(model: &PlannedModel) -> bool {
-    let in_namespace = crate::name::ModelName::parse(&model.name)
-        .is_ok_and(|name| name.namespace.eq_ignore_ascii_case(crate::plan::NAMESPACE));
-    model.named_by_profile || in_namespace
+    model.named_by_profile || crate::name::in_provision_namespace(&model.name)
 }
 
-/// The differences between the installed target and what `create` would make
-/// now, one short text each (`num_ctx 8192 → 4096`).
-pub fn changes(
-    planned: &Modelfile,
-    target: &ShownModelfile,
-    base: &ShownModelfile,
-    tag: &str,
-) -> Vec<String> {
-    let expected = expected(planned, base);
-    typed(target)
-        .diff(&expected)
-        .into_iter()
-        .map(|change| match change.field {
-            Field::From => format!("weights differ from {tag}"),
-            _ => change.to_string(),
-        })
-        .collect()
-}
-
-/// The differences for a target quantized from a local base: its blob is new
-/// by construction, so the weights are compared by the quantization `ollama
-/// show` reports, and the rest as for any target.
-pub fn quantized_changes(
-    planned: &Modelfile,
-    target: &ShownModelfile,
-    base: &ShownModelfile,
-    level: Quant,
-    shown: Option<&str>,
-) -> Vec<String> {
-    let target = typed(target);
-    let mut expected = expected(planned, base);
-    expected.from = target.from.clone();
-    let mut changes: Vec<String> = target
-        .diff(&expected)
-        .into_iter()
-        .map(|c| c.to_string())
-        .collect();
-    if !shown.is_some_and(|q| q.eq_ignore_ascii_case(level.name())) {
-        let shown = shown.unwrap_or("unknown");
-        changes.insert(0, format!("quantization {shown} → {level}"));
+/// The steps of an action: pull the base tag (for `pull+create`), create the
+/// target from the rendered Modelfile, verify it with `ollama show`.
+fn steps(model: &PlannedModel, action: Action, existed: bool) -> Vec<Step> {
+    let (Some(planned), Some(text), Some(tag), Some(quant), true) = (
+        &model.modelfile,
+        &model.modelfile_text,
+        &model.fit.tag,
+        model.fit.quantization,
+        action.writes(),
+    ) else {
+        return Vec::new();
+    };
+    let mut steps = Vec::new();
+    if action == Action::PullCreate {
+        steps.push(Step::Pull {
+            tag: tag.clone(),
+            bytes: Some(model.fit.estimate.weights_bytes),
+        });
     }
-    changes
-}
-
-/// What `ollama create` builds from `planned` on top of `base`: the base's blob,
-/// and its TEMPLATE, SYSTEM and MESSAGEs unless the Modelfile sets them; the base's
-/// parameters with each name the Modelfile sets replaced (as Ollama merges them).
-pub fn expected(planned: &Modelfile, base: &ShownModelfile) -> Modelfile {
-    let base = typed(base);
-    let ours = planned.effective_parameters();
-    let mut parameters: Vec<Parameter> = base
-        .parameters
-        .into_iter()
-        .filter(|p| !ours.contains_key(&p.name))
-        .collect();
-    parameters.extend(
-        ours.into_iter()
-            .flat_map(|(name, values)| values.into_iter().map(move |v| Parameter::new(&name, v))),
-    );
-    Modelfile {
-        from: base.from,
-        template: planned.template.clone().or(base.template),
-        system: planned.system.clone().or(base.system),
-        messages: if planned.messages.is_empty() {
-            base.messages
-        } else {
-            planned.messages.clone()
-        },
-        parameters,
-        ..Modelfile::default()
-    }
-}
-
-/// The compared part of a shown Modelfile, typed as `create` reads it. A
-/// parameter this version of `provision` does not know stays text.
-pub fn typed(shown: &ShownModelfile) -> Modelfile {
-    Modelfile {
-        from: shown.from.clone(),
-        template: shown.template.clone(),
-        system: shown.system.clone(),
-        parameters: shown
-            .parameters
-            .iter()
-            .map(|(name, value)| typed_parameter(name, value))
-            .collect(),
-        messages: shown
-            .messages
-            .iter()
-            .filter_map(|(role, content)| {
-                let role: Role = serde_json::from_value(role.as_str().into()).ok()?;
-                Some(Message {
-                    role,
-                    content: content.clone(),
-                })
-            })
-            .collect(),
-        ..Modelfile::default()
-    }
-}
-
-pub(super) fn typed_parameter(name: &str, value: &str) -> Parameter {
-    Parameter::from_assignment(&format!("{name}={value}"))
-        .unwrap_or_else(|_| Parameter::new(name, ParamValue::Text(value.to_string())))
+    steps.push(Step::Create {
+        name: model.name.clone(),
+        from: tag.clone(),
+        modelfile: text.clone(),
+        quantize: model.quantize,
+        replaces: existed,
+    });
+    steps.push(Step::Verify {
+        name: model.name.clone(),
+        expect: Expect::planned(quant, planned),
+    });
+    steps
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::modelfile::Modelfile;
     use crate::ollama::show_modelfile::parse_shown_modelfile;
+    use crate::quant::Quant;
+    use crate::steps::expected;
 
     const BASE: &str = "# Modelfile generated by \"ollama show\"\n# FROM llama3.2:1b-instruct-q8_0\n\nFROM /s/blobs/sha256-aaa\nTEMPLATE \"{{ .Prompt }}\"\nPARAMETER stop <|eot_id|>\nPARAMETER stop <|eom_id|>\nLICENSE \"x\"\n\n";
 
     fn planned_model(name: &str, named: bool) -> PlannedModel {
-        let plan = crate::plan::build(&crate::plan::Inputs {
-            device: &test_device(),
-            profile: &crate::profile::parse(crate::profile::BUILTINS[0].1, "default").unwrap(),
-            forced_tier: None,
-            wanted: &["llama3.2:1b".to_string()],
-            renderer: &crate::modelfile::Renderer::new(None).unwrap(),
-            local: &[],
-        })
-        .unwrap();
+        let profile = crate::profile::parse(crate::profile::BUILTINS[0].1, "default").unwrap();
+        let wanted = ["llama3.2:1b".to_string()];
+        let plan = crate::plan::for_tests(&profile, (8 << 30, 4), None, &wanted, &[]);
         let mut model = plan.models[0].clone();
         model.name = name.to_string();
         model.named_by_profile = named;
         model
-    }
-
-    fn test_device() -> crate::probe::Device {
-        let device = crate::probe::Device::probe(&crate::probe::Roots::under(
-            std::path::Path::new("/nonexistent"),
-        ));
-        crate::probe::apply_overrides(
-            device,
-            crate::probe::Overrides {
-                ram_bytes: Some(8 << 30),
-                cores: Some(4),
-                vram_bytes: Some(0),
-            },
-        )
     }
 
     /// The target as `create` would have made it from `planned` on BASE.

@@ -1,5 +1,6 @@
-//! The `optimize` decision: is an installed model already at or below a tier's
-//! precision, and if not, how its tier version is made. Pure.
+//! The `create --quantize` decision, for `optimize` and for a user's own float
+//! imports: is a model already at or below a tier's precision, and if not, how its
+//! tier version is made. Pure.
 
 use crate::catalog::Catalog;
 use crate::name::ModelName;
@@ -77,7 +78,11 @@ pub fn optimized_name(model: &str, level: Quant) -> Result<String, String> {
         Some((head, tail)) if tail.parse::<Quant>().is_ok() => format!("{head}-{suffix}"),
         _ => format!("{tag}-{suffix}"),
     };
-    Ok(format!("{}/{}:{tag}", crate::plan::NAMESPACE, name.model))
+    Ok(format!(
+        "{}/{}:{tag}",
+        crate::name::PROVISION_NAMESPACE,
+        name.model
+    ))
 }
 
 #[cfg(test)]

@@ -1,17 +1,45 @@
 //! Verifying a created model: what `ollama show` reports against the plan.
 
-use super::decide::typed_parameter;
+use super::compare::typed_parameter;
 use crate::modelfile::{Modelfile, ParamValue};
+use crate::quant::Quant;
+use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// Checks what `ollama show` reports for a created model against the plan: the
-/// planned quantization and every planned parameter's values.
+/// What a created model must show: its quantization and, for a planned
+/// Modelfile, every parameter the plan sets.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Expect {
+    pub quantization: Quant,
+    /// Each planned parameter's values (sorted); empty when only the level counts.
+    pub parameters: BTreeMap<String, Vec<ParamValue>>,
+}
+
+impl Expect {
+    /// The quantization only (an `optimize` target: `FROM <model>` sets nothing).
+    pub fn level(quantization: Quant) -> Expect {
+        Expect {
+            quantization,
+            parameters: BTreeMap::new(),
+        }
+    }
+
+    /// The quantization and the parameters of a planned Modelfile.
+    pub fn planned(quantization: Quant, planned: &Modelfile) -> Expect {
+        Expect {
+            quantization,
+            parameters: planned.effective_parameters(),
+        }
+    }
+}
+
+/// Checks what `ollama show` reports for a created model against `expect`.
 pub fn verify(
-    planned: &Modelfile,
-    quantization: &str,
+    expect: &Expect,
     shown_quantization: Option<&str>,
     shown_parameters: &[(String, String)],
 ) -> Result<(), String> {
+    let quantization = expect.quantization.name();
     if !shown_quantization.is_some_and(|q| q.eq_ignore_ascii_case(quantization)) {
         return Err(format!(
             "`ollama show` reports quantization {}, planned {quantization}",
@@ -28,9 +56,9 @@ pub fn verify(
     for values in shown.values_mut() {
         values.sort_by_key(|v| v.to_string());
     }
-    for (name, values) in planned.effective_parameters() {
-        let got = shown.get(&name).cloned().unwrap_or_default();
-        if got != values {
+    for (name, values) in &expect.parameters {
+        let got = shown.get(name).cloned().unwrap_or_default();
+        if got != *values {
             let text = |v: &[ParamValue]| match v {
                 [] => "unset".to_string(),
                 v => v
@@ -42,7 +70,7 @@ pub fn verify(
             return Err(format!(
                 "`ollama show` reports {name} {}, planned {}",
                 text(&got),
-                text(&values)
+                text(values)
             ));
         }
     }
@@ -65,13 +93,14 @@ mod tests {
                 ("stop".to_string(), "<|eot_id|>".to_string()),
             ]
         };
-        assert_eq!(verify(&file, "Q8_0", Some("Q8_0"), &shown("4096")), Ok(()));
-        let error = verify(&file, "Q8_0", Some("Q4_K_M"), &shown("4096")).unwrap_err();
+        let expect = Expect::planned(Quant::Q8_0, &file);
+        assert_eq!(verify(&expect, Some("Q8_0"), &shown("4096")), Ok(()));
+        let error = verify(&expect, Some("Q4_K_M"), &shown("4096")).unwrap_err();
         assert_eq!(
             error,
             "`ollama show` reports quantization Q4_K_M, planned Q8_0"
         );
-        let error = verify(&file, "Q8_0", Some("q8_0"), &shown("2048")).unwrap_err();
+        let error = verify(&expect, Some("q8_0"), &shown("2048")).unwrap_err();
         assert_eq!(error, "`ollama show` reports num_ctx 2048, planned 4096");
     }
 }

@@ -1,15 +1,15 @@
 //! The human-readable output of `provision auto`: the dry-run script and the
 //! summary table.
 
-use crate::apply::{ModelReport, Status, Summary};
+use super::table;
 use crate::plan::Plan;
-use crate::report::table;
+use crate::steps::{ModelReport, Status, Step, Summary};
 
 /// `--dry-run`: per model the decision, the exact `ollama` commands, and the
 /// Modelfile the create would read.
 pub fn dry_run(plan: &Plan, reports: &[ModelReport]) -> String {
     let mut out = header(plan);
-    for (model, report) in plan.models.iter().zip(reports) {
+    for report in reports {
         out.push_str(&format!(
             "\n{}: {} ({})\n",
             report.name,
@@ -19,7 +19,7 @@ pub fn dry_run(plan: &Plan, reports: &[ModelReport]) -> String {
         for command in &report.commands {
             out.push_str(&format!("  $ {command}\n"));
         }
-        if let (true, Some(text)) = (report.action.writes(), &model.modelfile_text) {
+        if let Some(text) = report.steps.iter().find_map(Step::modelfile) {
             out.push_str("  <Modelfile>:\n");
             for line in text.lines() {
                 out.push_str(&format!("    {line}\n"));
@@ -70,7 +70,7 @@ fn header(plan: &Plan) -> String {
     let tier = &plan.tier;
     format!(
         "device: {}\ntier: {}-bit {} ({})\nprofile: {} (catalog as of {})\n",
-        crate::plan::device_line(&plan.budget),
+        plan.budget.describe(),
         tier.bits,
         tier.label,
         tier.quantization,

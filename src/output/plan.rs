@@ -1,0 +1,91 @@
+//! `plan` as people read it: the device and tier, a row per model with the reason
+//! under it, then the roster total and the server settings.
+
+use super::table;
+use crate::plan::{Plan, PlannedModel};
+use crate::size::Binary;
+
+/// The plan as people read it.
+pub fn text(plan: &Plan) -> String {
+    let tier = &plan.tier;
+    let mut out = table(&[
+        vec!["device".to_string(), plan.budget.describe()],
+        vec![
+            "tier".to_string(),
+            format!(
+                "{}-bit {} ({}): {}",
+                tier.bits, tier.label, tier.quantization, tier.reason
+            ),
+        ],
+        vec![
+            "profile".to_string(),
+            format!("{} (catalog as of {})", plan.profile, plan.catalog_as_of),
+        ],
+    ]);
+    out.push('\n');
+    let mut rows = vec![
+        [
+            "MODEL", "BASE", "QUANT", "TAG", "WEIGHTS", "KV CACHE", "TOTAL", "FITS", "NUM_CTX",
+            "THREADS", "NUM_GPU",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    rows.extend(plan.models.iter().map(model_row));
+    out.push_str(&table(&rows));
+    for model in &plan.models {
+        out.push_str(&format!("\n{}: {}\n", model.name, model.fit.reason));
+        for warning in &model.warnings {
+            out.push_str(&format!("{}: warning: {warning}\n", model.name));
+        }
+    }
+    if let Some(roster) = &plan.roster {
+        out.push_str(&format!(
+            "\nroster (kept loaded together): {} of budget {}, {} left free: {}\n",
+            Binary(roster.total_bytes),
+            Binary(roster.budget_bytes),
+            Binary(roster.buffer_bytes),
+            roster.reason
+        ));
+    }
+    if !plan.server_settings.is_empty() {
+        out.push_str("\nOllama server settings:\n");
+        let rows: Vec<Vec<String>> = plan
+            .server_settings
+            .iter()
+            .map(|s| vec![format!("  {}={}", s.name, s.value), s.reason.clone()])
+            .collect();
+        out.push_str(&table(&rows));
+    }
+    out
+}
+
+fn model_row(model: &PlannedModel) -> Vec<String> {
+    let fit = &model.fit;
+    let estimate = &fit.estimate;
+    let dash = || "-".to_string();
+    let param = |name: &str| {
+        model
+            .modelfile
+            .as_ref()
+            .and_then(|f| f.get(name))
+            .map_or_else(dash, |v| v.to_string())
+    };
+    vec![
+        model.name.clone(),
+        model.base.clone(),
+        fit.quantization.map_or_else(dash, |q| q.to_string()),
+        fit.tag.clone().unwrap_or_else(dash),
+        Binary(estimate.weights_bytes).to_string(),
+        Binary(estimate.kv_cache_bytes).to_string(),
+        Binary(estimate.total_bytes).to_string(),
+        if fit.fits { "yes" } else { "no" }.to_string(),
+        if fit.fits {
+            fit.num_ctx.to_string()
+        } else {
+            dash()
+        },
+        param("num_thread"),
+        param("num_gpu"),
+    ]
+}
