@@ -7,6 +7,7 @@ use crate::execute::{Executor, Progress};
 use crate::exit::Outcome;
 use crate::interrupt::Interrupt;
 use crate::inventory::Inventory;
+use crate::ollama::Ollama;
 use crate::output::{self, SCHEMA_VERSION};
 use crate::plan::{TierReport, tier_report};
 use crate::quant::Quant;
@@ -18,14 +19,7 @@ pub fn run(ctx: &Context, args: &OptimizeArgs) -> Result<Outcome> {
     let tier = tier(ctx)?;
     let interrupt = Interrupt::on_signals().context("could not install the Ctrl-C handler")?;
     let ollama = ctx.ollama()?.with_interrupt(interrupt);
-    let info = ollama.show(&args.model)?;
-    let shown = info.known_quantization().unwrap_or("unknown");
-    let current: Quant = shown.parse().map_err(|_| {
-        anyhow!(
-            "could not optimize {}: `ollama show` reports quantization {shown}",
-            args.model
-        )
-    })?;
+    let current = current_level(&ollama, &args.model)?;
     let optimization =
         optimization(&args.model, current, tier.tier()).map_err(anyhow::Error::msg)?;
     let mut report = OptimizeReport {
@@ -59,6 +53,15 @@ pub fn run(ctx: &Context, args: &OptimizeArgs) -> Result<Outcome> {
     }
     print(ctx.json(), &report)?;
     Ok(Outcome::Success)
+}
+
+/// The model's level, as `ollama show` reports it.
+fn current_level(ollama: &Ollama, model: &str) -> Result<Quant> {
+    let info = ollama.show(model)?;
+    let shown = info.known_quantization().unwrap_or("unknown");
+    shown.parse().map_err(|_| {
+        anyhow!("could not optimize {model}: `ollama show` reports quantization {shown}")
+    })
 }
 
 /// The tier: `--tier`, else the device's under the selected profile's thresholds.

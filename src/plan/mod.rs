@@ -107,25 +107,8 @@ pub fn build(inputs: &Inputs) -> Result<Plan> {
     let (profile, budget) = (inputs.profile, inputs.budget);
     let tier = tier_report(budget.tier_input(), &profile.thresholds, inputs.forced_tier);
     let policy = profile.fit_policy();
-    let sources: Vec<Source> = inputs
-        .selection
-        .iter()
-        .map(|chosen| Source::of(catalog, &chosen.model, inputs.local, tier.tier()))
-        .collect::<Result<_>>()?;
-    // Resolved once per model: the fit reads its num_ctx, the Modelfile all of it.
-    let parameters: Vec<Vec<Parameter>> = inputs
-        .selection
-        .iter()
-        .map(|c| resolve_parameters(profile, &c.model, tier.tier(), budget.cores))
-        .collect();
-    let mut requests: Vec<ModelRequest> = Vec::new();
-    for ((chosen, source), params) in inputs.selection.iter().zip(&sources).zip(&parameters) {
-        if let Some(resolved) = source.resolved(&chosen.model)? {
-            let mut request = request(&chosen.model, resolved, asked_ctx(params));
-            request.listed_only = source.local().is_some();
-            requests.push(request);
-        }
-    }
+    let facts = facts(inputs, catalog, tier.tier())?;
+    let requests = requests(inputs.selection, &facts)?;
     let concurrent = profile.roster.concurrent && requests.len() > 1;
     let fitted = fit_all(&requests, budget, tier.tier(), &policy, concurrent);
     let (mut fits, mut shares) = (fitted.fits.into_iter(), fitted.shares.into_iter());
@@ -139,12 +122,12 @@ pub fn build(inputs: &Inputs) -> Result<Plan> {
     let models = inputs
         .selection
         .iter()
-        .zip(&sources)
-        .zip(parameters)
-        .map(|((chosen, source), params)| {
-            let (fit, share) = match source {
+        .zip(facts)
+        .map(|(chosen, (source, params))| {
+            let (fit, share) = match &source {
                 Source::Unplannable(why) => {
-                    let fit = source::unplannable(&chosen.model, why, budget, tier.tier(), &policy);
+                    let tier = tier.tier();
+                    let fit = source::unplannable(&chosen.model, why, budget, tier, &policy);
                     (fit, None)
                 }
                 _ => (
@@ -165,6 +148,41 @@ pub fn build(inputs: &Inputs) -> Result<Plan> {
         roster: fitted.roster,
         server_settings: fitted.server_settings,
     })
+}
+
+/// Where each model's facts come from, and its parameters, resolved once: the
+/// fit reads their num_ctx, the Modelfile all of them.
+fn facts<'c>(
+    inputs: &Inputs,
+    catalog: &'c Catalog,
+    tier: Tier,
+) -> Result<Vec<(Source<'c>, Vec<Parameter>)>> {
+    let cores = inputs.budget.cores;
+    inputs
+        .selection
+        .iter()
+        .map(|chosen| {
+            let source = Source::of(catalog, &chosen.model, inputs.local, tier)?;
+            let params = resolve_parameters(inputs.profile, &chosen.model, tier, cores);
+            Ok((source, params))
+        })
+        .collect()
+}
+
+/// The fit request of every plannable model, in order.
+fn requests<'c>(
+    selection: &[Chosen],
+    facts: &'c [(Source<'c>, Vec<Parameter>)],
+) -> Result<Vec<ModelRequest<'c>>> {
+    let mut requests = Vec::new();
+    for (chosen, (source, params)) in selection.iter().zip(facts) {
+        if let Some(resolved) = source.resolved(&chosen.model)? {
+            let mut request = request(&chosen.model, resolved, asked_ctx(params));
+            request.listed_only = source.local().is_some();
+            requests.push(request);
+        }
+    }
+    Ok(requests)
 }
 
 /// The `num_ctx` resolved parameters ask for (the last one wins, as in Ollama).

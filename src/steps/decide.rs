@@ -4,6 +4,7 @@
 
 use super::compare::{changes, quantized_changes};
 use super::{Action, Expect, Step};
+use crate::modelfile::Modelfile;
 use crate::ollama::ShownModelfile;
 use crate::plan::PlannedModel;
 
@@ -62,7 +63,29 @@ pub fn decide(model: &PlannedModel, observed: &Observed, force: bool) -> Decisio
     if !existed {
         return decision(build, "not installed".to_string());
     }
-    let changes = match (&observed.target, &observed.base) {
+    let changes = installed_changes(model, planned, tag, observed);
+    if changes.is_empty() {
+        decision(Action::Unchanged, "up to date".to_string())
+    } else if !owned(model) && !force {
+        let reason = format!(
+            "{} exists and provision does not own it (not under {}/ and not named by the profile); pass --force to replace it",
+            model.name,
+            crate::name::PROVISION_NAMESPACE
+        );
+        decision(Action::NotOwned, reason)
+    } else {
+        decision(build, changes.join("; "))
+    }
+}
+
+/// What differs between the installed target and what `create` would make now.
+fn installed_changes(
+    model: &PlannedModel,
+    planned: &Modelfile,
+    tag: &str,
+    observed: &Observed,
+) -> Vec<String> {
+    match (&observed.target, &observed.base) {
         (Some(target), Some(base)) => match model.quantize {
             None => changes(planned, target, base, tag),
             Some(level) => {
@@ -72,20 +95,6 @@ pub fn decide(model: &PlannedModel, observed: &Observed, force: bool) -> Decisio
         },
         // Without the base its blob cannot be compared: build from it again.
         _ => vec![format!("planned base {tag} is not installed")],
-    };
-    if changes.is_empty() {
-        decision(Action::Unchanged, "up to date".to_string())
-    } else if !owned(model) && !force {
-        decision(
-            Action::NotOwned,
-            format!(
-                "{} exists and provision does not own it (not under {}/ and not named by the profile); pass --force to replace it",
-                model.name,
-                crate::name::PROVISION_NAMESPACE
-            ),
-        )
-    } else {
-        decision(build, changes.join("; "))
     }
 }
 
@@ -131,7 +140,6 @@ fn steps(model: &PlannedModel, action: Action, existed: bool) -> Vec<Step> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::modelfile::Modelfile;
     use crate::ollama::show_modelfile::parse_shown_modelfile;
     use crate::quant::Quant;
     use crate::steps::expected;
