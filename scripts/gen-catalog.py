@@ -21,8 +21,11 @@ holds (CHECKS); a miss fails the run.
 import sys
 
 from catalog_gen import shapes
-from catalog_gen.families import FAMILIES
+from catalog_gen.families import FAMILIES as CLASSIC
+from catalog_gen.families_2025 import NEW_FAMILIES
 from catalog_gen.sources import SOURCES
+
+FAMILIES = CLASSIC + NEW_FAMILIES
 
 # Registry-exact model blob bytes (reference §2.3 ✔ rows; sushila HOSTED list).
 EXACT = {
