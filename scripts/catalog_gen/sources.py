@@ -47,6 +47,9 @@ SOURCES = {
                   "num_attention_heads, num_key_value_heads, head_dim, intermediate_size, "
                   "vocab_size, max_position_embeddings, tie_word_embeddings), carried over "
                   "from the previous catalog", "2025-08-09"),
+    "hf-config-unread": ("Hugging Face config.json values of the model as the catalog's author "
+                         "knew them; NOT re-read from a stored copy this session (to verify)",
+                         "2026-08-28"),
     "nemo-config": ("github.com/kevinstephano/thunder_model_blocks@5c083b0e "
                     "thunder_model_blocks/mistral/mistral_config.py (Mistral-Nemo-Base-2407 "
                     "config.json)", "2026-08-28"),
