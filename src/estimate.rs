@@ -158,7 +158,8 @@ fn matrix_bytes(dims: &Dims, bits: f64) -> u64 {
 fn embedding_bits(quant: Quant) -> f64 {
     match quant {
         Quant::F32 => 32.0,
-        Quant::F16 | Quant::BF16 => 16.0,
+        // gpt-oss keeps everything but its MoE experts at F16.
+        Quant::F16 | Quant::BF16 | Quant::MXFP4 => 16.0,
         Quant::Q8_0 => 8.5,
         Quant::Q6K => 6.5625,
         Quant::Q5KM | Quant::Q5KS | Quant::Q5_0 => 5.5,
@@ -173,7 +174,7 @@ fn embedding_bits(quant: Quant) -> f64 {
 /// `output.weight` is Q6_K in every mix except Q8_0 and the float types.
 fn output_bits(quant: Quant) -> f64 {
     match quant {
-        Quant::F32 | Quant::F16 | Quant::BF16 | Quant::Q8_0 => embedding_bits(quant),
+        Quant::F32 | Quant::F16 | Quant::BF16 | Quant::Q8_0 | Quant::MXFP4 => embedding_bits(quant),
         _ => 6.5625,
     }
 }

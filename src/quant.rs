@@ -24,6 +24,9 @@ pub enum Quant {
     Q4_1,
     #[serde(rename = "Q4_K_S")]
     Q4KS,
+    /// gpt-oss: MoE experts in MXFP4 (4.25 bits a weight), everything else F16.
+    #[serde(rename = "MXFP4")]
+    MXFP4,
     #[serde(rename = "Q4_K_M")]
     Q4KM,
     #[serde(rename = "Q5_0")]
@@ -58,7 +61,7 @@ struct Facts {
     kld: f64,
 }
 
-const FACTS: [Facts; 17] = [
+const FACTS: [Facts; 18] = [
     Facts {
         quant: Quant::F32,
         name: "F32",
@@ -128,6 +131,16 @@ const FACTS: [Facts; 17] = [
         tag: "q4_K_M",
         bits: 4.8944,
         kld: 0.031273,
+    },
+    // gpt-oss ships in MXFP4 (trained for it): no loss against the published weights,
+    // and no other level to compare with. Bits: gpt-oss:20b's whole file (13.8 GB for
+    // 20.9 B parameters; catalog/library.yaml).
+    Facts {
+        quant: Quant::MXFP4,
+        name: "MXFP4",
+        tag: "mxfp4",
+        bits: 5.27,
+        kld: 0.0,
     },
     Facts {
         quant: Quant::Q4KS,

@@ -93,7 +93,7 @@ fn a_fresh_store_is_provisioned_and_a_second_run_changes_nothing() {
     assert!(run.stdout.contains("2 created"), "{}", run.stdout);
     assert!(
         run.stderr
-            .contains("pulling qwen2.5:0.5b-instruct-q4_K_M 332 MB"),
+            .contains("pulling qwen2.5:0.5b-instruct-q4_K_M 397 MB"),
         "{}",
         run.stderr
     );

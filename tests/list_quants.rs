@@ -180,7 +180,7 @@ fn the_table_lists_all_fifteen_with_sizes_fits_and_the_auto_mark() {
         run.stdout
             .contains("\nollama create --quantize: none (no F16/BF16 copy installed)\n")
     );
-    assert!(run.stdout.ends_with("\ncatalog as of 2025-08-09\n"));
+    assert!(run.stdout.ends_with("\ncatalog as of 2026-08-28\n"));
 }
 
 #[test]

@@ -54,6 +54,8 @@ pub(super) fn local_model(base: &str, show: &ShowInfo, tier: Tier) -> Result<Loc
             quant,
             bytes: (params as f64 * quant.bits_per_weight() / 8.0) as u64,
             exact: false,
+            source: None,
+            tag: None,
         })
         .collect();
     let (name, tag) = split_name(base);
@@ -64,6 +66,8 @@ pub(super) fn local_model(base: &str, show: &ShowInfo, tier: Tier) -> Result<Loc
         aliases: Vec::new(),
         default_quant: top,
         projector_bytes: 0,
+        architecture: size.architecture.clone(),
+        dims_source: None,
         dims: size.dims,
         quants,
     };

@@ -1,0 +1,1 @@
+"""Helpers of scripts/gen-catalog.py: per-tensor GGUF sizes, model shapes, sources."""
