@@ -7,6 +7,7 @@ pub mod list;
 pub mod parameters;
 mod process;
 pub mod progress;
+pub mod rules;
 pub mod show;
 pub mod show_modelfile;
 pub mod version;
