@@ -66,6 +66,7 @@ fn role_changes_then_is_ok_and_the_module_is_honest_in_check_mode_and_on_failure
     check_mode_is_honest(&played);
     bad_input_and_a_failing_create_fail_their_task(&played, &failing);
     cargo_reinstalls_when_the_version_differs(&ansible, &played);
+    role_in_check_mode_installs_nothing(&ansible, &played);
 }
 
 fn first_run_installs_and_creates(ansible: &Ansible) {
@@ -307,6 +308,20 @@ fn example_fleet_gives_each_group_a_profile_that_fits() {
     }
     let expected = ["team-gpu", "team-gpu", "coder", "coder", "edge", "edge"];
     assert_eq!(profiles, expected);
+}
+
+/// Before provision is installed, check mode would copy it and cannot plan: the
+/// module task is skipped and says so.
+fn role_in_check_mode_installs_nothing(ansible: &Ansible, played: &Played) {
+    let copy = played.task("provision.ollama.provision : Copy provision when its checksum differs");
+    assert_eq!(copy["result"]["changed"], true);
+    assert!(!ansible.path("fresh/provision").exists());
+    let module = &played.skipped(MODULE)["result"];
+    let msg = module["msg"].as_str().unwrap();
+    assert!(
+        msg.contains("check mode cannot tell which models would change"),
+        "{msg}"
+    );
 }
 
 /// `provision plan --json` for one host's variables; asserts every model fits.

@@ -115,6 +115,16 @@ impl Played {
         ran[0]
     }
 
+    /// The one task of this name, which was skipped.
+    #[track_caller]
+    pub fn skipped(&self, name: &str) -> &Value {
+        let skipped: Vec<&Value> = (self.tasks.iter())
+            .filter(|t| t["name"] == name && t["status"] == "skipped")
+            .collect();
+        assert_eq!(skipped.len(), 1, "skipped {name:?} in {:#?}", self.names());
+        skipped[0]
+    }
+
     pub fn names(&self) -> Vec<String> {
         self.tasks
             .iter()

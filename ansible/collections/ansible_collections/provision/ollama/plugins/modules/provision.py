@@ -34,7 +34,10 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    details: Runs C(provision auto --check); nothing is pulled or created.
+    details:
+      - Runs C(provision auto --check); nothing is pulled or created.
+      - When provision is not installed yet (a play that would install it first), the task
+        is skipped with a message saying so.
   diff_mode:
     support: full
   platform:
@@ -242,18 +245,27 @@ def size_text(module, name):
 
 
 def find_binary(module):
+    """The provision program; in check mode a missing one (a role that would install
+    it first) skips the task, since what would change cannot be known."""
     binary = module.params["binary"]
-    if binary:
-        if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
-            module.fail_json(msg="binary %s is not an executable file" % binary)
+    if binary and os.path.isfile(binary) and os.access(binary, os.X_OK):
         return binary
-    found = module.get_bin_path("provision", opt_dirs=[os.path.expanduser("~/.cargo/bin")])
-    if not found:
-        module.fail_json(
-            msg="could not find provision on PATH or in ~/.cargo/bin: install it "
-            "(the provision.ollama.provision role does) or set binary"
+    found = None if binary else module.get_bin_path("provision", opt_dirs=[os.path.expanduser("~/.cargo/bin")])
+    if found:
+        return found
+    where = binary or "PATH or ~/.cargo/bin"
+    if module.check_mode:
+        module.exit_json(
+            skipped=True,
+            changed=False,
+            msg="provision is not installed (%s) yet, so check mode cannot tell which models would change" % where,
         )
-    return found
+    if binary:
+        module.fail_json(msg="binary %s is not an executable file" % binary)
+    module.fail_json(
+        msg="could not find provision on PATH or in ~/.cargo/bin: install it "
+        "(the provision.ollama.provision role does) or set binary"
+    )
 
 
 def command(module, binary, profile_path):
