@@ -1,7 +1,7 @@
 //! `provision optimize` against the ollama emulator.
 
-mod emulator_support;
-mod support;
+use crate::emulator_support;
+use crate::support;
 
 use emulator_support::Emulator;
 use support::Provision;

@@ -1,7 +1,7 @@
 //! The wrapper driven through the library API against the emulator, found first on
 //! a sealed PATH: every error class, timeouts, interrupts and streamed progress.
 
-mod emulator_support;
+use crate::emulator_support;
 
 use emulator_support::Emulator;
 use provision::ollama::{ErrorClass, Interrupt, Ollama, OllamaError, ProgressState};

@@ -1,7 +1,7 @@
 //! `provision plan` and `provision modelfile` through the built binary, with the
 //! device set by overrides so results do not depend on the test machine.
 
-mod support;
+use crate::support;
 
 use support::Provision;
 
@@ -164,7 +164,7 @@ fn a_bad_profile_key_names_the_file_line_and_column() {
 #[test]
 fn templates_dir_replaces_the_built_in_template_and_is_checked() {
     let dir = tempfile::tempdir().unwrap();
-    let built_in = include_str!("../templates/Modelfile.tera");
+    let built_in = include_str!("../../templates/Modelfile.tera");
     let custom = built_in.replace(
         "# Modelfile written by {{ tool }}.",
         "# Our team's Modelfile, written by {{ tool }}.",

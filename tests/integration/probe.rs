@@ -2,7 +2,7 @@
 //! (containers, GPUs) through PROVISION_PROBE_ROOT, fake GPU tools on PATH,
 //! overrides and usage errors.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use support::Provision;

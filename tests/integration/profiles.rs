@@ -1,6 +1,6 @@
 //! `provision profiles`: built-ins, user profiles that override them, selection and errors.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use support::Provision;

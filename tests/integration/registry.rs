@@ -1,13 +1,13 @@
 //! The live registry client against the local stand-in registry.
 
-mod support;
+use crate::support;
 
 use provision::registry::{Lookup, ProxyEnv, Registry, RemoteTag, sha256_digest};
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 use support::registry::{MANIFEST_V2, Reply, StandIn};
 
-const LLAMA: &str = include_str!("fixtures/registry/llama3.1_8b-instruct-q4_K_M.json");
+const LLAMA: &str = include_str!("../fixtures/registry/llama3.1_8b-instruct-q4_K_M.json");
 const TAG: &str = "8b-instruct-q4_K_M";
 
 fn client(stand_in: &StandIn, timeout_ms: u64) -> Registry {

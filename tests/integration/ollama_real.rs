@@ -1,7 +1,7 @@
 //! Smoke test against a real `ollama`: runs only when one is installed and its
 //! server answers; otherwise it says that it skipped.
 
-mod support;
+use crate::support;
 
 use provision::ollama::Ollama;
 use std::time::Duration;

@@ -2,8 +2,8 @@
 //! does not know: `ollama create --quantize`, idempotency on the call log, the
 //! nearest producible level at tier 2, and bases that cannot be planned.
 
-mod emulator_support;
-mod support;
+use crate::emulator_support;
+use crate::support;
 
 use emulator_support::Emulator;
 use support::Provision;

@@ -2,8 +2,8 @@
 //! idempotency (asserted on the call log), changed devices, failures, `--check`,
 //! the lock, Ctrl-C, the JSON report and the install hook.
 
-mod emulator_support;
-mod support;
+use crate::emulator_support;
+use crate::support;
 
 use emulator_support::Emulator;
 use std::io::{BufRead, BufReader};

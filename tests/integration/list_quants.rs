@@ -1,15 +1,15 @@
 //! `provision list-quants` against the ollama emulator and the stand-in registry:
 //! installed levels in both output eras, published levels, unknown names, `--remote`.
 
-mod emulator_support;
-mod support;
+use crate::emulator_support;
+use crate::support;
 
 use emulator_support::Emulator;
 use serde_json::Value;
 use support::registry::StandIn;
 use support::{Provision, Run};
 
-const MANIFEST: &str = include_str!("fixtures/registry/llama3.1_8b-instruct-q4_K_M.json");
+const MANIFEST: &str = include_str!("../fixtures/registry/llama3.1_8b-instruct-q4_K_M.json");
 
 /// A 16 GiB CPU-only machine with the emulator (if any) first on PATH.
 fn provision(emu: Option<&Emulator>, args: &[&str]) -> Provision {

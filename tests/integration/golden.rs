@@ -4,7 +4,7 @@
 //! emulator's `ollama create`. `UPDATE_GOLDEN=1 cargo test --test golden` rewrites
 //! the files.
 
-mod emulator_support;
+use crate::emulator_support;
 
 use emulator_support::Emulator;
 use provision::modelfile::{Modelfile, Renderer, render};

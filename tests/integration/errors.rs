@@ -5,8 +5,8 @@
 //! `--quantize` requests — are covered at the wrapper level in
 //! tests/ollama_wrapper.rs, and the validation itself in tests/plan.rs.)
 
-mod emulator_support;
-mod support;
+use crate::emulator_support;
+use crate::support;
 
 use emulator_support::Emulator;
 use support::Provision;

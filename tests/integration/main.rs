@@ -1,0 +1,25 @@
+//! The integration tests, compiled as one crate so `cargo test` links one test binary
+//! instead of seventeen; each module is one area, `support` is the harness they share.
+
+#[path = "../support/mod.rs"]
+mod support;
+#[path = "../emulator_support/mod.rs"]
+mod emulator_support;
+
+mod auto;
+mod auto_local;
+mod errors;
+mod fit_matrix;
+mod fit_roster;
+mod golden;
+mod grammar_conformance;
+mod list_quants;
+mod modelfile_roundtrip;
+mod ollama_parsers;
+mod ollama_real;
+mod ollama_wrapper;
+mod optimize;
+mod plan;
+mod probe;
+mod profiles;
+mod registry;
