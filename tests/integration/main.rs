@@ -3,14 +3,11 @@
 
 #[path = "../support/mod.rs"]
 mod support;
-#[path = "../emulator_support/mod.rs"]
-mod emulator_support;
 
 mod auto;
 mod auto_local;
 mod errors;
-mod fit_matrix;
-mod fit_roster;
+mod fit;
 mod golden;
 mod grammar_conformance;
 mod list_quants;

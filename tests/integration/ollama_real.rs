@@ -2,19 +2,21 @@
 //! server answers; otherwise it says that it skipped.
 
 use crate::support;
-
 use provision::ollama::Ollama;
 use std::time::Duration;
 
 #[test]
 fn real_ollama_output_parses() {
     let Ok(ollama) = Ollama::locate(None) else {
-        support::skip("real_ollama_output_parses", "no `ollama` on PATH");
+        support::skip(
+            "ollama_real::real_ollama_output_parses",
+            "no `ollama` on PATH",
+        );
         return;
     };
     if ollama.binary().starts_with(env!("CARGO_MANIFEST_DIR")) {
         support::skip(
-            "real_ollama_output_parses",
+            "ollama_real::real_ollama_output_parses",
             "`ollama` on PATH is the test emulator",
         );
         return;
@@ -23,7 +25,7 @@ fn real_ollama_output_parses() {
     let version = ollama.version().expect("ollama -v");
     if version.server.is_none() {
         support::skip(
-            "real_ollama_output_parses",
+            "ollama_real::real_ollama_output_parses",
             &format!("no Ollama server answers ({version:?})"),
         );
         return;
