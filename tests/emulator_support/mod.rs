@@ -1,123 +1,16 @@
-//! Runs the ollama emulator (tests/emulator/ollama, a launcher for ollama_emulator.py) in a sealed environment: its own
-//! state directory, working directory and HOME, and only the variables a test sets.
+//! The ollama emulator for test files that need only it (tests/ollama_emulator.rs,
+//! tests/ollama_differential.rs): the same code as `support::emulator`, which every
+//! other test reaches through `support`.
 #![allow(dead_code)]
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use tempfile::TempDir;
+#[path = "../support/calls.rs"]
+pub mod calls;
+#[path = "../support/emulator.rs"]
+mod emulator;
 
-/// The emulator script.
-pub fn script() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/emulator/ollama")
-}
-
-/// The emulator's code, for tests that load it as a python module.
-pub fn module() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/emulator/ollama_emulator.py")
-}
-
-/// One emulated machine: a model store plus a working directory.
-pub struct Emulator {
-    pub state: TempDir,
-    pub cwd: TempDir,
-    pub env: Vec<(String, String)>,
-}
-
-/// What one invocation printed.
-#[derive(Debug)]
-pub struct Out {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
-}
-
-impl Out {
-    /// stderr with CSI sequences removed, from the last frame start on.
-    pub fn last_frame(&self) -> String {
-        let last = self.stderr.rsplit("\x1b[?2026h").next().unwrap_or_default();
-        provision::ollama::progress::strip_ansi(last)
-    }
-}
-
-impl Emulator {
-    pub fn new() -> Self {
-        Emulator {
-            state: tempfile::tempdir().unwrap(),
-            cwd: tempfile::tempdir().unwrap(),
-            env: vec![("OLLAMA_EMULATOR_DETERMINISTIC".into(), "1".into())],
-        }
-    }
-
-    /// Adds (or replaces) an environment variable for later runs.
-    pub fn env(mut self, key: &str, value: &str) -> Self {
-        self.env.retain(|(k, _)| k != key);
-        self.env.push((key.into(), value.into()));
-        self
-    }
-
-    fn sealed_env(&self) -> Vec<(String, String)> {
-        let mut env = vec![
-            (
-                "PATH".to_string(),
-                "/usr/local/bin:/usr/bin:/bin".to_string(),
-            ),
-            ("HOME".to_string(), self.cwd.path().display().to_string()),
-            ("LANG".to_string(), "C.UTF-8".to_string()),
-            (
-                "OLLAMA_EMULATOR_STATE".to_string(),
-                self.state.path().display().to_string(),
-            ),
-        ];
-        env.extend(self.env.iter().cloned());
-        env
-    }
-
-    /// Writes a file into the working directory.
-    pub fn write(&self, name: &str, text: &str) -> PathBuf {
-        let path = self.cwd.path().join(name);
-        std::fs::write(&path, text).unwrap();
-        path
-    }
-
-    /// Runs the emulator with these arguments.
-    pub fn run(&self, args: &[&str]) -> Out {
-        let output = Command::new(script())
-            .args(args)
-            .env_clear()
-            .envs(self.sealed_env())
-            .current_dir(self.cwd.path())
-            .output()
-            .expect("run the emulator");
-        Out {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8(output.stdout).unwrap(),
-            stderr: String::from_utf8(output.stderr).unwrap(),
-        }
-    }
-
-    /// A directory holding an `ollama` that runs the emulator with this sealed
-    /// environment, to put first on a PATH.
-    pub fn bin_dir(&self) -> PathBuf {
-        let dir = self.state.path().join("bin");
-        std::fs::create_dir_all(&dir).unwrap();
-        let mut script_text = String::from("#!/bin/sh\nexec env -i");
-        for (key, value) in self.sealed_env() {
-            script_text.push_str(&format!(" '{key}={value}'"));
-        }
-        script_text.push_str(&format!(" '{}' \"$@\"\n", script().display()));
-        let path = dir.join("ollama");
-        std::fs::write(&path, script_text).unwrap();
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-        dir
-    }
-
-    /// The call log: one JSON object per invocation.
-    pub fn calls(&self) -> Vec<serde_json::Value> {
-        let path = self.state.path().join("calls.jsonl");
-        let text = std::fs::read_to_string(path).unwrap_or_default();
-        text.lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect()
-    }
-}
+// Each test crate that includes this module uses a different part of it.
+#[allow(unused_imports)]
+pub use {
+    calls::{Call, Calls},
+    emulator::{Emulator, Out, module, script},
+};

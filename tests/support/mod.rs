@@ -1,14 +1,32 @@
 //! The integration-test harness: runs the built `provision` binary in a sealed
 //! environment (temp HOME, no inherited `OLLAMA_*`/`PROVISION_*`, a PATH that holds
-//! only the system directories and, when asked, the ollama emulator).
+//! only the system directories and, when asked, the ollama emulator or fake tools).
+//! Setters speak the tests' terms (`.device()`, `.profile()`, `.emulator()`), and
+//! expectations on the `Run` (`.code()`, `.stdout_has()`, `.one_error_line()`) keep
+//! each test a few lines, as just's `tests/test.rs` does.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use tempfile::TempDir;
 
+pub mod calls;
+pub mod device;
+pub mod emulator;
 pub mod registry;
+mod run;
+mod running;
+
+// Each test crate that includes this module uses a different part of it.
+#[allow(unused_imports)]
+pub use {
+    calls::{Call, Calls},
+    device::Device,
+    emulator::Emulator,
+    run::Run,
+    running::Running,
+};
 
 /// A sealed run of `provision`: build it with `.arg()`/`.env()`, then `.run()`.
 #[must_use]
@@ -18,13 +36,6 @@ pub struct Provision {
     home: TempDir,
     path_front: Vec<PathBuf>,
     stdin: Option<String>,
-}
-
-/// What a run printed and how it ended.
-pub struct Run {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
 }
 
 impl Provision {
@@ -68,6 +79,58 @@ impl Provision {
         self
     }
 
+    /// Fixes the device with `--ram`, `--cores` and `--vram`, so the run does not
+    /// depend on the test machine.
+    pub fn device(self, device: Device) -> Self {
+        self.args(device.flags())
+    }
+
+    /// Writes `yaml` to `~/profile.yaml` and selects it with `--profile`.
+    pub fn profile(self, yaml: &str) -> Self {
+        self.profile_named("profile.yaml", yaml)
+    }
+
+    /// Writes `yaml` to `~/<file>` and selects it with `--profile` (for tests whose
+    /// errors name the file).
+    pub fn profile_named(self, file: &str, yaml: &str) -> Self {
+        let path = self.home().join(file).display().to_string();
+        self.write(file, yaml).args(["--profile", &path])
+    }
+
+    /// Writes a file under the sealed HOME (a user profile, say), creating its folders.
+    pub fn write(self, relative: &str, text: &str) -> Self {
+        let path = self.home().join(relative);
+        std::fs::create_dir_all(path.parent().expect("a file under HOME")).unwrap();
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        self
+    }
+
+    /// Puts this emulator's `ollama` first on PATH: the run sees its store, era and
+    /// faults, and its calls land in the emulator's log.
+    pub fn emulator(self, emulator: &Emulator) -> Self {
+        self.path_front(emulator.bin_dir())
+    }
+
+    /// Puts an executable `name` running `script` first on PATH (a fake GPU tool).
+    pub fn tool(self, name: &str, script: &str) -> Self {
+        let dir = self.home().join(".tools");
+        let with_dir = if self.path_front.contains(&dir) {
+            self
+        } else {
+            self.path_front(&dir)
+        };
+        let with_tool = with_dir.write(&format!(".tools/{name}"), script);
+        use std::os::unix::fs::PermissionsExt;
+        let permissions = std::fs::Permissions::from_mode(0o755);
+        std::fs::set_permissions(dir.join(name), permissions).unwrap();
+        with_tool
+    }
+
+    /// Reads the machine from this fixture tree instead of `/` (`PROVISION_PROBE_ROOT`).
+    pub fn probe_root(self, root: &Path) -> Self {
+        self.env("PROVISION_PROBE_ROOT", root.display().to_string())
+    }
+
     /// The temporary HOME of this run.
     pub fn home(&self) -> &Path {
         self.home.path()
@@ -108,57 +171,6 @@ impl Provision {
                 .expect("write stdin");
         }
         Run::from(child.wait_with_output().expect("wait for provision"))
-    }
-}
-
-impl From<Output> for Run {
-    fn from(output: Output) -> Self {
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
-    }
-}
-
-impl Run {
-    /// Asserts the exit code, showing both streams when it differs.
-    #[track_caller]
-    pub fn code(self, expected: i32) -> Self {
-        assert_eq!(
-            self.code, expected,
-            "exit code\n--- stdout\n{}\n--- stderr\n{}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-
-    #[track_caller]
-    pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
-    }
-
-    /// Asserts that stderr is exactly one line starting with `provision: ` and
-    /// containing every fragment.
-    #[track_caller]
-    pub fn one_error_line(&self, fragments: &[&str]) {
-        let lines: Vec<&str> = self.stderr.lines().collect();
-        assert_eq!(
-            lines.len(),
-            1,
-            "expected one stderr line, got:\n{}",
-            self.stderr
-        );
-        assert!(lines[0].starts_with("provision: "), "{}", lines[0]);
-        for fragment in fragments {
-            assert!(
-                lines[0].contains(fragment),
-                "{:?} not in {}",
-                fragment,
-                lines[0]
-            );
-        }
     }
 }
 

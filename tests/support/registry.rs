@@ -99,10 +99,30 @@ impl StandIn {
         self
     }
 
+    /// Sends one raw `GET` (with this `Accept`, if any) and returns the whole response.
+    pub fn raw_get(&self, path: &str, accept: Option<&str>) -> String {
+        let mut stream = TcpStream::connect(self.addr).unwrap();
+        let accept = accept
+            .map(|a| format!("Accept: {a}\r\n"))
+            .unwrap_or_default();
+        let request = format!("GET {path} HTTP/1.1\r\nHost: registry\r\n{accept}\r\n");
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        response
+    }
+
     /// Every request read so far, in arrival order.
     pub fn requests(&self) -> Vec<Request> {
         self.shared.requests.lock().unwrap().clone()
     }
+}
+
+/// An `http://127.0.0.1:<port>` URL where nothing listens (a dead registry or proxy).
+pub fn closed_url() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+    let port = listener.local_addr().expect("its address").port();
+    format!("http://127.0.0.1:{port}")
 }
 
 impl Drop for StandIn {

@@ -2,26 +2,19 @@
 //! (containers, GPUs) through PROVISION_PROBE_ROOT, fake GPU tools on PATH,
 //! overrides and usage errors.
 
-mod support;
-
-use std::path::Path;
-use support::Provision;
+use crate::support::Provision;
 use tempfile::TempDir;
 
 const GIB: u64 = 1 << 30;
 
-/// A directory holding `files` (relative path, contents); files under `bin/`
-/// are made executable (fake tools for PATH).
+/// A directory holding `files` (relative path, contents): a machine's `/proc`
+/// and `/sys` for `Provision::probe_root`.
 fn tree(files: &[(&str, &str)]) -> TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     for (path, text) in files {
         let file = dir.path().join(path);
         std::fs::create_dir_all(file.parent().unwrap()).unwrap();
         std::fs::write(&file, text).unwrap();
-        if path.starts_with("bin/") {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o755)).unwrap();
-        }
     }
     dir
 }
@@ -80,11 +73,12 @@ fn probe_agrees_with_proc_meminfo_and_nproc() {
 #[test]
 fn cgroup_limit_is_the_budget() {
     let root = container();
-    let run = Provision::new()
-        .env("PROVISION_PROBE_ROOT", path(&root))
+    let json = Provision::new()
+        .probe_root(root.path())
         .args(["probe", "--json"])
-        .run();
-    let json = run.code(0).json();
+        .run()
+        .code(0)
+        .json();
     let device = &json["device"];
     assert_eq!(device["memory"]["total_bytes"], 16 * GIB);
     assert_eq!(device["memory"]["cgroup_limit_bytes"], 4 * GIB);
@@ -129,11 +123,14 @@ fn overrides_choose_the_tier() {
 
 #[test]
 fn environment_overrides_and_forced_tier() {
-    let run = Provision::new()
+    let json = Provision::new()
         .env("PROVISION_RAM", "1GiB")
         .env("PROVISION_VRAM", "0")
-        .env("PROVISION_TIER", "16");
-    let json = run.args(["plan", "--json"]).run().code(0).json();
+        .env("PROVISION_TIER", "16")
+        .args(["plan", "--json"])
+        .run()
+        .code(0)
+        .json();
     assert_eq!(json["tier"]["bits"], 16);
     assert_eq!(json["tier"]["forced"], true);
     assert!(
@@ -159,22 +156,22 @@ fn vram_override_is_one_gpu() {
 
 #[test]
 fn usage_errors_name_the_flag() {
-    let run = Provision::new()
+    Provision::new()
         .args(["--ram", "lots", "plan"])
         .run()
-        .code(2);
-    run.one_error_line(&["--ram", "lots"]);
-    let run = Provision::new()
+        .code(2)
+        .one_error_line(&["--ram", "lots"]);
+    Provision::new()
         .args(["probe", "--cores", "0"])
         .run()
-        .code(2);
-    run.one_error_line(&["--cores", "0"]);
-    let run = Provision::new()
+        .code(2)
+        .one_error_line(&["--cores", "0"]);
+    Provision::new()
         .env("PROVISION_VRAM", "much")
         .arg("probe")
         .run()
-        .code(2);
-    run.one_error_line(&["--vram", "much"]);
+        .code(2)
+        .one_error_line(&["--vram", "much"]);
 }
 
 #[test]
@@ -202,15 +199,17 @@ fn closed_stdout_exits_zero_quietly() {
 
 #[test]
 fn fake_nvidia_smi_gives_a_gpu() {
-    let fake = tree(&[(
-        "bin/nvidia-smi",
-        "#!/bin/sh\necho '0, NVIDIA GeForce RTX 4090, 24564, 23838'\n",
-    )]);
     let root = container();
-    let run = Provision::new()
-        .env("PROVISION_PROBE_ROOT", path(&root))
-        .path_front(fake.path().join("bin"));
-    let json = run.args(["plan", "--json"]).run().code(0).json();
+    let json = Provision::new()
+        .probe_root(root.path())
+        .tool(
+            "nvidia-smi",
+            "#!/bin/sh\necho '0, NVIDIA GeForce RTX 4090, 24564, 23838'\n",
+        )
+        .args(["plan", "--json"])
+        .run()
+        .code(0)
+        .json();
     let gpu = &json["device"]["gpus"][0];
     assert_eq!(
         (gpu["vendor"].as_str(), gpu["name"].as_str()),
@@ -223,15 +222,17 @@ fn fake_nvidia_smi_gives_a_gpu() {
 
 #[test]
 fn fake_rocm_smi_when_sysfs_has_no_amd_gpu() {
-    let fake = tree(&[(
-        "bin/rocm-smi",
-        "#!/bin/sh\necho '{\"card0\": {\"VRAM Total Memory (B)\": \"25753026560\", \"VRAM Total Used Memory (B)\": \"0\"}}'\n",
-    )]);
     let root = container();
-    let run = Provision::new()
-        .env("PROVISION_PROBE_ROOT", path(&root))
-        .path_front(fake.path().join("bin"));
-    let json = run.args(["probe", "--json"]).run().code(0).json();
+    let json = Provision::new()
+        .probe_root(root.path())
+        .tool(
+            "rocm-smi",
+            "#!/bin/sh\necho '{\"card0\": {\"VRAM Total Memory (B)\": \"25753026560\", \"VRAM Total Used Memory (B)\": \"0\"}}'\n",
+        )
+        .args(["probe", "--json"])
+        .run()
+        .code(0)
+        .json();
     let gpus = json["device"]["gpus"].as_array().unwrap();
     let amd = gpus
         .iter()
@@ -245,10 +246,9 @@ fn fake_rocm_smi_when_sysfs_has_no_amd_gpu() {
 
 #[test]
 fn a_hanging_gpu_tool_is_killed_and_noted() {
-    let fake = tree(&[("bin/nvidia-smi", "#!/bin/sh\nsleep 30\n")]);
     let started = std::time::Instant::now();
     let run = Provision::new()
-        .path_front(fake.path().join("bin"))
+        .tool("nvidia-smi", "#!/bin/sh\nsleep 30\n")
         .args(["probe", "--json"])
         .run();
     assert!(
@@ -276,8 +276,4 @@ fn human_table_marks_overrides() {
         .find(|l| l.starts_with("effective cores"))
         .expect("cores row");
     assert!(line.ends_with("3  (set by --cores)"), "{line}");
-}
-
-fn path(dir: &TempDir) -> String {
-    Path::new(dir.path()).display().to_string()
 }

@@ -2,11 +2,7 @@
 //! does not know: `ollama create --quantize`, idempotency on the call log, the
 //! nearest producible level at tier 2, and bases that cannot be planned.
 
-mod emulator_support;
-mod support;
-
-use emulator_support::Emulator;
-use support::Provision;
+use crate::support::{Calls, Device, Emulator, Provision};
 
 /// One model built from the local base `mine`.
 const OWN: &str = "name: own
@@ -37,7 +33,7 @@ fn with_import(file_type: &str) -> Emulator {
 }
 
 fn with_shape(file_type: &str, parameters: u64) -> Emulator {
-    let emu = Emulator::new().env("OLLAMA_EMULATOR_DETERMINISTIC", "0");
+    let emu = Emulator::new().random_order();
     let meta = format!(
         r#"{{"family": "llama", "file_type": "{file_type}", "parameter_count": {parameters}, "context_length": 131072, "embedding_length": 2048}}"#
     );
@@ -46,128 +42,98 @@ fn with_shape(file_type: &str, parameters: u64) -> Emulator {
         "Modelfile",
         "FROM ./mine.gguf\nTEMPLATE \"{{ .Prompt }}\"\nPARAMETER stop \"<|eot_id|>\"\n",
     );
-    let out = emu.run(&["create", "mine"]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    emu.ok(&["create", "mine"]);
     emu
 }
 
 /// `provision <command>` on the own profile with a 3 GiB device (tier 4).
 fn provision(emu: &Emulator, command: &str) -> Provision {
-    let profile = emu.write("own.yaml", OWN);
-    Provision::new().path_front(emu.bin_dir()).args([
-        command,
-        "--profile",
-        &profile.display().to_string(),
-        "--ram",
-        "3GiB",
-        "--cores",
-        "4",
-        "--vram",
-        "0",
-    ])
+    Provision::new()
+        .emulator(emu)
+        .arg(command)
+        .profile(OWN)
+        .device(Device::cpu("3GiB", 4))
 }
 
-/// The argv of each `create` from call index `from` on, but the import's.
-fn creates(emu: &Emulator, from: usize) -> Vec<Vec<String>> {
-    emu.calls()[from..]
-        .iter()
-        .filter(|call| call["argv"][0] == "create" && call["argv"][1] != "mine")
-        .map(|call| {
-            let argv = call["argv"].as_array().unwrap();
-            argv.iter()
-                .map(|a| a.as_str().unwrap().to_string())
-                .collect()
-        })
-        .collect()
+/// The argv of each `create` in these calls, but the import's.
+fn creates(calls: &Calls) -> Vec<&[String]> {
+    let ours = calls.of("create").filter(|call| call.arg(1) != "mine");
+    ours.map(|call| call.argv.as_slice()).collect()
 }
 
 #[test]
 fn an_f16_import_is_quantized_by_create_and_a_second_run_changes_nothing() {
     let emu = with_import("F16");
-    let first = provision(&emu, "auto").run().code(0);
-    assert!(first.stdout.contains("created"), "{}", first.stdout);
-    let created = creates(&emu, 0);
+    provision(&emu, "auto").run().code(0).stdout_has("created");
+    let calls = emu.log();
+    let created = creates(&calls);
     assert_eq!(created.len(), 1, "{created:?}");
     assert_eq!(created[0][1], "provision/mine:tuned");
     assert_eq!(created[0][4..], ["-q", "Q4_K_M"]);
-    assert!(
-        !emu.calls().iter().any(|c| c["argv"][0] == "pull"),
-        "nothing to pull"
-    );
-    let modelfile = emu
-        .calls()
-        .iter()
-        .rfind(|c| c["argv"][0] == "create")
-        .unwrap()["modelfile"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    assert!(!calls.ran("pull"), "nothing to pull");
+    let modelfile = calls.of("create").last().unwrap().modelfile.as_deref();
+    let modelfile = modelfile.unwrap();
     assert!(modelfile.contains("\nFROM mine:latest\n"), "{modelfile}");
     let shown = emu.run(&["show", "provision/mine:tuned"]).stdout;
     assert!(shown.contains("Q4_K_M"), "{shown}");
 
-    let before = emu.calls().len();
-    let second = provision(&emu, "auto").run().code(0);
-    assert!(second.stdout.contains("up to date"), "{}", second.stdout);
-    assert!(creates(&emu, before).is_empty());
+    let before = emu.log().len();
+    provision(&emu, "auto")
+        .run()
+        .code(0)
+        .stdout_has("up to date");
+    let again = emu.log().since(before);
+    assert!(creates(&again).is_empty());
     // One list (the run's inventory), show of the base (planning), then three
     // shows of the check.
-    assert_eq!(emu.calls().len() - before, 5);
+    assert_eq!(again.len(), 5);
 }
 
 #[test]
 fn a_target_at_another_level_is_recreated() {
     let emu = with_import("F16");
     provision(&emu, "auto").run().code(0);
-    let before = emu.calls().len();
-    let tier8 = provision(&emu, "auto").args(["--tier", "8"]).run().code(0);
-    assert!(
-        tier8.stdout.contains("quantization Q4_K_M → Q8_0"),
-        "{}",
-        tier8.stdout
-    );
-    assert_eq!(creates(&emu, before)[0][4..], ["-q", "Q8_0"]);
+    let before = emu.log().len();
+    provision(&emu, "auto")
+        .args(["--tier", "8"])
+        .run()
+        .code(0)
+        .stdout_has("quantization Q4_K_M → Q8_0");
+    assert_eq!(creates(&emu.log().since(before))[0][4..], ["-q", "Q8_0"]);
 }
 
 #[test]
 fn tier_2_takes_the_nearest_level_create_can_make_and_says_so() {
     let emu = with_import("BF16");
-    let run = provision(&emu, "auto").args(["--tier", "2"]).run().code(0);
-    assert!(run.stdout.contains("Q4_K_S"), "{}", run.stdout);
-    assert!(
-        run.stdout
-            .contains("Ollama cannot produce Q2_K with `create --quantize`; Q4_K_S is the nearest"),
-        "{}",
-        run.stdout
-    );
-    assert_eq!(creates(&emu, 0)[0][4..], ["-q", "Q4_K_S"]);
+    provision(&emu, "auto")
+        .args(["--tier", "2"])
+        .run()
+        .code(0)
+        .stdout_has("Q4_K_S")
+        .stdout_has("Ollama cannot produce Q2_K with `create --quantize`; Q4_K_S is the nearest");
+    assert_eq!(creates(&emu.log())[0][4..], ["-q", "Q4_K_S"]);
 }
 
 #[test]
 fn the_dry_run_shows_the_quantize_flag() {
     let emu = with_import("F16");
-    let run = provision(&emu, "auto").arg("--dry-run").run().code(0);
-    assert!(
-        run.stdout
-            .contains("$ ollama create provision/mine:tuned -f <Modelfile> -q Q4_K_M"),
-        "{}",
-        run.stdout
-    );
-    assert!(creates(&emu, 0).is_empty());
+    provision(&emu, "auto")
+        .arg("--dry-run")
+        .run()
+        .code(0)
+        .stdout_has("$ ollama create provision/mine:tuned -f <Modelfile> -q Q4_K_M");
+    assert!(creates(&emu.log()).is_empty());
 }
 
 #[test]
 fn an_already_quantized_import_is_not_planned_and_nothing_is_created() {
     let emu = with_import("Q4_K_M");
-    let run = provision(&emu, "auto").run().code(0);
-    assert!(
-        run.stdout
-            .contains("`ollama create --quantize` only quantizes F16, BF16 or F32 weights"),
-        "{}",
-        run.stdout
-    );
-    assert!(run.stdout.contains("skipped"), "{}", run.stdout);
-    assert!(creates(&emu, 0).is_empty());
+    provision(&emu, "auto")
+        .run()
+        .code(0)
+        .stdout_has("`ollama create --quantize` only quantizes F16, BF16 or F32 weights")
+        .stdout_has("skipped");
+    assert!(creates(&emu.log()).is_empty());
 }
 
 #[test]
@@ -184,15 +150,9 @@ fn an_import_of_no_known_shape_cannot_be_estimated() {
 
 #[test]
 fn plan_without_ollama_reports_the_model_as_not_plannable() {
-    let emu = Emulator::new();
-    let profile = emu.write("own.yaml", OWN);
     let run = Provision::new()
-        .args([
-            "plan",
-            "--json",
-            "--profile",
-            &profile.display().to_string(),
-        ])
+        .args(["plan", "--json"])
+        .profile(OWN)
         .run()
         .code(0);
     let model = &run.json()["models"][0];
@@ -211,7 +171,7 @@ fn a_base_in_neither_the_catalog_nor_ollama_is_an_error() {
         .run()
         .code(1)
         .one_error_line(&["could not plan model 'provision/mine:tuned'"]);
-    let calls = emu.calls();
-    assert!(calls.iter().any(|c| c["argv"][0] == "list"));
-    assert!(!calls.iter().any(|c| c["argv"][0] == "show"));
+    let calls = emu.log();
+    assert!(calls.ran("list"));
+    assert!(!calls.ran("show"));
 }

@@ -1,19 +1,11 @@
 //! `provision profiles`: built-ins, user profiles that override them, selection and errors.
 
-mod support;
-
-use std::path::Path;
-use support::Provision;
+use crate::support::Provision;
 
 const MINE: &str = "name: coder\ndescription: My own coder\nroster:\n  models:\n    - {name: c, base: 'qwen2.5-coder:7b', role: r}\n";
 
-fn user_profile(run: &Provision, file: &str, text: &str) -> std::path::PathBuf {
-    let dir = run.home().join(".config/provision/profiles");
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(file);
-    std::fs::write(&path, text).unwrap();
-    path
-}
+/// Where a user profile lives, under the sealed HOME.
+const USER_CODER: &str = ".config/provision/profiles/coder.yaml";
 
 #[test]
 fn lists_the_builtins_with_default_selected() {
@@ -30,19 +22,19 @@ fn lists_the_builtins_with_default_selected() {
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("75% of cores"));
+    run.stdout_has("75% of cores");
 }
 
 #[test]
 fn a_user_profile_overrides_the_builtin_and_says_so() {
-    let provision = Provision::new();
-    let path = user_profile(&provision, "coder.yaml", MINE);
-    let run = provision
+    let provision = Provision::new().write(USER_CODER, MINE);
+    let path = provision.home().join(USER_CODER);
+    let json = provision
         .args(["profiles", "--json"])
         .env("PROVISION_PROFILE", "coder")
         .run()
-        .code(0);
-    let json = run.json();
+        .code(0)
+        .json();
     assert_eq!(json["schema_version"], 1);
     assert_eq!(json["selected"], "coder");
     let coder = &json["profiles"][0];
@@ -56,35 +48,33 @@ fn a_user_profile_overrides_the_builtin_and_says_so() {
 
 #[test]
 fn a_broken_user_profile_fails_with_file_line_and_column() {
-    let provision = Provision::new();
     let text = MINE.replace("role: r}", "role: r, colour: red}");
-    let path = user_profile(&provision, "coder.yaml", &text);
-    let run = provision.arg("profiles").run().code(1);
-    let place = format!("{}:5:", path.display());
-    run.one_error_line(&[&place, "unknown field `colour`"]);
+    let provision = Provision::new().write(USER_CODER, &text);
+    let place = format!("{}:5:", provision.home().join(USER_CODER).display());
+    provision
+        .arg("profiles")
+        .run()
+        .code(1)
+        .one_error_line(&[&place, "unknown field `colour`"]);
 }
 
 #[test]
 fn an_unknown_profile_is_a_usage_error() {
-    let run = Provision::new()
+    Provision::new()
         .args(["profiles", "--profile", "nope"])
         .run()
-        .code(2);
-    run.one_error_line(&["unknown profile 'nope'", "coder, default, edge, syndicate"]);
+        .code(2)
+        .one_error_line(&["unknown profile 'nope'", "coder, default, edge, syndicate"]);
 }
 
 #[test]
 fn a_profile_given_by_path_is_listed_and_selected() {
-    let provision = Provision::new();
+    let provision = Provision::new().arg("profiles");
     let path = provision.home().join("team.yaml");
-    std::fs::write(&path, MINE.replace("name: coder", "name: team")).unwrap();
-    let run = provision
-        .args(["profiles", "--profile", path.to_str().unwrap()])
+    provision
+        .profile_named("team.yaml", &MINE.replace("name: coder", "name: team"))
         .run()
-        .code(0);
-    assert!(run.stdout.contains("* team       file"), "{}", run.stdout);
-    assert!(
-        run.stdout
-            .contains(&format!("team: {}", Path::new(&path).display()))
-    );
+        .code(0)
+        .stdout_has("* team       file")
+        .stdout_has(&format!("team: {}", path.display()));
 }

@@ -1,9 +1,7 @@
 //! The wrapper driven through the library API against the emulator, found first on
 //! a sealed PATH: every error class, timeouts, interrupts and streamed progress.
 
-mod emulator_support;
-
-use emulator_support::Emulator;
+use crate::support::Emulator;
 use provision::ollama::{ErrorClass, Interrupt, Ollama, OllamaError, ProgressState};
 use std::ffi::OsString;
 use std::time::{Duration, Instant};
@@ -47,9 +45,7 @@ fn a_missing_binary_is_one_actionable_line() {
 #[test]
 fn server_down_in_every_era() {
     for era in ["current", "v0.12", "v0.5", "v0.3"] {
-        let emu = Emulator::new()
-            .env("OLLAMA_EMULATOR_ERA", era)
-            .env("OLLAMA_EMULATOR_FAULT", "server-down");
+        let emu = Emulator::new().era(era).fault("server-down");
         let ollama = ollama(&emu);
         assert_class(
             ollama.list(),
@@ -107,13 +103,10 @@ fn create_quantizes_from_an_f16_tag() {
     assert!(done.succeeded());
     let info = ollama.show("me/small").unwrap();
     assert_eq!(info.known_quantization(), Some("Q4_K_M"));
-    let create = emu
-        .calls()
-        .into_iter()
-        .find(|c| c["argv"][0] == "create")
-        .unwrap();
-    assert_eq!(create["modelfile"], modelfile);
-    assert_eq!(create["argv"][4], "-q");
+    let calls = emu.log();
+    let create = calls.of("create").next().unwrap();
+    assert_eq!(create.modelfile.as_deref(), Some(modelfile));
+    assert_eq!(create.arg(4), "-q");
 }
 
 #[test]
@@ -139,7 +132,7 @@ fn model_and_manifest_not_found() {
         ErrorClass::ManifestNotFound,
         &["pull model manifest: file does not exist"],
     );
-    let old = Emulator::new().env("OLLAMA_EMULATOR_ERA", "v0.5");
+    let old = Emulator::new().era("v0.5");
     assert_class(
         self::ollama(&old).show("nosuch"),
         ErrorClass::ModelNotFound {
@@ -166,7 +159,7 @@ fn invalid_names_with_and_without_status_prefix() {
         ErrorClass::InvalidName,
         &["invalid model name: bad name"],
     );
-    let old = Emulator::new().env("OLLAMA_EMULATOR_ERA", "v0.5");
+    let old = Emulator::new().era("v0.5");
     assert_class(
         self::ollama(&old).pull("a/b/c/d", None),
         ErrorClass::InvalidName,
@@ -225,13 +218,13 @@ fn quantization_errors() {
 
 #[test]
 fn disk_full_and_other_failures() {
-    let emu = Emulator::new().env("OLLAMA_EMULATOR_FAULT", "disk-full");
+    let emu = Emulator::new().fault("disk-full");
     assert_class(
         ollama(&emu).pull("llama3.2:1b", None),
         ErrorClass::DiskFull,
         &["the disk holding the Ollama model store is full"],
     );
-    let emu = Emulator::new().env("OLLAMA_EMULATOR_FAULT", "create-fails:doomed");
+    let emu = Emulator::new().fault("create-fails:doomed");
     let ollama = ollama(&emu);
     ollama
         .create("fine", "FROM qwen3:0.6b\n", None, None)
@@ -245,7 +238,7 @@ fn disk_full_and_other_failures() {
 
 #[test]
 fn a_hung_server_times_out() {
-    let emu = Emulator::new().env("OLLAMA_EMULATOR_FAULT", "hang");
+    let emu = Emulator::new().fault("hang");
     let ollama = ollama(&emu).with_timeout(Duration::from_secs(1));
     let started = Instant::now();
     let error = ollama.show("llama3.2").unwrap_err();
@@ -263,7 +256,7 @@ fn a_hung_server_times_out() {
 
 #[test]
 fn an_interrupt_kills_a_running_pull() {
-    let emu = Emulator::new().env("OLLAMA_EMULATOR_FAULT", "hang");
+    let emu = Emulator::new().fault("hang");
     let interrupt = Interrupt::new();
     let ollama = ollama(&emu).with_interrupt(interrupt.clone());
     let trigger = std::thread::spawn(move || {
@@ -283,7 +276,7 @@ fn an_interrupt_kills_a_running_pull() {
 
 #[test]
 fn delays_are_waited_out() {
-    let emu = Emulator::new().env("OLLAMA_EMULATOR_DELAY_MS", "200");
+    let emu = Emulator::new().delay_ms(200);
     let started = Instant::now();
     assert!(ollama(&emu).list().unwrap().is_empty());
     assert!(started.elapsed() >= Duration::from_millis(200));
@@ -292,7 +285,7 @@ fn delays_are_waited_out() {
 #[test]
 fn pull_and_list_parse_in_every_era() {
     for era in ["current", "v0.12", "v0.5", "v0.3"] {
-        let emu = Emulator::new().env("OLLAMA_EMULATOR_ERA", era);
+        let emu = Emulator::new().era(era);
         let ollama = ollama(&emu);
         let done = ollama.pull("qwen3:0.6b", None).unwrap();
         assert_eq!(done.last_status(), Some("success"), "{era}");

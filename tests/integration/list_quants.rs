@@ -1,44 +1,22 @@
-//! `provision list-quants` against the ollama emulator and the stand-in registry:
-//! installed levels in both output eras, published levels, unknown names, `--remote`.
+//! `provision list-quants` against the ollama emulator: installed levels in both
+//! output eras, published levels, unknown names; `remote` has `--remote` against the
+//! stand-in registry.
 
-mod emulator_support;
-mod support;
-
-use emulator_support::Emulator;
+use crate::support::{Device, Emulator, Provision};
 use serde_json::Value;
-use support::registry::StandIn;
-use support::{Provision, Run};
 
-const MANIFEST: &str = include_str!("fixtures/registry/llama3.1_8b-instruct-q4_K_M.json");
+mod remote;
 
-/// A 16 GiB CPU-only machine with the emulator (if any) first on PATH.
-fn provision(emu: Option<&Emulator>, args: &[&str]) -> Provision {
-    let mut run = Provision::new()
-        .args([
-            "list-quants",
-            "--ram",
-            "16GiB",
-            "--vram",
-            "0",
-            "--cores",
-            "4",
-        ])
-        .args(args.iter().copied());
-    if let Some(emu) = emu {
-        run = run.path_front(emu.bin_dir());
-    }
-    run
+/// `provision list-quants ARGS` on the desktop device (16 GiB, 4 cores, no GPU),
+/// with no `ollama` on PATH unless `.emulator()` adds one.
+pub(super) fn list_quants(args: &[&str]) -> Provision {
+    Provision::new()
+        .arg("list-quants")
+        .device(Device::DESKTOP)
+        .args(args.iter().copied())
 }
 
-fn pulled(era: &str, tags: &[&str]) -> Emulator {
-    let emu = Emulator::new().env("OLLAMA_EMULATOR_ERA", era);
-    for tag in tags {
-        assert_eq!(emu.run(&["pull", tag]).code, 0, "pull {tag}");
-    }
-    emu
-}
-
-fn row<'a>(json: &'a Value, quant: &str) -> &'a Value {
+pub(super) fn row<'a>(json: &'a Value, quant: &str) -> &'a Value {
     json["quants"]
         .as_array()
         .unwrap()
@@ -64,16 +42,15 @@ fn installed(json: &Value) -> Vec<(String, Vec<String>)> {
 #[test]
 fn installed_levels_are_read_through_show_in_both_output_eras() {
     for era in ["current", "v0.3"] {
-        let emu = pulled(
-            era,
-            &[
-                "llama3.1:8b-instruct-q8_0",
-                "llama3.1:8b",
-                "qwen3:8b",
-                "llama3.1:70b",
-            ],
-        );
-        let run = provision(Some(&emu), &["llama3.1:8b", "--json"])
+        let tags = [
+            "llama3.1:8b-instruct-q8_0",
+            "llama3.1:8b",
+            "qwen3:8b",
+            "llama3.1:70b",
+        ];
+        let emu = Emulator::new().era(era).pulled(&tags);
+        let run = list_quants(&["llama3.1:8b", "--json"])
+            .emulator(&emu)
             .run()
             .code(0);
         assert_eq!(run.stderr, "", "{era}");
@@ -90,19 +67,9 @@ fn installed_levels_are_read_through_show_in_both_output_eras() {
             ],
             "{era}"
         );
-        let argv: Vec<String> = emu.calls().iter().map(|c| c["argv"].to_string()).collect();
-        let since_pulls = &argv[4..];
-        assert_eq!(
-            since_pulls
-                .iter()
-                .filter(|a| a.contains("\"list\""))
-                .count(),
-            1
-        );
-        let shows: Vec<&String> = since_pulls
-            .iter()
-            .filter(|a| a.contains("\"show\""))
-            .collect();
+        let since_pulls = emu.log().since(tags.len());
+        assert_eq!(since_pulls.count("list"), 1);
+        let shows: Vec<String> = since_pulls.of("show").map(|c| c.short()).collect();
         assert_eq!(
             shows.len(),
             2,
@@ -113,8 +80,8 @@ fn installed_levels_are_read_through_show_in_both_output_eras() {
 
 #[test]
 fn the_table_lists_all_fifteen_with_sizes_fits_and_the_auto_mark() {
-    let emu = pulled("current", &["llama3.1:8b"]);
-    let run = provision(Some(&emu), &["llama3.1:8b"]).run().code(0);
+    let emu = Emulator::new().pulled(&["llama3.1:8b"]);
+    let run = list_quants(&["llama3.1:8b"]).emulator(&emu).run().code(0);
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(lines[0], "llama3.1:8b: 15 quantization levels");
     assert_eq!(
@@ -155,17 +122,9 @@ fn the_table_lists_all_fifteen_with_sizes_fits_and_the_auto_mark() {
         "{installed}"
     );
     let plan = Provision::new()
-        .args([
-            "plan",
-            "llama3.1:8b",
-            "--ram",
-            "16GiB",
-            "--vram",
-            "0",
-            "--cores",
-            "4",
-            "--json",
-        ])
+        .args(["plan", "llama3.1:8b"])
+        .device(Device::DESKTOP)
+        .arg("--json")
         .run()
         .code(0)
         .json();
@@ -175,24 +134,23 @@ fn the_table_lists_all_fifteen_with_sizes_fits_and_the_auto_mark() {
     );
     let context = plan["models"][0]["num_ctx"].as_u64().unwrap();
     let fits = format!("\nFITS: estimated memory at num_ctx {context} (profile default)");
-    assert!(run.stdout.contains(&fits), "{}", run.stdout);
-    assert!(
-        run.stdout
-            .contains("\nollama create --quantize: none (no F16/BF16 copy installed)\n")
-    );
+    let run = run
+        .stdout_has(&fits)
+        .stdout_has("\nollama create --quantize: none (no F16/BF16 copy installed)\n");
     assert!(run.stdout.ends_with("\ncatalog as of 2026-08-28\n"));
 }
 
 #[test]
 fn custom_names_count_by_their_shown_quantization_and_float_copies_feed_create() {
-    let emu = pulled("current", &["llama3.1:8b-instruct-fp16"]);
+    let emu = Emulator::new().pulled(&["llama3.1:8b-instruct-fp16"]);
     emu.write("Modelfile", "FROM llama3.1:8b-instruct-fp16\n");
     for (name, quantize) in [("provision/llama3.1:8b", Some("q4_K_S")), ("mybot", None)] {
         let mut args = vec!["create", name, "-f", "Modelfile"];
         args.extend(quantize.iter().flat_map(|q| ["-q", *q]));
-        assert_eq!(emu.run(&args).code, 0, "create {name}");
+        emu.ok(&args);
     }
-    let json = provision(Some(&emu), &["llama3.1", "--json", "--installed"])
+    let json = list_quants(&["llama3.1", "--json", "--installed"])
+        .emulator(&emu)
         .run()
         .code(0)
         .json();
@@ -223,7 +181,7 @@ fn custom_names_count_by_their_shown_quantization_and_float_copies_feed_create()
 
 #[test]
 fn qwen3_lists_three_and_a_missing_ollama_is_one_warning() {
-    let run = provision(None, &["qwen3:8b"]).run().code(0);
+    let run = list_quants(&["qwen3:8b"]).run().code(0);
     let rows: Vec<&str> = run
         .stdout
         .lines()
@@ -248,8 +206,9 @@ fn qwen3_lists_three_and_a_missing_ollama_is_one_warning() {
 
 #[test]
 fn a_server_that_is_down_still_lists_the_published_levels() {
-    let emu = Emulator::new().env("OLLAMA_EMULATOR_FAULT", "server-down");
-    let run = provision(Some(&emu), &["llama3.1:8b-instruct-q8_0", "--json"])
+    let emu = Emulator::new().fault("server-down");
+    let run = list_quants(&["llama3.1:8b-instruct-q8_0", "--json"])
+        .emulator(&emu)
         .run()
         .code(0);
     let json = run.json();
@@ -262,33 +221,36 @@ fn a_server_that_is_down_still_lists_the_published_levels() {
             .contains("not running")
     );
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("installed: unknown ("),
-        "{}",
-        run.stderr
-    );
+    run.stderr_has("installed: unknown (");
 }
 
 #[test]
 fn unknown_names_suggest_catalog_names_and_exit_1() {
-    let run = provision(None, &["nosuchmodel"]).run().code(1);
-    run.one_error_line(&[
-        "unknown model 'nosuchmodel' in the catalog (known models: llama3.1,",
-        "qwen3",
-    ]);
-    assert_eq!(run.stdout, "");
-    let run = provision(None, &["lama3.1:8b"]).run().code(1);
-    run.one_error_line(&["unknown model 'lama3.1:8b' in the catalog (did you mean llama3.1"]);
-    let run = provision(None, &["qwen3:8b-q6_K"]).run().code(1);
-    run.one_error_line(&["unknown tag 'qwen3:8b-q6_K'"]);
+    list_quants(&["nosuchmodel"])
+        .run()
+        .code(1)
+        .stdout_is("")
+        .one_error_line(&[
+            "unknown model 'nosuchmodel' in the catalog (known models: llama3.1,",
+            "qwen3",
+        ]);
+    list_quants(&["lama3.1:8b"])
+        .run()
+        .code(1)
+        .one_error_line(&["unknown model 'lama3.1:8b' in the catalog (did you mean llama3.1"]);
+    list_quants(&["qwen3:8b-q6_K"])
+        .run()
+        .code(1)
+        .one_error_line(&["unknown tag 'qwen3:8b-q6_K'"]);
 }
 
 #[test]
 fn local_names_list_installed_copies_only() {
-    let emu = pulled("current", &["qwen3:8b"]);
+    let emu = Emulator::new().pulled(&["qwen3:8b"]);
     emu.write("Modelfile", "FROM qwen3:8b\nSYSTEM Terse.\n");
-    assert_eq!(emu.run(&["create", "me/terse", "-f", "Modelfile"]).code, 0);
-    let json = provision(Some(&emu), &["me/terse", "--json"])
+    emu.ok(&["create", "me/terse", "-f", "Modelfile"]);
+    let json = list_quants(&["me/terse", "--json"])
+        .emulator(&emu)
         .run()
         .code(0)
         .json();
@@ -299,116 +261,18 @@ fn local_names_list_installed_copies_only() {
     );
     assert_eq!(row(&json, "Q4_K_M")["size_source"], "installed");
     assert!(row(&json, "Q4_K_M")["fits"].is_null());
-    let run = provision(Some(&emu), &["hf.co/someone/Thing-GGUF:Q4_K_M"])
+    list_quants(&["hf.co/someone/Thing-GGUF:Q4_K_M"])
+        .emulator(&emu)
         .run()
-        .code(1);
-    run.one_error_line(&[
+        .code(1)
+        .one_error_line(&[
         "'hf.co/someone/Thing-GGUF:Q4_K_M' is not a library model and no copy of it is installed",
     ]);
 }
 
-fn remote(stand_in: &StandIn, args: &[&str]) -> Run {
-    provision(None, args)
-        .arg("--remote")
-        .env("PROVISION_REGISTRY", stand_in.url())
-        .env("PROVISION_REGISTRY_TIMEOUT", "1")
-        .run()
-}
-
-#[test]
-fn remote_sizes_come_from_manifests_404s_are_kept_and_a_hang_falls_back() {
-    let stand_in = StandIn::start();
-    stand_in.manifest(
-        "qwen3",
-        "8b-q8_0",
-        MANIFEST.replace("4920738944", "8700000123"),
-    );
-    stand_in.hang("qwen3", "8b-q4_K_M");
-    let started = std::time::Instant::now();
-    let run = remote(&stand_in, &["qwen3:8b", "--json"]).code(0);
-    assert!(started.elapsed().as_secs_f64() < 4.0, "one shared deadline");
-    let json = run.json();
-    let q8 = row(&json, "Q8_0");
-    assert_eq!(
-        (&q8["size_bytes"], &q8["size_exact"]),
-        (&Value::from(8_700_000_123u64), &Value::from(true))
-    );
-    assert_eq!(
-        (&q8["size_source"], &q8["registry"]),
-        (&Value::from("registry"), &Value::from("found"))
-    );
-    let f16 = row(&json, "F16");
-    assert_eq!(
-        (&f16["registry"], &f16["size_source"]),
-        (&Value::from("not_found"), &Value::from("catalog"))
-    );
-    let q4 = row(&json, "Q4_K_M");
-    assert_eq!(
-        (&q4["registry"], &q4["size_source"]),
-        (&Value::from("no_answer"), &Value::from("catalog"))
-    );
-    assert_eq!(
-        json["remote"],
-        serde_json::json!({"used": true, "offline_reason": null})
-    );
-    let warnings: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| l.contains("remote:"))
-        .collect();
-    assert_eq!(warnings.len(), 1, "{}", run.stderr);
-    assert!(
-        warnings[0].contains("no answer for 1 of 3 tags (8b-q4_K_M: "),
-        "{}",
-        warnings[0]
-    );
-    let paths: Vec<String> = stand_in.requests().iter().map(|r| r.path.clone()).collect();
-    assert_eq!(paths.len(), 3, "{paths:?}");
-}
-
-#[test]
-fn an_unreachable_registry_is_one_warning_and_catalog_sizes() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let run = provision(None, &["qwen3:8b", "--remote", "--json"])
-        .env("PROVISION_REGISTRY", format!("http://127.0.0.1:{port}"))
-        .run()
-        .code(0);
-    let json = run.json();
-    assert!(json["remote"]["offline_reason"].is_string(), "{json:#}");
-    assert!(
-        json["quants"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|r| r["size_source"] == "catalog")
-    );
-    let warnings: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| l.contains("remote:"))
-        .collect();
-    assert_eq!(warnings.len(), 1, "{}", run.stderr);
-    assert!(warnings[0].contains("unreachable"), "{}", warnings[0]);
-}
-
-#[test]
-fn a_404_shows_in_the_table() {
-    let stand_in = StandIn::start();
-    let run = remote(&stand_in, &["qwen3:8b"]).code(0);
-    assert!(
-        run.stdout.contains("qwen3:8b-fp16 (not in registry)"),
-        "{}",
-        run.stdout
-    );
-}
-
 #[test]
 fn json_has_the_documented_fields() {
-    let json = provision(None, &["qwen3", "--json"]).run().code(0).json();
+    let json = list_quants(&["qwen3", "--json"]).run().code(0).json();
     let keys: Vec<&str> = json
         .as_object()
         .unwrap()
@@ -469,9 +333,10 @@ fn the_shows_run_concurrently() {
         "llama3.1:8b-instruct-q2_K",
         "llama3.1:8b-text-q8_0",
     ];
-    let emu = pulled("current", &tags).env("OLLAMA_EMULATOR_DELAY_MS", "700");
+    let emu = Emulator::new().pulled(&tags).delay_ms(700);
     let started = std::time::Instant::now();
-    let json = provision(Some(&emu), &["llama3.1:8b", "--json", "--installed"])
+    let json = list_quants(&["llama3.1:8b", "--json", "--installed"])
+        .emulator(&emu)
         .run()
         .code(0)
         .json();

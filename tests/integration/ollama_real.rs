@@ -1,20 +1,22 @@
 //! Smoke test against a real `ollama`: runs only when one is installed and its
 //! server answers; otherwise it says that it skipped.
 
-mod support;
-
+use crate::support;
 use provision::ollama::Ollama;
 use std::time::Duration;
 
 #[test]
 fn real_ollama_output_parses() {
     let Ok(ollama) = Ollama::locate_in(None, std::env::var_os("PATH").as_deref()) else {
-        support::skip("real_ollama_output_parses", "no `ollama` on PATH");
+        support::skip(
+            "ollama_real::real_ollama_output_parses",
+            "no `ollama` on PATH",
+        );
         return;
     };
     if ollama.binary().starts_with(env!("CARGO_MANIFEST_DIR")) {
         support::skip(
-            "real_ollama_output_parses",
+            "ollama_real::real_ollama_output_parses",
             "`ollama` on PATH is the test emulator",
         );
         return;
@@ -23,7 +25,7 @@ fn real_ollama_output_parses() {
     let version = ollama.version().expect("ollama -v");
     if version.server.is_none() {
         support::skip(
-            "real_ollama_output_parses",
+            "ollama_real::real_ollama_output_parses",
             &format!("no Ollama server answers ({version:?})"),
         );
         return;

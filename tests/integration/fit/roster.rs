@@ -4,19 +4,16 @@
 //! Expected picks were found by hand with an exhaustive search over the per-model
 //! needs below (GiB, default reserve 1 GiB + 5 %), not from this crate's output.
 
-use provision::catalog::Catalog;
+use super::{GIB, budget};
 use provision::estimate::KvCacheType;
-use provision::fit::{Budget, FitPolicy, GpuInfo, ModelRequest, fit_roster};
+use provision::fit::{FitPolicy, ModelRequest, fit_roster};
 use provision::quant::Quant;
 use provision::tier::Tier;
 
-const GIB: u64 = 1 << 30;
-
 fn request(name: &str, priority: f64) -> ModelRequest<'static> {
-    let resolved = Catalog::bundled().resolve(name).unwrap();
     ModelRequest {
         priority,
-        ..ModelRequest::new(resolved)
+        ..super::request(name)
     }
 }
 
@@ -32,14 +29,7 @@ fn quants(fit: &provision::fit::RosterFit) -> Vec<Option<Quant>> {
 /// (2 × 0.000804); total 18.16 GiB, 5.84 GiB left free.
 #[test]
 fn a_24_gib_gpu_moves_the_vision_model_to_q8_0() {
-    let budget = Budget {
-        ram_bytes: 64 * GIB,
-        cores: 8,
-        gpus: vec![GpuInfo {
-            name: "RTX 4090".into(),
-            memory_bytes: 24 * GIB,
-        }],
-    };
+    let budget = budget(64, 8, 24);
     let roster = [
         request("llama3.2:3b", 1.0),
         request("qwen2.5:0.5b", 1.0),
@@ -90,11 +80,7 @@ fn a_24_gib_gpu_moves_the_vision_model_to_q8_0() {
 /// at Q8_0: 436.05 GiB, 75.95 GiB free.
 #[test]
 fn a_512_gib_server_holds_a_70b_judge_at_q8_0_and_three_agents() {
-    let budget = Budget {
-        ram_bytes: 512 * GIB,
-        cores: 32,
-        gpus: Vec::new(),
-    };
+    let budget = budget(512, 32, 0);
     let policy = FitPolicy {
         num_ctx: 32768,
         num_parallel: 2,
@@ -146,11 +132,7 @@ fn a_512_gib_server_holds_a_70b_judge_at_q8_0_and_three_agents() {
 
 #[test]
 fn a_roster_that_cannot_fit_says_so_with_both_numbers() {
-    let budget = Budget {
-        ram_bytes: 32 * GIB,
-        cores: 8,
-        gpus: Vec::new(),
-    };
+    let budget = budget(32, 8, 0);
     let roster = [request("llama3.1:70b", 1.0), request("llama3.1:8b", 1.0)];
     let fit = fit_roster(&roster, &budget, Tier::T16, &FitPolicy::default(), false);
     assert!(!fit.fits);
@@ -164,11 +146,7 @@ fn a_roster_that_cannot_fit_says_so_with_both_numbers() {
 
 #[test]
 fn a_quantized_kv_cache_shrinks_the_roster_and_turns_flash_attention_on() {
-    let budget = Budget {
-        ram_bytes: 16 * GIB,
-        cores: 8,
-        gpus: Vec::new(),
-    };
+    let budget = budget(16, 8, 0);
     let roster = [request("llama3.1:8b", 1.0), request("llama3.2:3b", 1.0)];
     let f16 = fit_roster(
         &roster,

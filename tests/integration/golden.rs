@@ -1,12 +1,10 @@
 //! Golden Modelfiles: every shipped profile's models at every tier they allow,
 //! planned by the real planner and compared with
 //! `tests/golden/<profile>/<model>.<tier>.Modelfile`; each is also accepted by the
-//! emulator's `ollama create`. `UPDATE_GOLDEN=1 cargo test --test golden` rewrites
-//! the files.
+//! emulator's `ollama create`. `UPDATE_GOLDEN=1 cargo test --test integration golden`
+//! rewrites the files.
 
-mod emulator_support;
-
-use emulator_support::Emulator;
+use crate::support::Emulator;
 use provision::modelfile::{Modelfile, Renderer, render};
 use provision::plan::{Inputs, build, select};
 use provision::probe::Budget;
@@ -139,9 +137,7 @@ fn coder_gets_q4_k_m_2k_context_and_three_quarters_of_the_cores() {
 /// model the emulator's small library has, since the body is what is checked.
 #[test]
 fn the_emulator_accepts_every_golden_modelfile() {
-    let emulator = Emulator::new();
-    let pulled = emulator.run(&["pull", "llama3.2:1b"]);
-    assert_eq!(pulled.code, 0, "{}", pulled.stderr);
+    let emulator = Emulator::new().pulled(&["llama3.2:1b"]);
     for (path, file) in rendered() {
         let local = Modelfile {
             from: "llama3.2:1b".into(),

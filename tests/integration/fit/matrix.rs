@@ -28,12 +28,10 @@
 //! RAM: Q6_K layers are 0.69 GiB, (6.6 − 0.45 − 0.57)/0.69 → 8 on the GPU, leaving
 //! 56.85 − 8 × 0.69 ≈ 51.3 GiB ≤ 59.8 in RAM, while Q8_0 would leave 67.8 GiB.
 
-use provision::catalog::Catalog;
-use provision::fit::{Budget, FitPolicy, GpuInfo, ModelFit, ModelRequest, Run, fit_model};
+use super::{GIB, budget, cpu, request};
+use provision::fit::{Budget, FitPolicy, ModelFit, ModelRequest, Run, fit_model};
 use provision::quant::Quant;
 use provision::tier::{BudgetSource, Thresholds, TierInput, decide};
-
-const GIB: u64 = 1 << 30;
 const RAMS: [u64; 9] = [2, 4, 8, 16, 24, 32, 64, 128, 512];
 const CORES: [u32; 4] = [2, 4, 8, 32];
 
@@ -234,24 +232,7 @@ const MATRIX: Table = [
     ),
 ];
 
-fn budget(ram_gib: u64, cores: u32, gpu_gib: u64) -> Budget {
-    let gpus = if gpu_gib == 0 {
-        Vec::new()
-    } else {
-        vec![GpuInfo {
-            name: format!("test GPU {gpu_gib} GiB"),
-            memory_bytes: gpu_gib * GIB,
-        }]
-    };
-    Budget {
-        ram_bytes: ram_gib * GIB,
-        cores,
-        gpus,
-    }
-}
-
 fn fit(name: &str, budget: &Budget) -> ModelFit {
-    let resolved = Catalog::bundled().resolve(name).unwrap();
     let tier = decide(
         TierInput {
             memory_bytes: budget.memory_bytes(),
@@ -261,12 +242,7 @@ fn fit(name: &str, budget: &Budget) -> ModelFit {
         &Thresholds::default(),
     )
     .tier;
-    fit_model(
-        &ModelRequest::new(resolved),
-        budget,
-        tier,
-        &FitPolicy::default(),
-    )
+    fit_model(&request(name), budget, tier, &FitPolicy::default())
 }
 
 fn check(cell: &str, fit: &ModelFit, gpu: bool) -> Result<(), String> {
@@ -378,11 +354,7 @@ fn done_when_70b_on_8_gib_does_not_fit_and_says_both_numbers() {
 #[test]
 fn peer_regressions_on_a_23_5_gib_cpu_only_machine() {
     let ram = 23 * GIB + GIB / 2;
-    let cpu = |cores| Budget {
-        ram_bytes: ram,
-        cores,
-        gpus: Vec::new(),
-    };
+    let cpu = |cores| super::cpu(ram, cores);
     // canirunllm sized the KV cache at the 131072 native context: CANNOT_RUN.
     let fit8 = fit("llama3.1:8b", &cpu(2));
     assert!(fit8.fits && fit8.num_ctx == 4096);
@@ -398,9 +370,8 @@ fn peer_regressions_on_a_23_5_gib_cpu_only_machine() {
         num_ctx: 8192,
         ..FitPolicy::default()
     };
-    let resolved = Catalog::bundled().resolve("llama3.1:8b").unwrap();
     let f16 = fit_model(
-        &ModelRequest::new(resolved),
+        &request("llama3.1:8b"),
         &cpu(8),
         provision::tier::Tier::T16,
         &policy,
@@ -416,22 +387,17 @@ fn context_shrinks_before_quality_drops_below_the_floor() {
     // 8B on 7.5 GiB RAM (usable 6.125): Q4_K_M needs 5.96 at 4096 → fits as is;
     // on 7.2 GiB (usable 5.84) it fits only with a smaller context, which the
     // default policy prefers to Q2_K. 5.96 − 5.66 = 0.30 GiB over 2048 tokens.
-    let budget = Budget {
-        ram_bytes: 7 * GIB + GIB / 5,
-        cores: 8,
-        gpus: Vec::new(),
-    };
+    let budget = cpu(7 * GIB + GIB / 5, 8);
     let fit = fit("llama3.1:8b", &budget);
     assert_eq!(fit.quantization, Some(Quant::Q4KM), "{}", fit.reason);
     assert!((2048..4096).contains(&fit.num_ctx), "{}", fit.num_ctx);
     assert!(fit.reason.contains("fits with num_ctx"), "{}", fit.reason);
-    let resolved = Catalog::bundled().resolve("llama3.1:8b").unwrap();
     let keep_ctx = FitPolicy {
         shrink_context_first: false,
         ..FitPolicy::default()
     };
     let tier = provision::tier::Tier::T16;
-    let fit = fit_model(&ModelRequest::new(resolved), &budget, tier, &keep_ctx);
+    let fit = fit_model(&request("llama3.1:8b"), &budget, tier, &keep_ctx);
     assert_eq!(fit.quantization, Some(Quant::Q2K), "{}", fit.reason);
     assert_eq!(fit.num_ctx, 4096);
 }
@@ -446,9 +412,8 @@ fn budget_source_follows_the_gpu() {
 #[test]
 fn a_tier_without_a_published_tag_does_not_fit_and_says_why() {
     // qwen3 (2025) publishes only F16, Q8_0 and Q4_K_M: nothing at the 2-bit tier.
-    let resolved = Catalog::bundled().resolve("qwen3:8b").unwrap();
     let fit = fit_model(
-        &ModelRequest::new(resolved),
+        &request("qwen3:8b"),
         &budget(64, 8, 0),
         provision::tier::Tier::T2,
         &FitPolicy::default(),
@@ -479,13 +444,12 @@ fn a_full_tag_pins_the_quantization() {
 
 #[test]
 fn an_installed_size_replaces_the_catalog_estimate() {
-    let resolved = Catalog::bundled().resolve("llama3.1:8b").unwrap();
-    let request = ModelRequest {
+    let installed = ModelRequest {
         installed: Some((Quant::Q4KM, 5 * GIB)),
-        ..ModelRequest::new(resolved)
+        ..request("llama3.1:8b")
     };
     let fit = fit_model(
-        &request,
+        &installed,
         &budget(24, 2, 0),
         provision::tier::Tier::T4,
         &FitPolicy::default(),
@@ -502,9 +466,8 @@ fn the_context_is_capped_at_the_native_length_and_said_so() {
         min_ctx: 2048,
         ..FitPolicy::default()
     };
-    let resolved = Catalog::bundled().resolve("qwen2.5:7b").unwrap();
     let fit = fit_model(
-        &ModelRequest::new(resolved),
+        &request("qwen2.5:7b"),
         &budget(64, 8, 0),
         provision::tier::Tier::T16,
         &policy,

@@ -3,19 +3,15 @@
 //! exit 1. (Classes that `provision`'s own validation stops before `ollama` runs —
 //! invalid names, unknown parameters, bad values, unsupported or impossible
 //! `--quantize` requests — are covered at the wrapper level in
-//! tests/ollama_wrapper.rs, and the validation itself in tests/plan.rs.)
+//! `ollama_wrapper`, and the validation itself in `plan`.)
 
-mod emulator_support;
-mod support;
+use crate::support::{Device, Emulator, Provision};
 
-use emulator_support::Emulator;
-use support::Provision;
-
-/// `provision ARGS` with this emulator first on PATH and a fixed device.
+/// `provision ARGS` with this emulator first on PATH on the desktop device.
 fn provision(emu: &Emulator, args: &[&str]) -> Provision {
     Provision::new()
-        .path_front(emu.bin_dir())
-        .args(["--ram", "16GiB", "--cores", "4", "--vram", "0"])
+        .emulator(emu)
+        .device(Device::DESKTOP)
         .args(args.iter().copied())
 }
 
@@ -23,57 +19,56 @@ fn provision(emu: &Emulator, args: &[&str]) -> Provision {
 fn a_missing_ollama_says_how_to_install_it() {
     // A PATH with nothing on it, so a real ollama on this machine is not found.
     let empty = tempfile::tempdir().unwrap();
-    let run = Provision::new()
+    Provision::new()
         .env("PATH", empty.path().display().to_string())
         .args(["auto"])
         .run()
-        .code(1);
-    run.one_error_line(&["could not find `ollama` on PATH", "OLLAMA_BIN"]);
-    let run = Provision::new()
+        .code(1)
+        .one_error_line(&["could not find `ollama` on PATH", "OLLAMA_BIN"]);
+    Provision::new()
         .args(["--ollama", "/nonexistent/ollama", "auto"])
         .run()
-        .code(1);
-    run.one_error_line(&["/nonexistent/ollama", "--ollama or OLLAMA_BIN"]);
+        .code(1)
+        .one_error_line(&["/nonexistent/ollama", "--ollama or OLLAMA_BIN"]);
 }
 
 #[test]
 fn a_stopped_server_is_one_line_in_every_era() {
     for era in ["current", "v0.12", "v0.5", "v0.3"] {
-        let emu = Emulator::new()
-            .env("OLLAMA_EMULATOR_FAULT", "server-down")
-            .env("OLLAMA_EMULATOR_ERA", era);
+        let emu = Emulator::new().fault("server-down").era(era);
         for command in [&["auto"][..], &["optimize", "llama3.2:1b"][..]] {
-            let run = provision(&emu, command).run().code(1);
-            run.one_error_line(&["the Ollama server is not running", "ollama serve"]);
+            provision(&emu, command)
+                .run()
+                .code(1)
+                .one_error_line(&["the Ollama server is not running", "ollama serve"]);
         }
     }
 }
 
 #[test]
 fn a_hung_server_times_out_instead_of_hanging() {
-    let emu = Emulator::new().env("OLLAMA_EMULATOR_FAULT", "hang");
+    let emu = Emulator::new().fault("hang");
     let started = std::time::Instant::now();
-    let run = provision(&emu, &["--timeout", "1", "auto"]).run().code(1);
-    run.one_error_line(&["timed out after 1s", "ollama list", "is the server hung?"]);
+    provision(&emu, &["--timeout", "1", "auto"])
+        .run()
+        .code(1)
+        .one_error_line(&["timed out after 1s", "ollama list", "is the server hung?"]);
     assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
 }
 
 #[test]
 fn a_model_that_is_not_installed_is_named() {
-    let emu = Emulator::new();
-    let run = provision(&emu, &["optimize", "llama3.2:1b"]).run().code(1);
-    run.one_error_line(&["llama3.2:1b", "is not installed", "ollama pull"]);
+    provision(&Emulator::new(), &["optimize", "llama3.2:1b"])
+        .run()
+        .code(1)
+        .one_error_line(&["llama3.2:1b", "is not installed", "ollama pull"]);
 }
 
 /// Per-model failures of `auto` are one `provision: <model>: …` line each on
 /// stderr (the summary table goes to stdout) and exit 1.
 fn failed_auto_line(emu: &Emulator, model: &str, fragments: &[&str]) {
     let run = provision(emu, &["auto", model]).run().code(1);
-    let errors: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("provision: "))
-        .collect();
+    let errors = run.error_lines();
     assert_eq!(errors.len(), 1, "{}", run.stderr);
     for fragment in fragments {
         assert!(
@@ -82,7 +77,7 @@ fn failed_auto_line(emu: &Emulator, model: &str, fragments: &[&str]) {
             errors[0]
         );
     }
-    assert!(run.stdout.contains("FAILED"), "{}", run.stdout);
+    run.stdout_has("FAILED");
 }
 
 #[test]
@@ -101,7 +96,7 @@ fn a_tag_missing_from_the_registry_is_one_line() {
 #[test]
 fn a_full_disk_is_one_line() {
     failed_auto_line(
-        &Emulator::new().env("OLLAMA_EMULATOR_FAULT", "disk-full"),
+        &Emulator::new().fault("disk-full"),
         "llama3.2:1b",
         &[
             "disk holding the Ollama model store is full",
@@ -113,7 +108,7 @@ fn a_full_disk_is_one_line() {
 #[test]
 fn a_failing_create_is_one_line() {
     failed_auto_line(
-        &Emulator::new().env("OLLAMA_EMULATOR_FAULT", "create-fails"),
+        &Emulator::new().fault("create-fails"),
         "llama3.2:1b",
         &[
             "could not create model provision/llama3.2:1b",
@@ -137,11 +132,12 @@ fn bad_profiles_fail_before_ollama_is_ever_called() {
         let text = format!(
             "name: x\ndescription: y\n{line}\nroster:\n  models:\n    - {{name: a, base: 'llama3.2:1b', role: r}}\n"
         );
-        let path = emu.write(file, &text);
-        let run = provision(&emu, &["--profile", path.to_str().unwrap(), "auto"])
+        provision(&emu, &[])
+            .profile_named(file, &text)
+            .arg("auto")
             .run()
-            .code(1);
-        run.one_error_line(&[file, ":3:", fragment]);
+            .code(1)
+            .one_error_line(&[file, ":3:", fragment]);
     }
-    assert!(emu.calls().is_empty(), "{:?}", emu.calls());
+    assert!(emu.log().is_empty(), "{:?}", emu.log());
 }

@@ -1,13 +1,10 @@
 //! The live registry client against the local stand-in registry.
 
-mod support;
-
+use crate::support::registry::{MANIFEST_V2, Reply, StandIn, closed_url};
 use provision::registry::{Lookup, ProxyEnv, Registry, RemoteTag, sha256_digest};
-use std::net::TcpListener;
 use std::time::{Duration, Instant};
-use support::registry::{MANIFEST_V2, Reply, StandIn};
 
-const LLAMA: &str = include_str!("fixtures/registry/llama3.1_8b-instruct-q4_K_M.json");
+const LLAMA: &str = include_str!("../fixtures/registry/llama3.1_8b-instruct-q4_K_M.json");
 const TAG: &str = "8b-instruct-q4_K_M";
 
 fn client(stand_in: &StandIn, timeout_ms: u64) -> Registry {
@@ -28,12 +25,6 @@ fn vars(pairs: &[(&str, String)]) -> impl Fn(&str) -> Option<String> + use<> {
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.clone())
     }
-}
-
-/// A port on 127.0.0.1 that nothing listens on.
-fn closed_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
 }
 
 fn unreachable_reason(lookup: &Lookup) -> &str {
@@ -194,7 +185,7 @@ fn provision_registry_points_the_client_at_the_stand_in() {
 fn a_dead_proxy_makes_the_registry_unreachable() {
     let stand_in = StandIn::start();
     stand_in.manifest("llama3.1", TAG, LLAMA);
-    let proxy = format!("http://127.0.0.1:{}", closed_port());
+    let proxy = closed_url();
     for name in ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"] {
         let env = vars(&[
             ("PROVISION_REGISTRY", stand_in.url()),
@@ -216,7 +207,7 @@ fn a_dead_proxy_makes_the_registry_unreachable() {
 fn no_proxy_sends_the_request_directly() {
     let stand_in = StandIn::start();
     stand_in.manifest("llama3.1", TAG, LLAMA);
-    let proxy = format!("http://127.0.0.1:{}", closed_port());
+    let proxy = closed_url();
     for no_proxy in [
         ("NO_PROXY", "127.0.0.1"),
         ("no_proxy", "localhost, 127.0.0.0/8"),
@@ -236,48 +227,25 @@ fn no_proxy_sends_the_request_directly() {
     assert_eq!(stand_in.requests().len(), 2);
 }
 
-/// Sends one raw request to the stand-in and returns the whole response.
-fn raw_get(stand_in: &StandIn, path: &str, accept: Option<&str>) -> String {
-    use std::io::{Read, Write};
-    let address = stand_in.url().trim_start_matches("http://").to_string();
-    let mut stream = std::net::TcpStream::connect(address).unwrap();
-    let accept = accept
-        .map(|a| format!("Accept: {a}\r\n"))
-        .unwrap_or_default();
-    let request = format!("GET {path} HTTP/1.1\r\nHost: registry\r\n{accept}\r\n");
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    response
-}
-
 #[test]
 fn the_stand_in_checks_the_accept_header_and_the_path_like_a_registry() {
     let stand_in = StandIn::start();
     stand_in.manifest("llama3.1", TAG, LLAMA);
     let path = format!("/v2/library/llama3.1/manifests/{TAG}");
-    let refused = raw_get(&stand_in, &path, Some("application/json"));
+    let refused = stand_in.raw_get(&path, Some("application/json"));
     assert!(refused.starts_with("HTTP/1.1 406 "), "{refused}");
-    assert!(raw_get(&stand_in, &path, None).starts_with("HTTP/1.1 406 "));
-    let served = raw_get(&stand_in, &path, Some(MANIFEST_V2));
+    assert!(stand_in.raw_get(&path, None).starts_with("HTTP/1.1 406 "));
+    let served = stand_in.raw_get(&path, Some(MANIFEST_V2));
     assert!(
         served.starts_with("HTTP/1.1 200 OK\r\n") && served.ends_with(LLAMA),
         "{served}"
     );
-    let wrong_shape = raw_get(
-        &stand_in,
-        "/v2/llama3.1/manifests/latest",
-        Some(MANIFEST_V2),
-    );
+    let wrong_shape = stand_in.raw_get("/v2/llama3.1/manifests/latest", Some(MANIFEST_V2));
     assert!(
         wrong_shape.ends_with("\r\n\r\n404 page not found\n"),
         "{wrong_shape}"
     );
-    let unknown = raw_get(
-        &stand_in,
-        "/v2/library/llama3.1/manifests/nope",
-        Some(MANIFEST_V2),
-    );
+    let unknown = stand_in.raw_get("/v2/library/llama3.1/manifests/nope", Some(MANIFEST_V2));
     let expected = r#"{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown","detail":{"Tag":"nope"}}]}"#;
     assert!(
         unknown.starts_with("HTTP/1.1 404 Not Found\r\n"),
