@@ -5,14 +5,13 @@
 //! create fail their task with provision's line; `ansible-doc` renders the module
 //! and the role; the example fleet's inventory and playbook are valid.
 
+#[path = "ansible/support.rs"]
 mod ansible_support;
-mod emulator_support;
-mod support;
 
-use ansible_support::{
+use self::ansible_support::{
     Ansible, Played, REPO, argument_spec, json_of, map, statuses, store, verbs_after,
 };
-use emulator_support::Emulator;
+use crate::emulator_support::Emulator;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -339,7 +338,7 @@ fn plan_host(ansible: &Ansible, vars: &Value, device: [&str; 3]) -> String {
         }
         _ => text("provision_profile", "default"),
     };
-    let mut run = support::Provision::new().args(["plan", "--json", "--profile", &profile]);
+    let mut run = crate::support::Provision::new().args(["plan", "--json", "--profile", &profile]);
     run = run.args(["--ram", &text("provision_ram", device[0])]);
     run = run.args(["--vram", &text("provision_vram", device[1])]);
     run = run.args(["--cores", &text("provision_cores", device[2])]);

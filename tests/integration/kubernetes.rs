@@ -4,12 +4,10 @@
 //! the ConfigMaps plans with those overrides and fits, and the chart's `extraEnv`
 //! is exactly the plan's server settings.
 
-mod support;
-
+use crate::support::Provision;
 use serde::Deserialize;
 use serde_yaml::Value;
 use std::path::Path;
-use support::Provision;
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/deploy/kubernetes");
 const IMAGE: &str = concat!("registry.example.com/provision:", env!("CARGO_PKG_VERSION"));

@@ -1,8 +1,6 @@
 //! The bundled catalog is exactly what `scripts/gen-catalog.py` prints from the data it
 //! holds (offline), so every number in it can be traced to a source in the generator.
 
-mod support;
-
 use std::path::Path;
 use std::process::Command;
 
@@ -18,7 +16,7 @@ fn generator_reproduces_the_bundled_catalog() {
     {
         Ok(output) => output,
         Err(e) => {
-            return support::skip(
+            return crate::support::skip(
                 "generator_reproduces_the_bundled_catalog",
                 &format!("python3: {e}"),
             );
