@@ -1,4 +1,4 @@
-//! Runs the ollama emulator (tests/emulator/ollama, a launcher for ollama_emulator.py) in a sealed environment: its own
+//! Runs the ollama emulator (tests/emulator/ollama, a launcher for the ollama_emu package) in a sealed environment: its own
 //! state directory, working directory and HOME, and only the variables a test sets.
 #![allow(dead_code)]
 
@@ -11,9 +11,9 @@ pub fn script() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/emulator/ollama")
 }
 
-/// The emulator's code, for tests that load it as a python module.
+/// The directory holding the emulator's python package `ollama_emu`, for tests that import it.
 pub fn module() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/emulator/ollama_emulator.py")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/emulator")
 }
 
 /// One emulated machine: a model store plus a working directory.
