@@ -8,6 +8,8 @@ import time
 
 from .env import ERA, STATE, E, Fail, fault, heartbeat
 
+SERVING = []  # set once `serve` listens: it is logged then, with exit null, as it never ends
+
 FLAGS = {  # command: {long name: (short, takes value)}
     "create": {"file": ("f", True), "quantize": ("q", True), "draft-quantize": (None, True),
                "experimental": (None, False)},
@@ -114,7 +116,7 @@ def dispatch(argv):
         return cmd_ps(args)
     if command == "serve":
         from .server import serve
-        return serve(args, log)
+        return serve(args, log, lambda: (log(argv, None), SERVING.append(True)))
     from .listing import cmd_list
     return cmd_list(args)
 
@@ -140,8 +142,8 @@ def main():
     delay = os.environ.get("OLLAMA_EMULATOR_DELAY_MS")
     if delay:
         time.sleep(int(delay) / 1000)
-    early = fault("hang") or argv[:1] == ["serve"]
-    if early:  # these never finish on their own: logged before they start
+    early = fault("hang")
+    if early:  # it never finishes on its own: logged before it starts
         log(argv, None, extra)
     code = 1
     try:
@@ -155,6 +157,6 @@ def main():
     finally:
         sys.stdout.flush()
         sys.stderr.flush()
-        if not early:
+        if not early and not SERVING:
             log(argv, code, extra)
     return code

@@ -1,6 +1,5 @@
 """`ollama create`: client-side Modelfile handling per era, then the server's CreateModel."""
 
-import hashlib
 import json
 import os
 import sys
@@ -14,7 +13,8 @@ from .names import parse_name, short
 from .params import collect_params
 from .progress import Progress, server_status
 from .pull import pull_into_store
-from .store import CONFIG_MT, find_local, manifest_bytes, model_info, write_blob, write_manifest
+from .store import (CONFIG_MT, find_local, manifest_bytes, model_info, sha256, write_blob,
+                    write_manifest)
 
 
 def read_modelfile(flags):
@@ -22,7 +22,7 @@ def read_modelfile(flags):
     that up to 0.5.4 a missing `-f FILE` is an error (cmd/cmd.go getModelfileName)."""
     path = flags.get("file", "Modelfile")
     try:
-        with open(path, encoding="utf-8", errors="replace") as f:
+        with open(path, encoding="utf-8", errors="replace", newline="") as f:
             return f.read(), os.path.dirname(os.path.abspath(path))
     except OSError:
         if E["transferring"] and "file" in flags:
@@ -33,7 +33,7 @@ def read_modelfile(flags):
 def expand(path, base_dir):
     if path.startswith("~"):
         return os.path.expanduser(path)
-    return path if os.path.isabs(path) else os.path.join(base_dir, path)
+    return os.path.normpath(path if os.path.isabs(path) else os.path.join(base_dir, path))
 
 
 def model_file(path):
@@ -50,7 +50,7 @@ def upload(path, progress):
     """The client copies a local file to the server: (digest, GGUF metadata)."""
     path = model_file(path)
     with open(path, "rb") as f:
-        digest = hashlib.sha256(f.read()).hexdigest()
+        digest = sha256(f.read()).hexdigest()
     if E["transferring"]:  # the same spinner, relabelled (cmd/cmd.go createBlob at v0.5.4)
         progress.relabel("transferring model data 100%")
     else:

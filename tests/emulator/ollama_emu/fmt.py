@@ -171,3 +171,13 @@ def now_rfc3339(t=None):
     zone = "Z" if offset == 0 else "%s%02d:%02d" % ("+" if offset > 0 else "-",
                                                     abs(offset) // 3600, abs(offset) % 3600 // 60)
     return stamp + ("." + frac if frac else "") + zone
+
+
+def go_json(obj):
+    """encoding/json.Marshal: compact, UTF-8 kept, <, > and & escaped as gin sends them."""
+    import json
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                    ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(ch, esc)
+    return text

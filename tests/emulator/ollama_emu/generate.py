@@ -1,7 +1,6 @@
 """POST /api/generate: load, unload, and a deterministic fake generation with timings from a
 simulated device (decode tokens/s = bandwidth / weights bytes)."""
 
-import hashlib
 import random
 import time
 
@@ -11,7 +10,7 @@ from .names import parse_name, pull_name, short
 from .modelinfo import details
 from .sched import (admit, context_for, keep_alive, kv_bytes, locked, read_loaded, unload,
                     write_loaded)
-from .store import find_local, is_remote, model_info
+from .store import find_local, is_remote, model_info, sha256
 
 WORDS = ("the model answers with a short deterministic text made of plain words so tests "
          "can count tokens and time each one without a real runner behind it").split()
@@ -73,7 +72,7 @@ def sample(info, prompt, opts):
     material = "%s\0%s" % (info["digest"], prompt)
     if temperature:
         material += "\0%s\0%s" % (seed, temperature)
-    rng = random.Random(hashlib.sha256(material.encode()).digest()
+    rng = random.Random(sha256(material.encode()).digest()
                         if not temperature or seed != -1 else None)
     limit = opts.get("num_predict", info["params"].get("num_predict", -1))
     count, reason = (limit, "length") if limit and limit > 0 else (16 + rng.randrange(64), "stop")
@@ -141,4 +140,4 @@ def generate(req):
         return final
     chunks = [dict(model=raw, created_at=now_rfc3339(), response=t, done=False)
               for t in tokens]
-    return chunks + [final]
+    return chunks + [dict(final, created_at=now_rfc3339())]

@@ -1,6 +1,5 @@
 """The layers `create` writes: imported or quantized weights with their GGUF records, text layers."""
 
-import hashlib
 import json
 import os
 
@@ -9,7 +8,7 @@ from .fmt import human_number
 from .library import FTYPE, bytes_per_param, default_shape, gguf_kv
 from .progress import server_status
 from .pull import disk_full
-from .store import MT, read_meta, write_blob, write_meta
+from .store import MT, read_meta, sha256, write_blob, write_meta
 
 RESTRICTED = ["F32", "F16", "BF16", "Q8_0", "Q4_K_S", "Q4_K_M", "Q4_K"]
 # llm.ParseFileType before v0.7.0 (llm/filetype.go at v0.3.10, v0.5.4, v0.5.7).
@@ -98,7 +97,7 @@ def model_layer(progress, flags, source, statuses, seed, media="model"):
         server_status(progress, "verifying conversion")
     data = "emulated gguf %s %s %d bytes\n" % (seed or "quantized", target, size)
     if fault("disk-full"):
-        disk_full("sha256:" + hashlib.sha256(data.encode()).hexdigest())
+        disk_full("sha256:" + sha256(data.encode()).hexdigest())
     layer = new_layer(media, data, size, statuses)
     kv = dict(kv)
     if target in FTYPE:

@@ -1,13 +1,13 @@
 """`ollama pull`: library tags from the emulated registry into the store (server/download.go statuses)."""
 
-import hashlib
 import os
 
 from .env import BAD_REQUEST, E, Fail, exact_args, fault, heartbeat
 from .library import library_manifest, lookup
 from .names import DEFAULT_HOST, DEFAULT_NS, parse_name, pull_name
 from .progress import Progress, server_status
-from .store import CONFIG_MT, blob_path, manifest_bytes, write_blob, write_manifest, write_meta
+from .store import (CONFIG_MT, MT, blob_path, manifest_bytes, sha256, write_blob, write_manifest,
+                    write_meta)
 
 
 def disk_full(digest):
@@ -35,7 +35,7 @@ def pull_into_store(n, progress):
     layers = []
     for media, content, size in blobs + [(CONFIG_MT, config, None)]:
         data = content.encode()
-        digest = "sha256:" + hashlib.sha256(data).hexdigest()
+        digest = "sha256:" + sha256(data).hexdigest()
         total = size if size is not None else len(data)
         label = "pulling %s%s" % (digest[7:19], ":" if E["colon"] else "...")
         present = os.path.exists(blob_path(digest))
@@ -43,7 +43,7 @@ def pull_into_store(n, progress):
         if fault("disk-full") and not present:
             disk_full(digest)
         write_blob(data)
-        if media == blobs[0][0] and meta is not None:
+        if media == MT + "model" and meta is not None:
             write_meta(digest, meta)
         progress.set(bar, total)
         layers.append({"mediaType": media, "digest": digest, "size": total})

@@ -11,6 +11,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from .env import BAD_REQUEST, E, NOT_FOUND, Fail, env_float
+from .fmt import go_json, now_rfc3339
 from .generate import generate
 from .listing import api_tags
 from .ps import api_ps
@@ -53,7 +54,6 @@ def show(req):
     """POST /api/show."""
     from .modelinfo import model_info, show_payload
     from .show import lookup, show_modelfile
-    from .fmt import now_rfc3339
     raw = req.get("model") or req.get("name")
     if not raw:
         raise Fail("model is required", BAD_REQUEST)
@@ -135,10 +135,10 @@ class Handler(BaseHTTPRequestHandler):
             result = handler(body)
             if isinstance(result, list):
                 return self.stream(result)
-            self.send(200, json.dumps(result), "application/json; charset=utf-8")
+            self.send(200, go_json(result), "application/json; charset=utf-8")
         except Fail as e:
             status = e.code()
-            self.send(status, json.dumps({"error": e.message}), "application/json; charset=utf-8")
+            self.send(status, go_json({"error": e.message}), "application/json; charset=utf-8")
         finally:
             entry = {"method": method, "path": self.path, "status": status}
             if body:
@@ -162,7 +162,7 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
         for obj in objects:
-            line = (json.dumps(obj) + "\n").encode()
+            line = (go_json(obj) + "\n").encode()
             self.wfile.write(b"%x\r\n%s\r\n" % (len(line), line))
         self.wfile.write(b"0\r\n\r\n")
 
@@ -174,7 +174,8 @@ def check_environment():
     env_float("OLLAMA_EMULATOR_CPU_BANDWIDTH_GBS", 20.0)
 
 
-def serve(args, log):
+def serve(args, log, started):
+    """Serves until SIGTERM; `log` records each request, `started` the listening server."""
     if args:
         raise Fail("accepts 0 arg(s), received %d" % len(args))
     host, port = bind_address()
@@ -193,6 +194,7 @@ def serve(args, log):
     sys.stderr.write('time=%s level=INFO source=routes.go msg="Listening on %s:%d (version %s)"\n'
                      % (time.strftime("%Y-%m-%dT%H:%M:%S%z"), bound[0], bound[1], E["version"]))
     sys.stderr.flush()
+    started()
     try:
         server.serve_forever(poll_interval=0.2)
     finally:

@@ -1,8 +1,15 @@
 """The model store: blobs, manifests (manifest/manifest.go) and the emulator's GGUF metadata records."""
 
-import hashlib
 import json
 import os
+
+try:  # the builtin module: hashlib would load OpenSSL, a large share of a call's start-up
+    from _sha256 import sha256
+except ImportError:  # python >= 3.12
+    try:
+        from _sha2 import sha256
+    except ImportError:
+        from hashlib import sha256
 
 from .env import E, MODELS, Fail
 from .names import short
@@ -14,7 +21,7 @@ def blob_path(digest):
 def write_blob(data):
     if isinstance(data, str):
         data = data.encode()
-    digest = "sha256:" + hashlib.sha256(data).hexdigest()
+    digest = "sha256:" + sha256(data).hexdigest()
     os.makedirs(os.path.join(MODELS, "blobs"), exist_ok=True)
     existed = os.path.exists(blob_path(digest))
     with open(blob_path(digest), "wb") as f:
@@ -66,7 +73,7 @@ def write_manifest(n, data):
 def load(path):
     with open(path, "rb") as f:
         raw = f.read()
-    return json.loads(raw), hashlib.sha256(raw).hexdigest()
+    return json.loads(raw), sha256(raw).hexdigest()
 
 
 def manifest_bytes(config, layers):
