@@ -18,14 +18,16 @@ from .store import (CONFIG_MT, find_local, manifest_bytes, model_info, sha256, w
 
 
 def read_modelfile(flags):
-    """(text, directory relative paths start from). A missing file means `FROM .`, except
-    that up to 0.5.4 a missing `-f FILE` is an error (cmd/cmd.go getModelfileName)."""
+    """(text, directory relative paths start from). A missing file is `FROM .` since 0.5.5,
+    an error for `-f FILE` in 0.5.4, os.Open's error before (cmd/cmd.go CreateHandler)."""
     path = flags.get("file", "Modelfile")
     try:
         with open(path, encoding="utf-8", errors="replace", newline="") as f:
             return f.read(), os.path.dirname(os.path.abspath(path))
     except OSError:
-        if E["transferring"] and "file" in flags:
+        if E["missing_modelfile"] == "open":
+            raise Fail("open %s: no such file or directory" % os.path.abspath(path))
+        if E["missing_modelfile"] == "flag" and "file" in flags:
             raise Fail("specified Modelfile wasn't found")
         return "FROM .\n", os.getcwd()
 
@@ -117,7 +119,7 @@ def field_values(cmds, flags, base_dir):
         if not os.path.exists(path):
             raise Fail("stat %s: no such file or directory" % path)
     if flags.get("draft-quantize") and not values.get("draft"):
-        raise Fail("--draft-quantize requires a DRAFT model", BAD_REQUEST)
+        raise Fail("--draft-quantize requires a DRAFT model")  # client-side (cmd/cmd.go)
     return values
 
 

@@ -34,10 +34,12 @@ _BASE = dict(
     # and /api/ps context_length (>= 0.9.7); cloud models (>= 0.12); the llama-server
     # engine (>= 0.30: context capped at n_ctx_train, 80 % admission); default context
     # without num_ctx ("vram" = by total VRAM, since 0.15.5); the create statuses of
-    # <= 0.5.4 ("transferring model data"); the error when a runner dies.
+    # <= 0.5.4 ("transferring model data"); a missing Modelfile: "dot" = `FROM .`, "flag"
+    # = an error only for -f (0.5.4), "open" = os.Open's error (0.3.10: -f defaults to
+    # Modelfile); the error when a runner dies.
     keywords=OLD_KEYWORDS, requires=False, cloud_suffix=False, reserialize=False,
     show_needs_flag=False, ps_context=False, cloud=False, new_engine=False, default_ctx=2048,
-    transferring=False,
+    transferring=False, missing_modelfile="dot",
     runner="llama runner process has terminated",
 )
 
@@ -61,11 +63,13 @@ ERAS = {
                   down="ollama server not responding - could not connect to ollama server, "
                        "run 'ollama serve' to start it"),
     "v0.5": _era(version="0.5.7"),
-    "v0.5.4": _era(version="0.5.4", reserialize=True, gathering=False, transferring=True),
+    "v0.5.4": _era(version="0.5.4", reserialize=True, gathering=False, transferring=True,
+                   missing_modelfile="flag"),
     "v0.3": _era(version="0.3.10", spaces=False, layout=False, gathering=False,
-                 reserialize=True, transferring=True),
+                 reserialize=True, transferring=True, missing_modelfile="open"),
     "v0.0.0": _era(version="0.0.0", spaces=False, layout=False, gathering=False,
-                   reserialize=True, transferring=True, show_needs_flag=True),
+                   reserialize=True, transferring=True, show_needs_flag=True,
+                   missing_modelfile="open"),
 }
 if ERA not in ERAS:
     sys.stderr.write("ollama emulator: unknown OLLAMA_EMULATOR_ERA %r (one of %s)\n"

@@ -117,14 +117,15 @@ def source_of(base, meta):
 
 
 def text_layers(values, base, media, statuses):
+    """TEMPLATE and SYSTEM replace the base's layer; LICENSE adds to the base's licenses
+    (server/create.go setLicense at v0.33.0-rc2, server/images.go at v0.5.4)."""
     given = values.get(media, [])
     if media in ("template", "system") and given:
         given = given[-1:]
         if not E["reserialize"] and given == [""]:
             given = []  # since 0.5.5 an empty field is "not given" (server/create.go)
-    if given:
-        return [new_layer(media, text, None, statuses) for text in given]
-    return inherited(base, media, statuses)
+    kept = inherited(base, media, statuses) if media == "license" or not given else []
+    return kept + [new_layer(media, text, None, statuses) for text in given]
 
 
 def inherited(base, media, statuses):

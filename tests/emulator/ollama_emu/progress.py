@@ -83,6 +83,9 @@ class Progress:
         w.flush()
 
     def stop(self):
+        """Progress.Stop: a last frame and a newline, nothing if nothing was ever shown."""
+        if not self.started:
+            return
         self.stop_spinners()
         self.render()
         sys.stderr.write("\n")
