@@ -123,6 +123,13 @@ fn the_bigdl_0_0_0_build() {
             .stdout
             .contains("\nPARAMETER stop <|eot|>\n")
     );
+    let out = emu.run(&["create", "u", "-f", "nope"]);
+    assert!(
+        out.stderr.starts_with("Error: open /")
+            && out.stderr.ends_with("/nope: no such file or directory\n"),
+        "-f defaults to Modelfile and a missing file is os.Open's error: {}",
+        out.stderr
+    );
     let list = emu.run(&["list"]).stdout;
     assert!(
         list.starts_with("NAME    \tID          \tSIZE  \tMODIFIED "),
