@@ -1,4 +1,4 @@
-"""The emulated library: tags, sizes, shapes, templates (quantization-and-memory.md §2, catalog/library.yaml)."""
+"""The emulated library: tags, sizes, shapes and templates (reference §2, catalog/library.yaml)."""
 
 QUANTS = ["fp16", "q8_0", "q6_K", "q5_K_M", "q5_K_S", "q5_1", "q5_0", "q4_K_M", "q4_K_S",
           "q4_1", "q4_0", "q3_K_L", "q3_K_M", "q3_K_S", "q2_K"]
@@ -45,7 +45,8 @@ QWEN3_PARAMS = {"repeat_penalty": 1, "stop": ["<|im_start|>", "<|im_end|>"],
 def license_text(version, date):
     return ("LLAMA %s COMMUNITY LICENSE AGREEMENT\nLlama %s Version Release Date: %s\n\n"
             "\"Agreement\" means the terms and conditions for use, reproduction, distribution "
-            "and modification of the Llama Materials set forth herein.\n") % (version, version, date)
+            "and modification of the Llama Materials set forth herein.\n"
+            ) % (version, version, date)
 
 
 def family(model, arch, template, params, license):

@@ -6,7 +6,7 @@ import sys
 import time
 
 from .env import BAD_REQUEST, E, SERVER_ERROR, Fail, exact_args, fault, heartbeat
-from .layers import gguf_meta, inherited, model_layer, new_layer, source_of, text_layers
+from .layers import content_layers, gguf_meta, inherited, model_layer, source_of
 from .library import config_json
 from .modelfile import parse_modelfile, server_parse, valid_requires
 from .names import parse_name, short
@@ -166,21 +166,7 @@ def create(raw, flags, progress):
     statuses = []
     config, layers = build_layers(values, flags, (base, meta, digest, base_dir), progress,
                                   statuses)
-    for media in ("template", "system", "license"):
-        layers += text_layers(values, base, media, statuses)
-    if params:
-        merged = dict(base["params"]) if base else {}
-        merged.update(params)
-        body = json.dumps(merged, sort_keys=True, separators=(",", ":")) + "\n"
-        layers.append(new_layer("params", body, None, statuses))
-    else:
-        layers += inherited(base, "params", statuses)
-    messages = [dict(zip(("role", "content"), m.split(": ", 1))) for m in values.get("message", [])]
-    if messages:
-        body = json.dumps(messages, separators=(",", ":")) + "\n"
-        layers.append(new_layer("messages", body, None, statuses))
-    else:
-        layers += inherited(base, "messages", statuses)
+    layers += content_layers(values, params, base, statuses)
     config_digest, config_size, existed = write_blob(
         json.dumps(config, separators=(",", ":")) + "\n")
     if E["transferring"]:  # the config layer's status too (server/images.go at v0.5.4)

@@ -1,6 +1,7 @@
-"""Go's formatting as Ollama's CLI uses it: format/bytes.go, format/time.go, %v, %#v, tablewriter."""
+"""Go's formatting as the CLI uses it: format/bytes.go, format/time.go, %v, %#v, tablewriter."""
 
 import time
+
 
 def human_bytes(b):
     for limit, unit in ((10**12, "TB"), (10**9, "GB"), (10**6, "MB"), (10**3, "KB")):

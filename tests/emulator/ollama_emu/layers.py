@@ -1,4 +1,4 @@
-"""The layers `create` writes: imported or quantized weights with their GGUF records, text layers."""
+"""The layers `create` writes: imported or quantized weights with their GGUF records, texts."""
 
 import json
 import os
@@ -6,6 +6,7 @@ import os
 from .env import BAD_REQUEST, E, SERVER_ERROR, STREAMED, Fail, fault
 from .fmt import human_number
 from .library import FTYPE, bytes_per_param, default_shape, gguf_kv
+from .names import short
 from .progress import server_status
 from .pull import disk_full
 from .store import MT, read_meta, sha256, write_blob, write_meta
@@ -110,7 +111,8 @@ def source_of(base, meta):
     """(file type, weights size, GGUF key/values) of a base model or an imported file."""
     if meta is not None:
         return meta["file_type"], meta["size"], meta["kv"]
-    weights = next((l for l in base["layers"] if l["mediaType"] == MT + "model"), None)
+    weights = next((layer for layer in base["layers"] if layer["mediaType"] == MT + "model"),
+                   None)
     if weights is None:
         raise Fail("remote models cannot be used as a FROM base here", BAD_REQUEST)
     return base["config"]["file_type"], weights["size"], read_meta(weights["digest"])
@@ -129,7 +131,7 @@ def text_layers(values, base, media, statuses):
 
 
 def inherited(base, media, statuses):
-    from .names import short
+    """The base model's layers of this media type, marked as coming from it."""
     out = []
     for layer in (base["layers"] if base else []):
         if layer["mediaType"] == MT + media:
@@ -137,3 +139,25 @@ def inherited(base, media, statuses):
             statuses.append("using existing layer " + layer["digest"])
             out.append(layer)
     return out
+
+
+def content_layers(values, params, base, statuses):
+    """Template, system, license, parameters (merged over the base's) and messages."""
+    layers = []
+    for media in ("template", "system", "license"):
+        layers += text_layers(values, base, media, statuses)
+    if params:
+        merged = dict(base["params"]) if base else {}
+        merged.update(params)
+        body = json.dumps(merged, sort_keys=True, separators=(",", ":")) + "\n"
+        layers.append(new_layer("params", body, None, statuses))
+    else:
+        layers += inherited(base, "params", statuses)
+    messages = [dict(zip(("role", "content"), m.split(": ", 1)))
+                for m in values.get("message", [])]
+    if messages:
+        body = json.dumps(messages, separators=(",", ":")) + "\n"
+        layers.append(new_layer("messages", body, None, statuses))
+    else:
+        layers += inherited(base, "messages", statuses)
+    return layers

@@ -65,7 +65,7 @@ def lookup(model, tag):
 def default_shape(params):
     """(block_count, head_count, head_count_kv, head_dim) of the library line nearest in
     parameter count: the shape of an imported file that does not state its own."""
-    line = min(LINES, key=lambda l: abs(l[3] - params))
+    line = min(LINES, key=lambda entry: abs(entry[3] - params))
     return line[10]
 
 
@@ -125,4 +125,3 @@ def cloud_config(spec):
                        spec["emb"], {"model_format": "", "remote_host": CLOUD_HOST,
                                      "remote_model": spec["remote_model"],
                                      "capabilities": CLOUD_CAPABILITIES})
-

@@ -15,7 +15,7 @@ def entries():
     out = []
     for parts, path in manifests():
         doc, digest = load(path)
-        size = sum(l["size"] for l in doc["layers"]) + doc["config"]["size"]
+        size = sum(layer["size"] for layer in doc["layers"]) + doc["config"]["size"]
         out.append((os.stat(path).st_mtime, short(parts), digest, size, doc))
     out.sort(key=lambda r: -r[0])
     return out
@@ -27,7 +27,7 @@ def config_of(doc):
 
 def remote(doc):
     """A cloud model: no weights layer and a remote host in the config."""
-    if any(l["mediaType"] == MT + "model" for l in doc["layers"]):
+    if any(layer["mediaType"] == MT + "model" for layer in doc["layers"]):
         return False
     return bool(config_of(doc).get("remote_host"))
 

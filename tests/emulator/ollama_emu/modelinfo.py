@@ -146,8 +146,8 @@ def show_payload(info):
 def details(info):
     """api.ModelDetails from the config."""
     cfg = info["config"]
-    parent = next((l.get("from", "") for l in info["layers"]
-                   if l["mediaType"].endswith(".model")), "")
+    parent = next((layer.get("from", "") for layer in info["layers"]
+                   if layer["mediaType"].endswith(".model")), "")
     return {"parent_model": parent, "format": cfg.get("model_format", ""),
             "family": cfg.get("model_family", ""), "families": cfg.get("model_families"),
             "parameter_size": cfg.get("model_type", ""),

@@ -1,4 +1,4 @@
-"""Model names (types/model/name.go) and the cloud source suffixes (internal/modelref at v0.33.0-rc2)."""
+"""Model names (types/model/name.go) and cloud source suffixes (internal/modelref, v0.33.0-rc2)."""
 
 from .env import Fail
 

@@ -38,7 +38,8 @@ def typed(kind, value):
             raise bad
         f = float(value)
         infinite = f in (float("inf"), float("-inf"))
-        if infinite != ("inf" in value.lower()) or (not infinite and abs(f) > 3.4028234663852886e38):
+        too_big = not infinite and abs(f) > 3.4028234663852886e38
+        if infinite != ("inf" in value.lower()) or too_big:
             raise bad
         return float32(f)
     if kind == BOOL:

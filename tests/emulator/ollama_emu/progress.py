@@ -1,4 +1,4 @@
-"""The CLI's progress display on stderr (progress/progress.go, bar.go, spinner.go): one frame per change."""
+"""The CLI's progress display on stderr (progress/progress.go, bar.go, spinner.go)."""
 
 import sys
 

@@ -1,4 +1,4 @@
-"""`ollama pull`: library tags from the emulated registry into the store (server/download.go statuses)."""
+"""`ollama pull`: library tags from the emulated registry into the store."""
 
 import os
 

@@ -1,4 +1,4 @@
-"""`ollama show`: showInfo's sections (cmd/cmd.go at v0.33.0-rc2), the old TAB layout, --modelfile."""
+"""`ollama show`: showInfo's sections (cmd/cmd.go, v0.33.0-rc2), the old TAB layout, --modelfile."""
 
 import sys
 
@@ -171,4 +171,3 @@ def cmd_show(args, flags):
         text = show_default(info, flags.get("verbose", False))
     sys.stdout.write(text)
     return 0
-

@@ -1,4 +1,4 @@
-"""The model store: blobs, manifests (manifest/manifest.go) and the emulator's GGUF metadata records."""
+"""The model store: blobs, manifests (manifest/manifest.go) and the GGUF metadata records."""
 
 import json
 import os
@@ -13,6 +13,7 @@ except ImportError:  # python >= 3.12
 
 from .env import E, MODELS, Fail
 from .names import short
+
 
 def blob_path(digest):
     return os.path.join(MODELS, "blobs", digest.replace(":", "-"))
@@ -121,7 +122,7 @@ def model_info(n, raw):
     info = dict(name=parts, config=config, template=None, system=None, params={},
                 licenses=[], messages=[], model_path=None, draft_path=None, digest=digest,
                 layers=doc["layers"], meta={}, weights=0, modified=os.stat(path).st_mtime,
-                size=sum(l["size"] for l in doc["layers"]) + doc["config"]["size"])
+                size=sum(layer["size"] for layer in doc["layers"]) + doc["config"]["size"])
     for layer in doc["layers"]:
         media = layer["mediaType"][len(MT):]
         if media == "model":
