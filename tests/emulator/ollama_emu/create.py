@@ -96,7 +96,7 @@ def client_commands(text, base_dir, progress):
                 uploads["sha256:" + digest] = meta
                 cmds[i] = (name, "@sha256:" + digest)
         try:
-            cmds = server_parse(text, cmds)
+            cmds = server_parse(cmds)
         except Fail as e:
             raise Fail(e.message, BAD_REQUEST)
     elif E["gathering"]:

@@ -121,6 +121,19 @@ def heartbeat():
         time.sleep(3600)
 
 
+def string_field(req, key, struct="GenerateRequest"):
+    """A string field of a JSON request; another type is Go's unmarshal error (400)."""
+    value = req.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        kind = {bool: "bool", int: "number", float: "number", list: "array",
+                dict: "object"}.get(type(value), "value")
+        raise Fail("json: cannot unmarshal %s into Go struct field %s.%s of type string"
+                   % (kind, struct, key), BAD_REQUEST)
+    return value
+
+
 def exact_args(args, n):
     """cobra.ExactArgs(n)."""
     if len(args) != n:

@@ -4,10 +4,10 @@ simulated device (decode tokens/s = bandwidth / weights bytes)."""
 import random
 import time
 
-from .env import E, SERVER_ERROR, Fail, env_float, fault
+from .env import E, SERVER_ERROR, Fail, env_float, fault, string_field
 from .fmt import now_rfc3339
-from .names import parse_name, pull_name, short
 from .modelinfo import details
+from .names import parse_name, pull_name, short
 from .sched import (admit, context_for, keep_alive, kv_bytes, locked, read_loaded, unload,
                     write_loaded)
 from .store import find_local, is_remote, model_info, sha256
@@ -17,6 +17,7 @@ WORDS = ("the model answers with a short deterministic text made of plain words 
 PREFILL_SPEEDUP = 8  # prompt tokens are processed this many times faster than decoded
 LOAD_GBS = 2.0  # the emulated disk reads weights at 2 GB/s
 CLOUD_TOKEN_S = 0.01  # a cloud model (no local weights) answers at 100 tokens/s
+CLOUD_CONTEXT = 131072  # and generates at most this many tokens
 INT_OPTIONS = ("num_ctx", "num_predict", "seed", "num_gpu")
 
 
@@ -65,8 +66,9 @@ def token_count(text):
     return max(1, (len(text.encode()) + 3) // 4)
 
 
-def sample(info, prompt, opts):
-    """(tokens, done_reason): greedy (temperature 0) and seeded runs are reproducible."""
+def sample(info, prompt, opts, room):
+    """(tokens, done_reason), at most `room` tokens (what the context leaves): greedy
+    (temperature 0) and seeded runs are reproducible."""
     temperature = opts.get("temperature", info["params"].get("temperature", 0.8))
     seed = opts.get("seed", -1)
     material = "%s\0%s" % (info["digest"], prompt)
@@ -76,6 +78,8 @@ def sample(info, prompt, opts):
                         if not temperature or seed != -1 else None)
     limit = opts.get("num_predict", info["params"].get("num_predict", -1))
     count, reason = (limit, "length") if limit and limit > 0 else (16 + rng.randrange(64), "stop")
+    if count > room:
+        count, reason = room, "length"
     return [("" if i == 0 else " ") + rng.choice(WORDS) for i in range(count)], reason
 
 
@@ -114,11 +118,11 @@ def options(req):
 
 def generate(req):
     """The handler: a response object, or a list of them when streaming."""
-    raw = req.get("model") or ""
+    raw = string_field(req, "model")
     info = resolve(raw)
     opts = options(req)
     alive = keep_alive(req.get("keep_alive"))
-    prompt = req.get("prompt") or ""
+    prompt = string_field(req, "prompt")
     base = dict(model=raw, created_at=now_rfc3339(), response="", done=True)
     if not prompt and alive == 0:
         unload(info["model_path"])
@@ -129,10 +133,8 @@ def generate(req):
         entry, load_s = load(info, opts, alive)
     if not prompt:
         return dict(base, done_reason="load")
-    tokens, reason = sample(info, prompt, opts)
-    limit = entry.get("context_length", 0) - token_count(prompt)
-    if entry.get("context_length") and len(tokens) > max(limit, 1):
-        tokens, reason = tokens[:max(limit, 1)], "length"
+    room = max(entry.get("context_length", CLOUD_CONTEXT) - token_count(prompt), 1)
+    tokens, reason = sample(info, prompt, opts, room)
     final = dict(base, done_reason=reason, **timings(entry, load_s, token_count(prompt),
                                                      len(tokens)))
     if req.get("stream") is False:

@@ -132,7 +132,7 @@ def file_string(cmds):
     return "".join(command_string(n, v) + "\n" for n, v in cmds)
 
 
-def server_parse(text, cmds):
+def server_parse(cmds):
     """What the server gets. Up to 0.5.4 the client sends File.String() and the server
     parses it again (cmd/cmd.go CreateHandler, server/routes.go CreateHandler at v0.5.4):
     a value that quote() leaves bare but that needs quoting (a leading quote) no longer

@@ -10,7 +10,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from .env import BAD_REQUEST, E, NOT_FOUND, Fail, env_float
+from .env import BAD_REQUEST, E, NOT_FOUND, Fail, env_float, string_field
 from .fmt import go_json, now_rfc3339
 from .generate import generate
 from .listing import api_tags
@@ -54,7 +54,7 @@ def show(req):
     """POST /api/show."""
     from .modelinfo import model_info, show_payload
     from .show import lookup, show_modelfile
-    raw = req.get("model") or req.get("name")
+    raw = string_field(req, "model", "ShowRequest") or string_field(req, "name", "ShowRequest")
     if not raw:
         raise Fail("model is required", BAD_REQUEST)
     try:
@@ -106,6 +106,7 @@ class Handler(BaseHTTPRequestHandler):
             return {}
         size = int(length)
         if size > MAX_BODY:
+            self.close_connection = True  # the body stays unread
             raise Fail("request body is larger than %d bytes" % MAX_BODY, "413 Payload Too Large")
         data = self.rfile.read(size)
         if not data.strip():
@@ -139,6 +140,10 @@ class Handler(BaseHTTPRequestHandler):
         except Fail as e:
             status = e.code()
             self.send(status, go_json({"error": e.message}), "application/json; charset=utf-8")
+        except Exception as e:  # an emulator bug: answer it rather than drop the connection
+            status = 500
+            self.send(500, go_json({"error": "emulator: %s: %s" % (type(e).__name__, e)}),
+                      "application/json; charset=utf-8")
         finally:
             entry = {"method": method, "path": self.path, "status": status}
             if body:
