@@ -80,17 +80,18 @@ fn the_emulator_and_the_parser_agree_on_the_modelfile_grammar() {
     }
 }
 
-/// Runs a python snippet with the emulator loaded as module `emu` and the cases in
+/// Runs a python snippet with the emulator's grammar and names as `emu` and the cases in
 /// `cases`, returning the JSON it prints.
 fn with_emulator_module(body: &str, cases: &[String]) -> Vec<serde_json::Value> {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("cases.json");
     std::fs::write(&input, serde_json::to_string(cases).unwrap()).unwrap();
     let program = format!(
-        "import importlib.machinery, importlib.util, json, sys\nloader = importlib.machinery.SourceFileLoader('emu', sys.argv[1])\nemu = importlib.util.module_from_spec(importlib.util.spec_from_loader('emu', loader))\nloader.exec_module(emu)\ncases = json.load(open(sys.argv[2], encoding='utf-8'))\n{body}"
+        "import json, sys, types\nsys.path.insert(0, sys.argv[1])\nfrom ollama_emu import env, modelfile, names\nemu = types.SimpleNamespace(Fail=env.Fail, parse_modelfile=modelfile.parse_modelfile, parse_name=names.parse_name, short=names.short)\ncases = json.load(open(sys.argv[2], encoding='utf-8'))\n{body}"
     );
     let output = std::process::Command::new("python3")
         .args(["-c", &program])
+        .env_remove("OLLAMA_EMULATOR_ERA")
         .arg(emulator_support::module())
         .arg(&input)
         .output()

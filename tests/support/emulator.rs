@@ -14,9 +14,10 @@ pub fn script() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/emulator/ollama")
 }
 
-/// The emulator's code, for tests that load it as a python module.
+/// The directory holding the emulator's python package `ollama_emu`, for tests
+/// that import it.
 pub fn module() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/emulator/ollama_emulator.py")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/emulator")
 }
 
 /// One emulated machine: a model store plus a working directory.
