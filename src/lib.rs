@@ -8,6 +8,7 @@ mod commands;
 pub mod estimate;
 pub mod exit;
 pub mod fit;
+pub mod gguf;
 pub mod levels;
 pub mod lock;
 pub mod modelfile;
