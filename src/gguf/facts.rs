@@ -144,7 +144,7 @@ impl Keys<'_> {
         }
         let array = value.as_array().and_then(|a| a.as_u64s());
         let mut values = array
-            .ok_or_else(|| FactsError(format!("'{full}' is not a count or an array of counts")))?;
+            .ok_or_else(|| FactsError(format!("{full:?} is not a count or an array of counts")))?;
         values.resize(n, 0);
         Ok(Some(values))
     }

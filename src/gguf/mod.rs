@@ -24,6 +24,7 @@ mod kv;
 mod layers;
 mod reader;
 mod tally;
+mod tensor_infos;
 mod types;
 mod value;
 pub mod write;

@@ -8,10 +8,10 @@
 
 use super::cursor::{Cursor, Limits};
 use super::error::Error;
-use super::header::{Header, TensorInfo};
-use super::types::GgmlType;
+use super::header::Header;
+use super::tensor_infos::{check_data_fits, tensor_infos};
 use super::value::{Array, Value, ValueType};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 /// Arrays up to this length keep their elements (per-layer head counts, EOS ids);
 /// longer ones (tokens, merges, scores) are skipped, keeping type and length.
@@ -21,8 +21,6 @@ pub const KEEP_ARRAY_LEN: u64 = 4096;
 const KEEP_TOTAL: u64 = 1 << 20;
 /// Arrays of arrays deeper than this are refused (real files have none).
 const MAX_DEPTH: u32 = 8;
-/// ggml's GGML_MAX_DIMS.
-const MAX_DIMS: u32 = 4;
 /// The alignment when `general.alignment` is absent.
 pub const DEFAULT_ALIGNMENT: u64 = 32;
 
@@ -47,7 +45,7 @@ pub fn read_header_with(bytes: &[u8], limits: Limits) -> Result<Header, Error> {
         let start = c.pos();
         let (key, value) = key_value(&mut c, &mut kept)?;
         if metadata.insert(key.to_owned(), value).is_some() {
-            return Err(Error::malformed(start, format!("duplicate key '{key}'")));
+            return Err(Error::malformed(start, format!("duplicate key {key:?}")));
         }
     }
     let alignment = alignment(&metadata, c.pos())?;
@@ -104,9 +102,9 @@ fn key_value<'a>(c: &mut Cursor<'a>, kept: &mut u64) -> Result<(&'a str, Value),
         return Err(Error::malformed(at, "empty metadata key"));
     }
     let at = c.pos();
-    let id = c.u32(&|| format!("the type of '{key}'"))?;
+    let id = c.u32(&|| format!("the type of {key:?}"))?;
     let ty = ValueType::from_id(id)
-        .ok_or_else(|| Error::malformed(at, format!("key '{key}' has unknown value type {id}")))?;
+        .ok_or_else(|| Error::malformed(at, format!("key {key:?} has unknown value type {id}")))?;
     Ok((key, value(c, ty, key, 0, kept)?))
 }
 
@@ -117,7 +115,7 @@ fn value(
     depth: u32,
     kept: &mut u64,
 ) -> Result<Value, Error> {
-    let what = || format!("the value of '{key}'");
+    let what = || format!("the value of {key:?}");
     Ok(match ty {
         ValueType::U8 => Value::U8(c.u8(&what)?),
         ValueType::I8 => Value::I8(c.u8(&what)? as i8),
@@ -137,7 +135,7 @@ fn value(
                 b => {
                     return Err(Error::malformed(
                         at,
-                        format!("'{key}' is a bool of value {b}"),
+                        format!("{key:?} is a bool of value {b}"),
                     ));
                 }
             }
@@ -152,16 +150,16 @@ fn array(c: &mut Cursor<'_>, key: &str, depth: u32, kept: &mut u64) -> Result<Ar
     if depth >= MAX_DEPTH {
         return Err(Error::malformed(
             at,
-            format!("'{key}' nests arrays deeper than {MAX_DEPTH}"),
+            format!("{key:?} nests arrays deeper than {MAX_DEPTH}"),
         ));
     }
-    let id = c.u32(&|| format!("the element type of '{key}'"))?;
+    let id = c.u32(&|| format!("the element type of {key:?}"))?;
     let element = ValueType::from_id(id).ok_or_else(|| {
-        Error::malformed(at, format!("array '{key}' has unknown element type {id}"))
+        Error::malformed(at, format!("array {key:?} has unknown element type {id}"))
     })?;
-    let len = c.u64(&|| format!("the length of '{key}'"))?;
+    let len = c.u64(&|| format!("the length of {key:?}"))?;
     c.check_count(len, element.min_size(), &|| {
-        format!("array '{key}' of {len} elements")
+        format!("array {key:?} of {len} elements")
     })?;
     if len > KEEP_ARRAY_LEN || len > *kept {
         skip_elements(c, element, len, key, depth)?;
@@ -192,7 +190,7 @@ fn skip_elements(
     key: &str,
     depth: u32,
 ) -> Result<(), Error> {
-    let what = || format!("array '{key}'");
+    let what = || format!("array {key:?}");
     if let Some(size) = element.fixed_size() {
         // check_count proved len * size fits in u64.
         c.take(len * size, &what)?;
@@ -223,99 +221,160 @@ fn alignment(metadata: &BTreeMap<String, Value>, at: usize) -> Result<u64, Error
     }
 }
 
-fn tensor_infos(c: &mut Cursor<'_>, count: u64, alignment: u64) -> Result<Vec<TensorInfo>, Error> {
-    // check_count bounded count by the input, so this capacity is justified by it.
-    let mut tensors = Vec::with_capacity(count.min(c.room() / 25) as usize);
-    let mut names = HashSet::new();
-    for index in 0..count {
-        let at = c.pos();
-        let info = tensor_info(c, index, alignment)?;
-        if !names.insert(info.name.clone()) {
-            return Err(Error::malformed(
-                at,
-                format!("duplicate tensor name '{}'", info.name),
-            ));
-        }
-        tensors.push(info);
-    }
-    Ok(tensors)
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gguf::write::Writer;
 
-fn tensor_info(c: &mut Cursor<'_>, index: u64, alignment: u64) -> Result<TensorInfo, Error> {
-    let name = c
-        .string(&|| format!("the name of tensor {index}"))?
-        .to_owned();
-    let what = || format!("tensor '{name}'");
-    let at = c.pos();
-    let n_dims = c.u32(&what)?;
-    if n_dims > MAX_DIMS {
-        return Err(Error::malformed(
-            at,
-            format!("{} has {n_dims} dimensions (at most {MAX_DIMS})", what()),
-        ));
+    /// The preamble with `tensors` and `kvs` counts.
+    fn preamble_bytes(version: u32, tensors: u64, kvs: u64) -> Vec<u8> {
+        let mut b = b"GGUF".to_vec();
+        b.extend_from_slice(&version.to_le_bytes());
+        b.extend_from_slice(&tensors.to_le_bytes());
+        b.extend_from_slice(&kvs.to_le_bytes());
+        b
     }
-    let mut dims = Vec::with_capacity(n_dims as usize);
-    let mut elements: u64 = 1;
-    for _ in 0..n_dims {
-        let at = c.pos();
-        let dim = c.u64(&what)?;
-        elements = elements
-            .checked_mul(dim)
-            .filter(|&e| e <= i64::MAX as u64)
-            .ok_or_else(|| Error::malformed(at, format!("{} has too many elements", what())))?;
-        dims.push(dim);
-    }
-    let at = c.pos();
-    let id = c.u32(&what)?;
-    let ggml_type = GgmlType::from_id(id)
-        .ok_or_else(|| Error::malformed(at, format!("{} has unknown ggml type {id}", what())))?;
-    let row = dims.first().copied().unwrap_or(1);
-    let bytes = (row % ggml_type.block_size() == 0)
-        .then(|| ggml_type.bytes_for(elements))
-        .flatten()
-        .ok_or_else(|| {
-            Error::malformed(
-                at,
-                format!("{} rows of {row} are not whole {ggml_type} blocks", what()),
-            )
-        })?;
-    let at = c.pos();
-    let offset = c.u64(&what)?;
-    if offset % alignment != 0 {
-        return Err(Error::malformed(
-            at,
-            format!("{} offset {offset} is not aligned to {alignment}", what()),
-        ));
-    }
-    Ok(TensorInfo {
-        name,
-        dims,
-        ggml_type,
-        offset,
-        elements,
-        bytes,
-    })
-}
 
-fn check_data_fits(
-    tensors: &[TensorInfo],
-    data_offset: u64,
-    file_len: u64,
-    at: usize,
-) -> Result<(), Error> {
-    for t in tensors {
-        let end = data_offset
-            .checked_add(t.offset)
-            .and_then(|s| s.checked_add(t.bytes));
-        if end.is_none_or(|end| end > file_len) {
-            return Err(Error::malformed(
-                at,
-                format!(
-                    "the data of tensor '{}' runs past the end of the file ({file_len} bytes)",
-                    t.name
-                ),
-            ));
+    fn reason(result: Result<Header, Error>) -> String {
+        match result {
+            Err(Error::Malformed { reason, .. }) => reason,
+            other => panic!("expected a malformed header, got {other:?}"),
         }
     }
-    Ok(())
+
+    #[test]
+    fn magic_is_checked_byte_by_byte() {
+        assert_eq!(read_header(b"GG").unwrap_err().needed(), Some(3));
+        assert!(reason(read_header(b"X")).contains("bad magic"));
+        assert!(reason(read_header(b"GGML\x03\0\0\0")).contains("bad magic"));
+    }
+
+    #[test]
+    fn only_versions_2_and_3_are_read() {
+        assert!(read_header(&preamble_bytes(2, 0, 0)).is_ok());
+        assert!(read_header(&preamble_bytes(3, 0, 0)).is_ok());
+        assert!(reason(read_header(&preamble_bytes(1, 0, 0))).contains("version 1"));
+        assert!(reason(read_header(&preamble_bytes(4, 0, 0))).contains("version 4"));
+        assert!(
+            reason(read_header(&preamble_bytes(3u32.swap_bytes(), 0, 0))).contains("big-endian")
+        );
+    }
+
+    #[test]
+    fn counts_the_input_cannot_hold_are_malformed() {
+        assert!(reason(read_header(&preamble_bytes(3, 0, u64::MAX))).contains("metadata entries"));
+        assert!(reason(read_header(&preamble_bytes(3, 1 << 40, 0))).contains("tensor infos"));
+        let limits = Limits {
+            file_len: Some(100),
+            ..Limits::default()
+        };
+        assert!(reason(read_header_with(&preamble_bytes(3, 0, 10), limits)).contains("cannot fit"));
+        // A plausible count over a short prefix is only incomplete.
+        assert_eq!(
+            read_header(&preamble_bytes(3, 0, 10)).unwrap_err().needed(),
+            Some(32)
+        );
+    }
+
+    #[test]
+    fn unknown_value_types_and_bad_bools_are_malformed() {
+        let mut w = Writer::new();
+        w.kv_raw("general.x", 13, &[0; 8]);
+        assert!(reason(read_header(&w.header())).contains("unknown value type 13"));
+        let mut w = Writer::new();
+        w.kv_raw("general.flag", 7, &[2]);
+        assert!(reason(read_header(&w.header())).contains("bool"));
+        let mut w = Writer::new();
+        w.kv_raw("a", 9, &[0xff, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]);
+        assert!(reason(read_header(&w.header())).contains("unknown element type"));
+    }
+
+    #[test]
+    fn keys_must_be_unique_nonempty_utf8() {
+        let mut w = Writer::new();
+        w.kv("a", 1u32).kv("a", 2u32);
+        assert!(reason(read_header(&w.header())).contains("duplicate key \"a\""));
+        let mut w = Writer::new();
+        w.kv("", 1u32);
+        assert!(reason(read_header(&w.header())).contains("empty"));
+        let mut bytes = preamble_bytes(3, 0, 1);
+        bytes.extend_from_slice(&[1, 0, 0, 0, 0, 0, 0, 0, 0xc3]);
+        assert!(reason(read_header(&bytes)).contains("UTF-8"));
+    }
+
+    #[test]
+    fn long_strings_are_incomplete_until_a_limit_rules_them_out() {
+        let mut bytes = preamble_bytes(3, 0, 1);
+        bytes.extend_from_slice(&(1000u64).to_le_bytes());
+        assert_eq!(
+            read_header(&bytes).unwrap_err().needed(),
+            Some(bytes.len() as u64 + 1000)
+        );
+        let limits = Limits {
+            file_len: Some(500),
+            ..Limits::default()
+        };
+        assert!(reason(read_header_with(&bytes, limits)).contains("past the end of the file"));
+        let limits = Limits {
+            file_len: None,
+            max_header: 500,
+        };
+        assert!(reason(read_header_with(&bytes, limits)).contains("larger than 500 bytes"));
+    }
+
+    #[test]
+    fn long_arrays_keep_their_length_only() {
+        let tokens: Vec<String> = (0..5000).map(|i| format!("t{i}")).collect();
+        let mut w = Writer::new();
+        w.kv_strings("tokenizer.ggml.tokens", tokens.iter().map(String::as_str))
+            .kv("short", vec![1u32, 2, 3])
+            .kv(
+                "nested",
+                Value::from(vec![Value::from(vec![1u8]), Value::from(vec![2u8, 3])]),
+            );
+        let h = read_header(&w.header()).unwrap();
+        let tokens = h
+            .get("tokenizer.ggml.tokens")
+            .and_then(Value::as_array)
+            .unwrap();
+        assert_eq!(
+            (tokens.element, tokens.len, tokens.values.is_none()),
+            (ValueType::String, 5000, true)
+        );
+        assert_eq!(
+            h.get("short")
+                .and_then(Value::as_array)
+                .and_then(Array::as_u64s),
+            Some(vec![1, 2, 3])
+        );
+        let nested = h.get("nested").and_then(Value::as_array).unwrap();
+        assert_eq!(nested.values.as_ref().map(Vec::len), Some(2));
+    }
+
+    #[test]
+    fn arrays_nest_only_so_deep() {
+        let mut payload = Vec::new();
+        for _ in 0..MAX_DEPTH {
+            payload.extend_from_slice(&9u32.to_le_bytes());
+            payload.extend_from_slice(&1u64.to_le_bytes());
+        }
+        payload.extend_from_slice(&0u32.to_le_bytes());
+        payload.extend_from_slice(&0u64.to_le_bytes());
+        let mut w = Writer::new();
+        w.kv_raw("deep", 9, &payload);
+        assert!(reason(read_header(&w.header())).contains("deeper"));
+    }
+
+    #[test]
+    fn alignment_must_be_a_u32_power_of_two() {
+        let mut w = Writer::new();
+        w.kv("general.alignment", 64u32);
+        assert_eq!(read_header(&w.header()).unwrap().alignment, 64);
+        let mut w = Writer::new();
+        w.kv("general.alignment", 48u32);
+        assert!(reason(read_header(&w.header())).contains("power of two"));
+        let mut w = Writer::new();
+        w.kv("general.alignment", 64u64);
+        assert!(reason(read_header(&w.header())).contains("general.alignment"));
+    }
 }
