@@ -6,7 +6,8 @@
 use proptest::prelude::*;
 use provision::gguf::write::Writer;
 use provision::gguf::{
-    Error, Facts, GgmlType, Limits, Value, fixtures, read_header, read_header_with,
+    CacheType, Error, Facts, GgmlType, KvOptions, Limits, Value, fixtures, read_header,
+    read_header_with,
 };
 
 /// A scalar or small array value of any type.
@@ -128,6 +129,90 @@ proptest! {
         // Without a file length, the header limit still bounds what is asked for.
         if let Err(Error::Incomplete { needed, .. }) = read_header(&bytes) {
             prop_assert!(needed <= Limits::default().max_header);
+        }
+    }
+}
+
+/// Known architecture keys with any values: facts and the KV arithmetic on them.
+fn model_header() -> impl Strategy<Value = Vec<u8>> {
+    let arch = prop::sample::select(vec![
+        "llama",
+        "gemma3",
+        "gpt-oss",
+        "llama4",
+        "granitehybrid",
+        "qwen3next",
+        "nemotron_h",
+        "rwkv7",
+        "lfm2",
+        "falcon-h1",
+        "gemma4",
+        "smallthinker",
+    ]);
+    let count = prop_oneof![Just(0u64), 1u64..64, Just(u64::MAX), any::<u64>()];
+    let per_layer = prop_oneof![
+        count.clone().prop_map(Value::U64),
+        prop::collection::vec(0u32..64, 0..70).prop_map(Value::from)
+    ];
+    let keys = prop::collection::vec(
+        (
+            prop::sample::select(vec![
+                "attention.head_count",
+                "attention.head_count_kv",
+                "attention.key_length",
+                "attention.value_length",
+                "attention.sliding_window",
+                "attention.sliding_window_pattern",
+                "attention.shared_kv_layers",
+                "expert_count",
+                "expert_used_count",
+                "ssm.conv_kernel",
+                "ssm.inner_size",
+                "ssm.state_size",
+                "ssm.group_count",
+                "wkv.head_size",
+                "shortconv.l_cache",
+                "full_attention_interval",
+                "feed_forward_length",
+                "embedding_length",
+                "token_shift_count",
+            ]),
+            per_layer,
+        ),
+        0..12,
+    );
+    (arch, 0u64..70, keys).prop_map(|(arch, layers, keys)| {
+        let mut w = Writer::new();
+        w.kv("general.architecture", arch)
+            .kv(&format!("{arch}.block_count"), layers);
+        let mut seen = std::collections::HashSet::new();
+        for (key, value) in keys {
+            if seen.insert(key) {
+                w.kv(&format!("{arch}.{key}"), value);
+            }
+        }
+        w.tensor("blk.0.ffn_up_exps.weight", &[32, 2, 4], GgmlType::Q8_0)
+            .tensor("token_embd.weight", &[32, 8], GgmlType::F16);
+        w.header()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn hostile_metadata_never_panics_the_arithmetic(header in model_header(), context in any::<u64>(), parallel in any::<u64>()) {
+        let header = read_header(&header).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        match Facts::from_header(&header) {
+            Ok(facts) => {
+                for cache in [CacheType::F16, CacheType::Q8_0, CacheType::Q4_0] {
+                    let _ = facts.kv_bytes_per_token(cache);
+                    let kv = facts.kv_cache(&KvOptions { parallel, ..KvOptions::new(context, cache) });
+                    prop_assert_eq!(kv.per_layer.len(), facts.layers.len());
+                }
+                let _ = facts.weights_read_per_token();
+            }
+            Err(e) => prop_assert!(!e.to_string().contains('\n'), "{e}"),
         }
     }
 }

@@ -4,7 +4,8 @@
 
 use super::header::Header;
 use super::layers::{self, LayerKind};
-use super::tally::{self, Tally};
+use super::recurrent::{Recurrent, recurrent};
+use super::tally;
 use super::types::file_type_name;
 use crate::quant::Quant;
 use serde::Serialize;
@@ -35,19 +36,6 @@ pub struct Layer {
     pub head_count_kv: u64,
     /// Bytes of the `blk.N.*` tensors.
     pub bytes: u64,
-}
-
-/// Sizes of the recurrent state (SSM, RWKV, short-conv) keys, 0 when absent.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Recurrent {
-    pub conv_kernel: u64,
-    pub inner_size: u64,
-    pub state_size: u64,
-    pub group_count: u64,
-    pub time_step_rank: u64,
-    /// f32 values of state one recurrent layer keeps per sequence: llama.cpp's
-    /// `n_embd_r() + n_embd_s()` (`src/llama-hparams.cpp` at 01b77b57).
-    pub state_elements: u64,
 }
 
 /// Tensor bytes by role; `layers + token_embedding + output + projector + other = total`.
@@ -156,60 +144,17 @@ impl Facts {
         let arch = h
             .architecture()
             .ok_or_else(|| FactsError("no general.architecture key".into()))?;
-        let kind = match (arch, h.str("general.type")) {
-            ("clip", _) => Kind::Projector,
-            (_, Some("adapter")) => Kind::Adapter,
-            _ => Kind::Model,
-        };
         let keys = Keys { header: h, arch };
-        let block_count = if kind == Kind::Projector {
-            h.u64("clip.vision.block_count")
-                .or(h.u64("clip.audio.block_count"))
-                .unwrap_or(0)
-        } else {
-            keys.u64("block_count").unwrap_or(0)
-        };
-        if block_count > MAX_LAYERS {
-            return Err(FactsError(format!(
-                "block_count {block_count} is more than {MAX_LAYERS} layers"
-            )));
-        }
+        let (kind, block_count, embedding_length) = shape(&keys)?;
         let n = if kind == Kind::Model {
             block_count as usize
         } else {
             0
         };
-        let heads = keys
-            .per_layer("attention.head_count", n)?
-            .unwrap_or_else(|| vec![0; n]);
-        let heads_kv = keys
-            .per_layer("attention.head_count_kv", n)?
-            .unwrap_or_else(|| heads.clone());
-        let ff = keys
-            .per_layer("feed_forward_length", n)?
-            .unwrap_or_else(|| vec![0; n]);
-        let (kinds, sliding_window) = layers::layer_kinds(h, arch, &heads_kv, &ff);
-        let embedding_length = if kind == Kind::Projector {
-            h.u64("clip.vision.embedding_length")
-        } else {
-            keys.u64("embedding_length")
-        };
-        let default_head = match (embedding_length, heads.first()) {
-            (Some(e), Some(&h0)) if h0 > 0 => e / h0,
-            _ => 0,
-        };
-        let key_length = keys.u64("attention.key_length").unwrap_or(default_head);
-        let value_length = keys.u64("attention.value_length").unwrap_or(default_head);
+        let attention = Attention::read(&keys, n, embedding_length)?;
         let expert_count = keys.u64("expert_count").unwrap_or(0);
         let expert_used_count = keys.u64("expert_used_count").unwrap_or(0);
-        let Tally {
-            bytes,
-            parameters,
-            projector_parameters,
-            active_parameters,
-            per_layer,
-            by_type,
-        } = tally::tally(&h.tensors, n, expert_count, expert_used_count);
+        let tally = tally::tally(&h.tensors, n, expert_count, expert_used_count);
         let file_type = h.u64("general.file_type");
         Ok(Facts {
             kind,
@@ -217,9 +162,9 @@ impl Facts {
             name: h.str("general.name").map(str::to_owned),
             file_type,
             file_type_name: file_type.and_then(file_type_name).map(str::to_owned),
-            parameters,
-            projector_parameters,
-            active_parameters,
+            parameters: tally.parameters,
+            projector_parameters: tally.projector_parameters,
+            active_parameters: tally.active_parameters,
             block_count,
             context_length: keys.u64("context_length"),
             embedding_length,
@@ -228,30 +173,25 @@ impl Facts {
                     .and_then(|v| v.as_array())
                     .map(|a| a.len)
             }),
-            key_length,
-            value_length,
-            key_length_swa: keys.u64("attention.key_length_swa").unwrap_or(key_length),
+            key_length: attention.key_length,
+            value_length: attention.value_length,
+            key_length_swa: keys
+                .u64("attention.key_length_swa")
+                .unwrap_or(attention.key_length),
             value_length_swa: keys
                 .u64("attention.value_length_swa")
-                .unwrap_or(value_length),
-            sliding_window,
+                .unwrap_or(attention.value_length),
+            sliding_window: attention.window,
             expert_count,
             expert_used_count,
-            recurrent: recurrent(&keys, &kinds, embedding_length.unwrap_or(0)),
+            recurrent: recurrent(&keys, &attention.kinds, embedding_length.unwrap_or(0)),
             projector_type: h
                 .str("clip.projector_type")
                 .or(h.str("clip.vision.projector_type"))
                 .map(str::to_owned),
-            layers: (0..n)
-                .map(|i| Layer {
-                    kind: kinds[i],
-                    head_count: heads[i],
-                    head_count_kv: heads_kv[i],
-                    bytes: per_layer[i],
-                })
-                .collect(),
-            bytes,
-            bytes_by_type: by_type,
+            layers: attention.layers(&tally.per_layer),
+            bytes: tally.bytes,
+            bytes_by_type: tally.by_type,
         })
     }
 
@@ -266,45 +206,78 @@ impl Facts {
     }
 }
 
-/// The recurrent sizes, when any layer is recurrent. State per layer and sequence:
-/// RWKV `token_shift_count * n_embd + n_embd * wkv.head_size`; LFM2
-/// `n_embd * (shortconv.l_cache - 1)`; Mamba and the rest
-/// `(conv_kernel - 1) * (inner + 2 * groups * state) + state * inner`.
-fn recurrent(keys: &Keys<'_>, kinds: &[LayerKind], embd: u64) -> Option<Recurrent> {
-    let any = kinds
-        .iter()
-        .any(|k| matches!(k, LayerKind::Recurrent | LayerKind::RecurrentAndFull));
-    if !any {
-        return None;
-    }
-    let get = |k: &str| keys.u64(k).unwrap_or(0);
-    let (conv, inner, state, groups) = (
-        get("ssm.conv_kernel"),
-        get("ssm.inner_size"),
-        get("ssm.state_size"),
-        get("ssm.group_count"),
-    );
-    let wkv = get("wkv.head_size");
-    let l_cache = get("shortconv.l_cache");
-    let state_elements = if wkv > 0 {
-        let shift = keys.u64("token_shift_count").unwrap_or(2);
-        shift
-            .saturating_mul(embd)
-            .saturating_add(embd.saturating_mul(wkv))
-    } else if l_cache > 0 {
-        embd.saturating_mul(l_cache - 1)
-    } else {
-        let width = inner.saturating_add(groups.saturating_mul(state).saturating_mul(2));
-        conv.saturating_sub(1)
-            .saturating_mul(width)
-            .saturating_add(state.saturating_mul(inner))
+/// The file's kind, its layer count and embedding width (a projector's are its
+/// vision tower's).
+fn shape(keys: &Keys<'_>) -> Result<(Kind, u64, Option<u64>), FactsError> {
+    let h = keys.header;
+    let kind = match (keys.arch, h.str("general.type")) {
+        ("clip", _) => Kind::Projector,
+        (_, Some("adapter")) => Kind::Adapter,
+        _ => Kind::Model,
     };
-    Some(Recurrent {
-        conv_kernel: conv,
-        inner_size: inner,
-        state_size: state,
-        group_count: groups,
-        time_step_rank: get("ssm.time_step_rank"),
-        state_elements,
-    })
+    let (block_count, embedding_length) = if kind == Kind::Projector {
+        let blocks = h
+            .u64("clip.vision.block_count")
+            .or(h.u64("clip.audio.block_count"));
+        (blocks, h.u64("clip.vision.embedding_length"))
+    } else {
+        (keys.u64("block_count"), keys.u64("embedding_length"))
+    };
+    let block_count = block_count.unwrap_or(0);
+    if block_count > MAX_LAYERS {
+        return Err(FactsError(format!(
+            "block_count {block_count} is more than {MAX_LAYERS} layers"
+        )));
+    }
+    Ok((kind, block_count, embedding_length))
+}
+
+/// Per-layer heads and cache kinds, and the head sizes.
+struct Attention {
+    heads: Vec<u64>,
+    heads_kv: Vec<u64>,
+    kinds: Vec<LayerKind>,
+    window: Option<u64>,
+    key_length: u64,
+    value_length: u64,
+}
+
+impl Attention {
+    /// As `load_hparams`: `head_count_kv` defaults to `head_count`, head sizes to
+    /// `embedding_length / head_count` of the first layer.
+    fn read(keys: &Keys<'_>, n: usize, embd: Option<u64>) -> Result<Attention, FactsError> {
+        let heads = keys
+            .per_layer("attention.head_count", n)?
+            .unwrap_or_else(|| vec![0; n]);
+        let heads_kv = keys
+            .per_layer("attention.head_count_kv", n)?
+            .unwrap_or_else(|| heads.clone());
+        let ff = keys
+            .per_layer("feed_forward_length", n)?
+            .unwrap_or_else(|| vec![0; n]);
+        let (kinds, window) = layers::layer_kinds(keys.header, keys.arch, &heads_kv, &ff);
+        let default_head = match (embd, heads.first()) {
+            (Some(e), Some(&h0)) if h0 > 0 => e / h0,
+            _ => 0,
+        };
+        Ok(Attention {
+            key_length: keys.u64("attention.key_length").unwrap_or(default_head),
+            value_length: keys.u64("attention.value_length").unwrap_or(default_head),
+            heads,
+            heads_kv,
+            kinds,
+            window,
+        })
+    }
+
+    fn layers(&self, bytes: &[u64]) -> Vec<Layer> {
+        (0..self.kinds.len())
+            .map(|i| Layer {
+                kind: self.kinds[i],
+                head_count: self.heads[i],
+                head_count_kv: self.heads_kv[i],
+                bytes: bytes[i],
+            })
+            .collect()
+    }
 }

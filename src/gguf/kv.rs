@@ -129,28 +129,35 @@ impl Facts {
         (0..self.layers.len()).fold(0u64, |sum, i| sum.saturating_add(self.cell_bytes(i, cache)))
     }
 
-    /// The KV cache and recurrent state for `options`.
-    pub fn kv_cache(&self, options: &KvOptions) -> KvCache {
+    /// Cells a full layer and a sliding layer hold for `options`.
+    fn cells(&self, options: &KvOptions) -> (u64, u64) {
         let parallel = options.parallel.max(1);
-        let full_cells = options.context.saturating_mul(parallel);
-        let window_cells = self
+        let full = options.context.saturating_mul(parallel);
+        let window = self
             .sliding_window
             .unwrap_or(0)
             .saturating_mul(parallel)
             .saturating_add(options.ubatch)
-            .next_multiple_of(256);
-        let swa_cells = if options.swa_full {
-            full_cells
-        } else {
-            full_cells.min(window_cells)
-        };
-        // Recurrent states are f32 (llama.cpp creates them GGML_TYPE_F32).
-        let state = self
-            .recurrent
-            .as_ref()
-            .map_or(0, |r| r.state_elements)
+            .checked_next_multiple_of(256)
+            .unwrap_or(u64::MAX);
+        (
+            full,
+            if options.swa_full {
+                full
+            } else {
+                full.min(window)
+            },
+        )
+    }
+
+    /// The KV cache and recurrent state for `options`.
+    pub fn kv_cache(&self, options: &KvOptions) -> KvCache {
+        let (full_cells, swa_cells) = self.cells(options);
+        // Recurrent states are f32 (llama.cpp creates them GGML_TYPE_F32), one per sequence.
+        let state = self.recurrent.as_ref().map_or(0, |r| r.state_elements);
+        let state = state
             .saturating_mul(4)
-            .saturating_mul(parallel);
+            .saturating_mul(options.parallel.max(1));
         let (mut attention, mut recurrent) = (0u64, 0u64);
         let per_layer = (0..self.layers.len())
             .map(|i| {
@@ -161,11 +168,9 @@ impl Facts {
                     full_cells
                 };
                 let kv = self.cell_bytes(i, options.cache).saturating_mul(cells);
-                let rs = if matches!(kind, LayerKind::Recurrent | LayerKind::RecurrentAndFull) {
-                    state
-                } else {
-                    0
-                };
+                let holds_state =
+                    matches!(kind, LayerKind::Recurrent | LayerKind::RecurrentAndFull);
+                let rs = if holds_state { state } else { 0 };
                 attention = attention.saturating_add(kv);
                 recurrent = recurrent.saturating_add(rs);
                 kv.saturating_add(rs)

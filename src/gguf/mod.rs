@@ -22,7 +22,9 @@ pub mod fixtures;
 mod header;
 mod kv;
 mod layers;
+mod read_value;
 mod reader;
+mod recurrent;
 mod tally;
 mod tensor_infos;
 mod types;
@@ -31,11 +33,13 @@ pub mod write;
 
 pub use cursor::{DEFAULT_MAX_HEADER, Limits};
 pub use error::Error;
-pub use facts::{Facts, FactsError, Kind, Layer, Recurrent, TensorBytes};
+pub use facts::{Facts, FactsError, Kind, Layer, TensorBytes};
 pub use header::{Header, TensorInfo};
 pub use kv::{CacheType, KvCache, KvOptions};
 pub use layers::LayerKind;
-pub use reader::{DEFAULT_ALIGNMENT, KEEP_ARRAY_LEN, read_header, read_header_with};
+pub use read_value::KEEP_ARRAY_LEN;
+pub use reader::{DEFAULT_ALIGNMENT, read_header, read_header_with};
+pub use recurrent::Recurrent;
 pub use types::{GgmlType, file_type_name};
 pub use value::{Array, Value, ValueType};
 

@@ -40,66 +40,109 @@ fn share(part: u64, used: u64, count: u64) -> u64 {
     u64::try_from(scaled).unwrap_or(u64::MAX)
 }
 
+/// Where a tensor's bytes are counted.
+enum Role {
+    Projector,
+    Embedding,
+    Output,
+    /// A `blk.N` tensor, and whether it is an expert tensor.
+    Layer(usize, bool),
+    Other,
+}
+
+fn role(name: &str, layers: usize) -> Role {
+    if PROJECTOR_PREFIXES.iter().any(|p| name.starts_with(p)) {
+        Role::Projector
+    } else if name == "token_embd.weight" {
+        Role::Embedding
+    } else if name == "output.weight" {
+        Role::Output
+    } else if let Some(i) = layer_of(name).filter(|&i| i < layers) {
+        Role::Layer(i, is_expert(name))
+    } else {
+        Role::Other
+    }
+}
+
+fn add(sum: &mut u64, n: u64) {
+    *sum = sum.saturating_add(n);
+}
+
 pub(crate) fn tally(
     tensors: &[TensorInfo],
     layers: usize,
     experts: u64,
     experts_used: u64,
 ) -> Tally {
-    let mut bytes = TensorBytes::default();
-    let mut per_layer = vec![0u64; layers];
-    let mut by_type: BTreeMap<String, u64> = BTreeMap::new();
-    let (mut parameters, mut projector_parameters, mut active) = (0u64, 0u64, 0u64);
+    let mut tally = Tally {
+        bytes: TensorBytes::default(),
+        parameters: 0,
+        projector_parameters: 0,
+        active_parameters: 0,
+        per_layer: vec![0; layers],
+        by_type: BTreeMap::new(),
+    };
     let tied = !tensors.iter().any(|t| t.name == "output.weight");
     for t in tensors {
-        let b = t.bytes;
-        bytes.total = bytes.total.saturating_add(b);
-        parameters = parameters.saturating_add(t.elements);
-        let entry = by_type.entry(t.ggml_type.name().to_owned()).or_default();
-        *entry = entry.saturating_add(b);
+        tally.add(t, role(&t.name, layers), tied, (experts_used, experts));
+    }
+    tally
+}
+
+impl Tally {
+    /// Counts one tensor; `experts` is (used, count).
+    fn add(&mut self, t: &TensorInfo, role: Role, tied: bool, experts: (u64, u64)) {
+        let (b, e) = (t.bytes, t.elements);
+        let bytes = &mut self.bytes;
+        add(&mut bytes.total, b);
+        add(&mut self.parameters, e);
+        add(
+            self.by_type
+                .entry(t.ggml_type.name().to_owned())
+                .or_default(),
+            b,
+        );
         // What a decoding step reads of this tensor, in bytes and in elements.
-        let (read, used) = if PROJECTOR_PREFIXES.iter().any(|p| t.name.starts_with(p)) {
-            bytes.projector = bytes.projector.saturating_add(b);
-            projector_parameters = projector_parameters.saturating_add(t.elements);
-            (0, 0)
-        } else if t.name == "token_embd.weight" {
-            bytes.token_embedding = bytes.token_embedding.saturating_add(b);
-            // A lookup reads one row, unless the embedding is also the output projection.
-            if tied { (b, t.elements) } else { (0, 0) }
-        } else if t.name == "output.weight" {
-            bytes.output = bytes.output.saturating_add(b);
-            (b, t.elements)
-        } else if let Some(i) = layer_of(&t.name).filter(|&i| i < layers) {
-            per_layer[i] = per_layer[i].saturating_add(b);
-            bytes.layers = bytes.layers.saturating_add(b);
-            if is_expert(&t.name) {
-                bytes.experts = bytes.experts.saturating_add(b);
-                (
-                    share(b, experts_used, experts),
-                    share(t.elements, experts_used, experts),
-                )
-            } else {
-                (b, t.elements)
-            }
-        } else {
-            bytes.other = bytes.other.saturating_add(b);
-            // Per-layer embedding tables (gemma3n) are lookups too.
-            if t.name.starts_with("per_layer_token_embd") {
+        let (read, used) = match role {
+            Role::Projector => {
+                add(&mut bytes.projector, b);
+                add(&mut self.projector_parameters, e);
                 (0, 0)
-            } else {
-                (b, t.elements)
+            }
+            // A lookup reads one row, unless the embedding is also the output projection.
+            Role::Embedding => {
+                add(&mut bytes.token_embedding, b);
+                if tied { (b, e) } else { (0, 0) }
+            }
+            Role::Output => {
+                add(&mut bytes.output, b);
+                (b, e)
+            }
+            Role::Layer(i, expert) => {
+                add(&mut self.per_layer[i], b);
+                add(&mut bytes.layers, b);
+                if expert {
+                    add(&mut bytes.experts, b);
+                    (
+                        share(b, experts.0, experts.1),
+                        share(e, experts.0, experts.1),
+                    )
+                } else {
+                    (b, e)
+                }
+            }
+            // Per-layer embedding tables (gemma3n) are lookups too.
+            Role::Other => {
+                add(&mut bytes.other, b);
+                if t.name.starts_with("per_layer_token_embd") {
+                    (0, 0)
+                } else {
+                    (b, e)
+                }
             }
         };
-        bytes.read_per_token = bytes.read_per_token.saturating_add(read);
-        active = active.saturating_add(used);
-    }
-    Tally {
-        bytes,
-        parameters,
-        projector_parameters,
-        active_parameters: active,
-        per_layer,
-        by_type,
+        add(&mut bytes.read_per_token, read);
+        add(&mut self.active_parameters, used);
     }
 }
 

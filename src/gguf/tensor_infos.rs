@@ -37,31 +37,14 @@ fn tensor_info(c: &mut Cursor<'_>, index: u64, alignment: u64) -> Result<TensorI
         .string(&|| format!("the name of tensor {index}"))?
         .to_owned();
     let what = || format!("tensor {name:?}");
-    let at = c.pos();
-    let n_dims = c.u32(&what)?;
-    if n_dims > MAX_DIMS {
-        return Err(Error::malformed(
-            at,
-            format!("{} has {n_dims} dimensions (at most {MAX_DIMS})", what()),
-        ));
-    }
-    let mut dims = Vec::with_capacity(n_dims as usize);
-    let mut elements: u64 = 1;
-    for _ in 0..n_dims {
-        let at = c.pos();
-        let dim = c.u64(&what)?;
-        elements = elements
-            .checked_mul(dim)
-            .filter(|&e| e <= i64::MAX as u64)
-            .ok_or_else(|| Error::malformed(at, format!("{} has too many elements", what())))?;
-        dims.push(dim);
-    }
+    let (dims, elements) = shape(c, &what)?;
     let at = c.pos();
     let id = c.u32(&what)?;
     let ggml_type = GgmlType::from_id(id)
         .ok_or_else(|| Error::malformed(at, format!("{} has unknown ggml type {id}", what())))?;
     let row = dims.first().copied().unwrap_or(1);
-    let bytes = (row % ggml_type.block_size() == 0)
+    let bytes = row
+        .is_multiple_of(ggml_type.block_size())
         .then(|| ggml_type.bytes_for(elements))
         .flatten()
         .ok_or_else(|| {
@@ -72,7 +55,7 @@ fn tensor_info(c: &mut Cursor<'_>, index: u64, alignment: u64) -> Result<TensorI
         })?;
     let at = c.pos();
     let offset = c.u64(&what)?;
-    if offset % alignment != 0 {
+    if !offset.is_multiple_of(alignment) {
         return Err(Error::malformed(
             at,
             format!("{} offset {offset} is not aligned to {alignment}", what()),
@@ -86,6 +69,28 @@ fn tensor_info(c: &mut Cursor<'_>, index: u64, alignment: u64) -> Result<TensorI
         elements,
         bytes,
     })
+}
+
+/// Dimensions and their product, which must fit in an int64 as ggml keeps it.
+fn shape(c: &mut Cursor<'_>, what: &dyn Fn() -> String) -> Result<(Vec<u64>, u64), Error> {
+    let at = c.pos();
+    let n_dims = c.u32(what)?;
+    if n_dims > MAX_DIMS {
+        let reason = format!("{} has {n_dims} dimensions (at most {MAX_DIMS})", what());
+        return Err(Error::malformed(at, reason));
+    }
+    let mut dims = Vec::with_capacity(n_dims as usize);
+    let mut elements: u64 = 1;
+    for _ in 0..n_dims {
+        let at = c.pos();
+        let dim = c.u64(what)?;
+        elements = elements
+            .checked_mul(dim)
+            .filter(|&e| e <= i64::MAX as u64)
+            .ok_or_else(|| Error::malformed(at, format!("{} has too many elements", what())))?;
+        dims.push(dim);
+    }
+    Ok((dims, elements))
 }
 
 pub(crate) fn check_data_fits(

@@ -133,7 +133,7 @@ impl GgmlType {
     /// blocks or the size overflows.
     pub fn bytes_for(self, elements: u64) -> Option<u64> {
         let block = self.block_size();
-        (elements % block == 0).then_some(())?;
+        elements.is_multiple_of(block).then_some(())?;
         (elements / block).checked_mul(self.block_bytes())
     }
 }

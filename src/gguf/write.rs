@@ -151,7 +151,11 @@ impl Writer {
             .iter()
             .map(|t| {
                 let offset = next;
-                next = next.saturating_add(t.bytes.next_multiple_of(self.alignment));
+                let padded = t
+                    .bytes
+                    .checked_next_multiple_of(self.alignment)
+                    .unwrap_or(u64::MAX);
+                next = next.saturating_add(padded);
                 offset
             })
             .collect()
