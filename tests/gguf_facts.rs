@@ -1,7 +1,9 @@
 //! Facts of real model shapes (headers the fixtures write) against public numbers:
 //! parameter counts from model cards, KV sizes from llama.cpp/Ollama logs.
 
-use provision::gguf::{self, CacheType, Facts, Header, Kind, KvOptions, LayerKind, fixtures};
+use provision::gguf::{
+    self, CacheType, Facts, GgmlType, Header, Kind, KvOptions, LayerKind, fixtures,
+};
 
 const MIB: u64 = 1 << 20;
 
@@ -121,13 +123,16 @@ fn gpt_oss_20b_counts_its_experts_and_alternating_window() {
     // A token reads the non-expert weights but the embedding, and 4/32 of the experts.
     let expected = f.bytes.total - f.bytes.token_embedding - f.bytes.experts + f.bytes.experts / 8;
     assert_eq!(f.weights_read_per_token(), expected);
-    // llama.cpp's ids (file type 38, tensor type 39) describe the same bytes.
-    let (_, ggml) = read(&fixtures::gpt_oss_20b_with(true));
+    // Ollama 0.11's ids (tensor type 4) and llama.cpp's (file type 38) describe the same bytes.
+    let (_, legacy) = read(&fixtures::gpt_oss_20b_with(4, GgmlType::MXFP4_OLLAMA));
+    let (_, ggml) = read(&fixtures::gpt_oss_20b_with(38, GgmlType::MXFP4));
     assert_eq!(ggml.file_type_name.as_deref(), Some("MXFP4_MOE"));
-    assert_eq!(
-        (ggml.bytes.total, ggml.parameters),
-        (f.bytes.total, f.parameters)
-    );
+    for other in [legacy, ggml] {
+        assert_eq!(
+            (other.bytes.total, other.parameters),
+            (f.bytes.total, f.parameters)
+        );
+    }
 }
 
 #[test]
@@ -239,7 +244,9 @@ fn every_fixture_reads_with_its_file_length_and_serialises() {
             padding < 32 * parsed.tensors.len() as u64,
             "{name}: {padding} bytes of padding"
         );
-        let json = serde_json::to_value(&facts).expect("facts serialise");
-        assert_eq!(json["architecture"], facts.architecture.as_str(), "{name}");
+        // Facts are cached as JSON by blob digest: they must read back as they were.
+        let json = serde_json::to_string(&facts).expect("facts serialise");
+        let back: Facts = serde_json::from_str(&json).expect("facts deserialise");
+        assert_eq!(back, facts, "{name}");
     }
 }

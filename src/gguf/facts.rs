@@ -8,7 +8,7 @@ use super::recurrent::{Recurrent, recurrent};
 use super::tally;
 use super::types::file_type_name;
 use crate::quant::Quant;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -17,7 +17,7 @@ use std::fmt;
 const MAX_LAYERS: u64 = 16384;
 
 /// What kind of file the header describes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// A language model.
@@ -29,7 +29,7 @@ pub enum Kind {
 }
 
 /// One layer (`blk.N`): its cache kind, heads and weight bytes.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Layer {
     pub kind: LayerKind,
     pub head_count: u64,
@@ -39,7 +39,7 @@ pub struct Layer {
 }
 
 /// Tensor bytes by role; `layers + token_embedding + output + projector + other = total`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TensorBytes {
     pub total: u64,
     pub token_embedding: u64,
@@ -59,7 +59,7 @@ pub struct TensorBytes {
 }
 
 /// Model facts from one GGUF header.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Facts {
     pub kind: Kind,
     pub architecture: String,

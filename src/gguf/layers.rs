@@ -9,10 +9,10 @@
 //! `attention.shared_kv_layers`).
 
 use super::header::Header;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What one layer keeps between tokens.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LayerKind {
     /// Attention over the whole context: a KV entry per position.

@@ -4,10 +4,10 @@
 
 use super::facts::Keys;
 use super::layers::LayerKind;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Sizes of the recurrent state (SSM, RWKV, short-conv) keys, 0 when absent.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Recurrent {
     pub conv_kernel: u64,
     pub inner_size: u64,

@@ -3,9 +3,10 @@
 //! Sources: `include/ggml.h` (`enum ggml_type`), `src/ggml.c` (`type_traits`) and
 //! `src/ggml-common.h` (the `static_assert`ed block sizes) in ggml-org/ggml at d99724f2;
 //! the same table is `GGML_QUANT_SIZES` in llama.cpp's `gguf-py/gguf/constants.py`.
-//! File types: `enum llama_ftype` in llama.cpp `include/llama.h`, and Ollama's reuse of
-//! id 4 for MXFP4 (`fs/ggml/type.go` at v0.11.0 and v0.12.0, written by
-//! `convert/convert_gptoss.go`), which the gpt-oss blobs of the Ollama library carry.
+//! File types: `enum llama_ftype` in llama.cpp `include/llama.h`. Ollama's gpt-oss
+//! converter (`convert/convert_gptoss.go`, v0.11 to v0.33) writes file type 4 and calls
+//! it MXFP4 (`fs/ggml/type.go` at v0.12.0); Ollama 0.11 also wrote the experts as
+//! tensor type 4 with MXFP4's layout, so both ids mean MXFP4 here.
 
 use serde::{Serialize, Serializer};
 use std::fmt;
