@@ -21,7 +21,7 @@ while the server runs: `{"blobs": {"sha256:…": {"after": N, "then": "close"|"s
 its fault is removed. Every request (and each stall) is appended to
 `<state>/requests.jsonl`. Listens on 127.0.0.1 only; prints `listening PORT` first.
 
-    python3 registry.py --store DIR --cert PEM --key PEM --state DIR
+    python3 registry.py --store DIR --cert PEM --key PEM --state DIR [--port N]
 """
 
 import argparse
@@ -251,8 +251,9 @@ def main():
     parser.add_argument("--cert", required=True, help="leaf certificate chain (PEM)")
     parser.add_argument("--key", required=True, help="leaf private key (PEM)")
     parser.add_argument("--state", required=True, help="faults.json in, requests.jsonl out")
+    parser.add_argument("--port", type=int, default=0, help="0: any free port")
     args = parser.parse_args()
-    server = Server(("127.0.0.1", 0), Proxy)
+    server = Server(("127.0.0.1", args.port), Proxy)
     server.stand = Stand(args.store, args.state, args.cert, args.key)
     print(f"listening {server.server_address[1]}", flush=True)
     try:

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use tempfile::TempDir;
 
+pub mod real_ollama;
 pub mod registry;
 
 /// A sealed run of `provision`: build it with `.arg()`/`.env()`, then `.run()`.
