@@ -52,6 +52,7 @@ fn a_parameter_this_version_does_not_know_is_one_line() {
         return;
     };
     // `draft_num_predict` is valid today (api/types.go at v0.33), unknown to 0.5.4.
+    server.preinstall("llama3.2:1b-instruct-q8_0");
     let profile = chat_with("parameters: {draft_num_predict: 4}");
     let run = on_device(&server, &profile, "6GiB", &["auto", "--quiet"])
         .run()
@@ -149,6 +150,16 @@ fn a_pull_cut_by_the_server_dying_is_one_line() {
         .run()
         .code(0);
     assert_eq!(quantization(&server, "chat"), "Q8_0");
+    // 0.5.4 records a part's progress only when its chunk ends, so after a crash
+    // the download starts over (a Ctrl-C'd client resumes: the test above).
+    let weights = server.upstream_weights("llama3.2:1b-instruct-q8_0");
+    let log = server.registry_log();
+    let reads: Vec<_> = log
+        .iter()
+        .filter(|r| r["digest"] == weights.as_str() && r["status"] == 206)
+        .map(|r| r["start"].as_u64())
+        .collect();
+    assert_eq!(reads, [Some(0), Some(0)], "{log:?}");
 }
 
 #[test]
@@ -170,9 +181,10 @@ fn the_0_0_0_build_is_what_the_notes_say_and_fails_in_one_line() {
         "Error: one of '--license', '--modelfile', '--parameters', '--system', or \
          '--template' must be specified\n"
     );
-    // Today `auto` pulls and creates, and only the verifying `ollama show` fails. The
-    // line should name the version (0.0.0) and what is needed (issue 12, item 3); until
-    // then only the shape is asserted.
+    // Today `auto` pulls (or finds the tag) and creates, and only the verifying
+    // `ollama show` fails. The line should name the version (0.0.0) and what is needed
+    // (issue 12, item 3); until then only the shape is asserted.
+    server.preinstall("llama3.2:1b-instruct-q8_0");
     let run = on_device(&server, CHAT, "6GiB", &["auto", "--quiet"])
         .run()
         .code(1);

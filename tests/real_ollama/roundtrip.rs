@@ -34,12 +34,10 @@ fn values() -> Vec<(String, String)> {
         "a\tb",
         "héllo — 日本語 🙂",
     ];
-    let mut values: Vec<(String, String)> = short
-        .iter()
-        .map(|v| (format!("`{v:?}`"), v.to_string()))
-        .collect();
+    let mut values: Vec<(String, String)> =
+        short.iter().map(|v| (cell(v), v.to_string())).collect();
     let long = "0123456789abcdef".repeat(640);
-    values.push(("10 KB: `\"0123456789abcdef\"` × 640".into(), long));
+    values.push(("10 KB: `0123456789abcdef` × 640".into(), long));
     values
 }
 
@@ -205,13 +203,28 @@ fn field_lines(shown: &str, keyword: &str) -> Option<String> {
     Some(rest[..end].trim_end_matches('\n').to_string())
 }
 
-/// A value as a table cell: Rust-escaped, long ones cut.
+/// A value as a table cell: in a code span, with `\\`, CR, LF and TAB escaped and a
+/// leading or trailing space shown as `␠`; long ones cut.
 fn cell(text: &str) -> String {
-    let escaped = format!("{text:?}");
-    if escaped.chars().count() <= 60 {
-        return format!("`{escaped}`");
+    if text.is_empty() {
+        return "(empty)".into();
     }
-    let head: String = escaped.chars().take(40).collect();
+    let mut shown = String::new();
+    let last = text.chars().count() - 1;
+    for (i, c) in text.chars().enumerate() {
+        match c {
+            '\\' => shown.push_str("\\\\"),
+            '\r' => shown.push_str("\\r"),
+            '\n' => shown.push_str("\\n"),
+            '\t' => shown.push_str("\\t"),
+            ' ' if i == 0 || i == last => shown.push('␠'),
+            c => shown.push(c),
+        }
+    }
+    if shown.chars().count() <= 60 {
+        return format!("`{shown}`");
+    }
+    let head: String = shown.chars().take(40).collect();
     format!("`{head}…` ({} chars)", text.chars().count())
 }
 

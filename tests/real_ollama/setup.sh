@@ -49,7 +49,7 @@ venv() {
   python3 -m venv "$dir" >>"$log" 2>&1 || fail "python3 -m venv failed (see $log)"
   if ! "$dir/bin/python" -m pip install --no-deps --disable-pip-version-check --retries 1 \
     --timeout 20 "$@" >>"$log" 2>&1; then
-    fail "pip could not install $* (offline?): $(grep -m1 -E 'ERROR|Error' "$log" || tail -n1 "$log")"
+    fail "pip could not install $* (offline?): $(grep -m1 '^ERROR' "$log" || tail -n1 "$log")"
   fi
   echo "$*" >"$dir/.installed"
 }
