@@ -63,19 +63,51 @@ fn shown(server: &Server, model: &str) -> Value {
     answer
 }
 
+/// The quantization the real server reports (`details.quantization_level`).
 fn quantization(server: &Server, model: &str) -> String {
     let answer = shown(server, model);
-    answer["details"]["quantization_level"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string()
+    let level = answer["details"]["quantization_level"].as_str();
+    level.unwrap_or_default().to_string()
 }
 
-/// The single model of an `auto --json` report.
-fn only_model(report: &Value) -> &Value {
+/// `provision auto --json` on `CHAT` with `ram`: the report's only model.
+fn auto_json(server: &Server, ram: &str) -> Value {
+    let report = on_device(server, CHAT, ram, &["auto", "--json"])
+        .run()
+        .code(0)
+        .json();
     let models = report["models"].as_array().expect("models");
     assert_eq!(models.len(), 1, "{report:#}");
-    &models[0]
+    models[0].clone()
+}
+
+/// Creates `name` from the cached tiny F16 GGUF with the real CLI.
+fn import_f16(server: &Server, name: &str) {
+    let gguf = server.installed.get("gguf");
+    let modelfile = server.write("Import", &format!("FROM {gguf}\n"));
+    let modelfile = modelfile.display().to_string();
+    server.ollama(&["create", name, "-f", &modelfile]).code(0);
+}
+
+/// Asserts that the weights of a library tag came through the stand-in: a Range read
+/// of the blob on the host the registry redirected to.
+fn assert_pulled(server: &Server, tag: &str) {
+    let weights = server.upstream_weights(tag);
+    let log = server.registry_log();
+    let read = log
+        .iter()
+        .any(|r| r["digest"] == weights.as_str() && r["status"] == 206);
+    assert!(read, "{tag} was not read from the stand-in: {log:?}");
+}
+
+/// Asserts the README's promise for a no-op `auto`: at most 1 + 2 × models calls, all
+/// reads (`-v`, the version, not counted).
+fn assert_only_reads(calls: &[String], models: usize) {
+    let calls: Vec<&String> = calls.iter().filter(|c| *c != "-v").collect();
+    let reads = calls
+        .iter()
+        .all(|c| *c == "list" || c.starts_with("show --modelfile"));
+    assert!(reads && calls.len() <= 1 + 2 * models, "{calls:?}");
 }
 
 #[test]
@@ -83,13 +115,12 @@ fn auto_provisions_then_changes_nothing_then_follows_a_changed_device() {
     let Some(server) = Server::start("auto_provisions_then_changes_nothing") else {
         return;
     };
-    let run = on_device(&server, CHAT, "6GiB", &["auto", "--json"])
-        .run()
-        .code(0);
-    let report = run.json();
-    let chat = only_model(&report);
-    assert_eq!(chat["status"], "created", "{report:#}");
-    assert_eq!(chat["tag"], "llama3.2:1b-instruct-q8_0");
+    let chat = auto_json(&server, "6GiB");
+    assert_eq!(
+        (&chat["status"], &chat["tag"]),
+        (&json!("created"), &json!("llama3.2:1b-instruct-q8_0"))
+    );
+    assert_pulled(&server, "llama3.2:1b-instruct-q8_0");
     assert_eq!(quantization(&server, "chat"), "Q8_0");
     let answer = shown(&server, "chat");
     assert_eq!(answer["system"], "Be brief.");
@@ -98,35 +129,10 @@ fn auto_provisions_then_changes_nothing_then_follows_a_changed_device() {
         parameters.contains("num_ctx                        2048"),
         "{parameters}"
     );
-    // The weights came through the stand-in: manifest, then a Range read of the blob
-    // on the redirect's host.
-    let weights = server.upstream_weights("llama3.2:1b-instruct-q8_0");
-    let log = server.registry_log();
-    assert!(
-        log.iter()
-            .any(|r| r["digest"] == weights.as_str() && r["status"] == 206),
-        "{log:?}"
-    );
 
     let before = server.calls().len();
-    let run = on_device(&server, CHAT, "6GiB", &["auto", "--json"])
-        .run()
-        .code(0);
-    assert_eq!(only_model(&run.json())["status"], "unchanged");
-    // README: a no-op run makes at most 1 + 2 × models calls, all reads (`-v`, the
-    // version, not counted).
-    let calls: Vec<String> = server.calls()[before..]
-        .iter()
-        .filter(|c| *c != "-v")
-        .cloned()
-        .collect();
-    assert!(
-        calls.len() <= 3
-            && calls
-                .iter()
-                .all(|c| c == "list" || c.starts_with("show --modelfile")),
-        "a no-op run only reads: {calls:?}"
-    );
+    assert_eq!(auto_json(&server, "6GiB")["status"], "unchanged");
+    assert_only_reads(&server.calls()[before..], 1);
     on_device(&server, CHAT, "6GiB", &["auto", "--check"])
         .run()
         .code(0);
@@ -134,13 +140,11 @@ fn auto_provisions_then_changes_nothing_then_follows_a_changed_device() {
     on_device(&server, CHAT, "3GiB", &["auto", "--check"])
         .run()
         .code(3);
-    let run = on_device(&server, CHAT, "3GiB", &["auto", "--json"])
-        .run()
-        .code(0);
-    let report = run.json();
-    let chat = only_model(&report);
-    assert_eq!(chat["status"], "updated", "{report:#}");
-    assert_eq!(chat["tag"], "llama3.2:1b-instruct-q4_K_M");
+    let chat = auto_json(&server, "3GiB");
+    assert_eq!(
+        (&chat["status"], &chat["tag"]),
+        (&json!("updated"), &json!("llama3.2:1b-instruct-q4_K_M"))
+    );
     assert_eq!(quantization(&server, "chat"), "Q4_K_M");
     on_device(&server, CHAT, "3GiB", &["auto", "--check"])
         .run()
@@ -152,6 +156,7 @@ fn a_provisioned_model_loads_on_the_real_runner() {
     let Some(server) = Server::start("a_provisioned_model_loads_on_the_real_runner") else {
         return;
     };
+    server.preinstall("llama3.2:1b-instruct-q4_K_M");
     on_device(&server, CHAT, "3GiB", &["auto", "--quiet"])
         .run()
         .code(0);
@@ -162,12 +167,11 @@ fn a_provisioned_model_loads_on_the_real_runner() {
         (200, &json!("load")),
         "{answer}"
     );
-    let ps = server.ollama(&["ps"]).code(0);
-    let row = ps.stdout.lines().nth(1).unwrap_or_default();
+    let ps = server.ollama(&["ps"]).code(0).stdout;
+    let row = ps.lines().nth(1).unwrap_or_default();
     assert!(
         row.starts_with("chat:latest") && row.contains("100% CPU"),
-        "{}",
-        ps.stdout
+        "{ps}"
     );
 }
 
@@ -176,12 +180,8 @@ fn optimize_quantizes_an_f16_import_with_the_real_create_q() {
     let Some(server) = Server::start("optimize_quantizes_an_f16_import") else {
         return;
     };
-    let gguf = server.installed.get("gguf");
-    let modelfile = server.write("Modelfile", &format!("FROM {gguf}\n"));
-    let modelfile = modelfile.display().to_string();
-    server.ollama(&["create", "mine", "-f", &modelfile]).code(0);
+    import_f16(&server, "mine");
     assert_eq!(quantization(&server, "mine"), "F16");
-
     let optimize = |tier: &str| {
         let args = ["optimize", "mine", "--tier", tier, "--json"];
         server.provision().args(args).run().code(0).json()
@@ -196,8 +196,10 @@ fn optimize_quantizes_an_f16_import_with_the_real_create_q() {
         7
     );
     let again = optimize("8");
-    assert_eq!(again["status"], "unchanged", "{again:#}");
-    assert_eq!(again["target"], target.as_str());
+    assert_eq!(
+        (&again["status"], &again["target"]),
+        (&json!("unchanged"), &json!(target))
+    );
 
     let report = optimize("4");
     let target = report["target"].as_str().expect("target");
@@ -209,26 +211,17 @@ fn list_quants_shows_the_levels_the_real_server_holds() {
     let Some(server) = Server::start("list_quants_shows_the_levels") else {
         return;
     };
-    let gguf = server.installed.get("gguf");
     let source = "llama3.2:1b-instruct-fp16";
-    let modelfile = server.write("Modelfile", &format!("FROM {gguf}\n"));
-    server
-        .ollama(&["create", source, "-f", &modelfile.display().to_string()])
-        .code(0);
+    import_f16(&server, source);
     // 0.5.4 makes every K-quant (and the legacy ones) with `create -q`.
     let levels = ["q8_0", "q6_K", "q4_K_M", "q3_K_S"];
     let from = server.write("FromSource", &format!("FROM {source}\n"));
+    let from = from.display().to_string();
     for level in levels {
         let name = format!("llama3.2:1b-instruct-{level}");
-        let args = [
-            "create",
-            &name,
-            "-f",
-            &from.display().to_string(),
-            "-q",
-            level,
-        ];
-        server.ollama(&args).code(0);
+        server
+            .ollama(&["create", &name, "-f", &from, "-q", level])
+            .code(0);
     }
     let args = [
         "list-quants",
@@ -240,23 +233,20 @@ fn list_quants_shows_the_levels_the_real_server_holds() {
         "0",
     ];
     let report = server.provision().args(args).run().code(0).json();
-    let installed: Vec<&str> = report["quants"]
-        .as_array()
-        .expect("quants")
+    let quants = report["quants"].as_array().expect("quants");
+    let installed: Vec<&Value> = quants
         .iter()
         .filter(|q| q["installed"] == true)
-        .map(|q| q["quant"].as_str().unwrap_or_default())
+        .map(|q| &q["quant"])
         .collect();
     assert_eq!(
         installed,
         ["F16", "Q8_0", "Q6_K", "Q4_K_M", "Q3_K_S"],
         "{report:#}"
     );
-    let text = server
-        .provision()
-        .args(["list-quants", "llama3.2:1b", "--installed"])
-        .run();
-    let text = text.code(0).stdout;
+
+    let args = ["list-quants", "llama3.2:1b", "--installed"];
+    let text = server.provision().args(args).run().code(0).stdout;
     for level in levels {
         assert!(
             text.contains(&format!("llama3.2:1b-instruct-{level}")),

@@ -85,7 +85,7 @@ fn a_tag_the_registry_lacks_is_one_line() {
 /// the stand-in holds the transfer there; returns the running `provision`.
 fn start_stalled_pull(server: &Server, provision: &Provision) -> std::process::Child {
     let weights = server.upstream_weights("llama3.2:1b-instruct-q8_0");
-    server.faults(&json!({"blobs": {&weights: {"after": 1_000_000, "then": "stall"}}}));
+    server.faults(&json!({"blobs": {&weights: {"after": 1_000_000}}}));
     let child = provision
         .command()
         .stdout(Stdio::piped())

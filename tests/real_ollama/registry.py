@@ -15,11 +15,12 @@ the tunnel we serve what Ollama 0.5.4's puller asks for (server/images.go
   "http: no Location header in response" when none comes.
 * `GET https://CDN_HOST/blobs/<digest>` with `Range: bytes=A-B`: 206 and those bytes.
 
-Faults, read from `<state>/faults.json` at every request so a test can change them
-while the server runs: `{"blobs": {"sha256:…": {"after": N, "then": "close"|"stall"}},
-"manifests": {"<ns>/<model>:<tag>": STATUS}}`. A stalled transfer sends the rest once
-its fault is removed. Every request (and each stall) is appended to
-`<state>/requests.jsonl`. Listens on 127.0.0.1 only; prints `listening PORT` first.
+A fault, read from `<state>/faults.json` at every
+request so a test can change it while the server runs, stops a blob mid-transfer:
+`{"blobs": {"sha256:…": {"after": N}}}` sends the first N bytes, then holds the
+connection open and sends nothing more (an interrupted download) until the fault is
+removed. Every request (and each stall) is appended to `<state>/requests.jsonl`.
+Listens on 127.0.0.1 only; prints `listening PORT` first.
 
     python3 registry.py --store DIR --cert PEM --key PEM --state DIR [--port N]
 """
@@ -31,7 +32,6 @@ import os
 import re
 import socketserver
 import ssl
-import sys
 import threading
 import time
 
@@ -127,10 +127,6 @@ class Registry(http.server.BaseHTTPRequestHandler):
         self.answer(404, b"404 page not found\n", "text/plain; charset=utf-8", head)
 
     def manifest(self, stand, namespace, model, tag, head):
-        status = stand.faults().get("manifests", {}).get(f"{namespace}/{model}:{tag}")
-        if status:
-            body = errors("UNKNOWN", f"stand-in fault {status}", {})
-            return self.answer(int(status), body, "application/json", head)
         path = os.path.join(stand.store, "manifests", REGISTRY_HOST, namespace, model, tag)
         try:
             with open(path, "rb") as f:
@@ -185,21 +181,16 @@ class Registry(http.server.BaseHTTPRequestHandler):
                   status=206 if match else 200, start=start, sent=sent)
 
     def send_file(self, stand, path, digest, start, stop):
-        """Sends bytes [start, stop), obeying a fault on this digest; returns the count."""
+        """Sends bytes [start, stop), stalling where a fault on this digest says; returns
+        the count."""
         sent = 0
         with open(path, "rb") as f:
             f.seek(start)
             while start + sent < stop:
                 fault = stand.faults().get("blobs", {}).get(digest)
                 if fault and start + sent >= int(fault.get("after", 0)):
-                    if fault.get("then") == "close":
-                        stand.log(event="closed", digest=digest, at=start + sent)
-                        self.close_connection = True
-                        self.connection.close()
-                        return sent
                     stand.log(event="stalled", digest=digest, at=start + sent)
-                    if not self.wait_for_fault_removed(stand, digest):
-                        return sent
+                    wait_for_fault_removed(stand, digest)
                     continue
                 limit = stop - start - sent
                 if fault:
@@ -212,14 +203,6 @@ class Registry(http.server.BaseHTTPRequestHandler):
                     return sent
                 sent += len(data)
         return sent
-
-    def wait_for_fault_removed(self, stand, digest):
-        """Holds the transfer until the test removes the fault; False if the peer left."""
-        while digest in stand.faults().get("blobs", {}):
-            time.sleep(0.05)
-            if self.server.stopping:
-                return False
-        return True
 
     def answer(self, status, body, content_type, head):
         self.send_response(status)
@@ -236,13 +219,19 @@ class Registry(http.server.BaseHTTPRequestHandler):
         pass
 
 
+def wait_for_fault_removed(stand, digest):
+    """Holds a transfer (its thread) until the test removes the fault; the thread is a
+    daemon, so a registry stopped meanwhile just ends."""
+    while digest in stand.faults().get("blobs", {}):
+        time.sleep(0.05)
+
+
 def errors(code, message, detail):
     return json.dumps({"errors": [{"code": code, "message": message, "detail": detail}]}).encode()
 
 
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
-    stopping = False
 
 
 def main():
@@ -260,9 +249,6 @@ def main():
         server.serve_forever()
     except KeyboardInterrupt:
         pass
-    finally:
-        server.stopping = True
-        sys.stdout.flush()
 
 
 if __name__ == "__main__":

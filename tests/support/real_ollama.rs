@@ -15,6 +15,7 @@ use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use tempfile::TempDir;
+
 /// Which of the two installed builds to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Build {
@@ -74,6 +75,15 @@ impl Server {
         match self.build {
             Build::Current => self.installed.get("ollama"),
             Build::Old => self.installed.get("old_ollama"),
+        }
+    }
+
+    /// LD_LIBRARY_PATH for the binary: the 0.5.4 build needs the Intel runtime of its
+    /// venv; the 0.0.0 build is self-contained.
+    fn libs(&self) -> &str {
+        match self.build {
+            Build::Current => self.installed.get("ollama_lib_path"),
+            Build::Old => "",
         }
     }
 
@@ -155,15 +165,12 @@ impl Server {
     }
 
     fn write_wrapper(&self) {
-        let libs = match self.build {
-            Build::Current => self.installed.get("ollama_lib_path"),
-            Build::Old => "",
-        };
         let calls = self.dir.path().join("calls.log");
         let text = format!(
             "#!/bin/sh\nprintf '%s\\n' \"$*\" >>'{}'\n\
-             export LD_LIBRARY_PATH='{libs}' OLLAMA_HOST='127.0.0.1:{}'\nexec '{}' \"$@\"\n",
+             export LD_LIBRARY_PATH='{}' OLLAMA_HOST='127.0.0.1:{}'\nexec '{}' \"$@\"\n",
             calls.display(),
+            self.libs(),
             self.port,
             self.binary()
         );
@@ -182,7 +189,7 @@ impl Server {
             .env_clear()
             .env("PATH", "/usr/bin:/bin")
             .env("HOME", dir.join("home"))
-            .env("LD_LIBRARY_PATH", self.installed.get("ollama_lib_path"))
+            .env("LD_LIBRARY_PATH", self.libs())
             .env("OLLAMA_HOST", format!("127.0.0.1:{}", self.port))
             .env("OLLAMA_MODELS", dir.join("models"))
             .env(

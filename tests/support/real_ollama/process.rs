@@ -29,11 +29,13 @@ pub(super) fn kill_group(mut child: Child) {
     let _ = child.wait();
 }
 
-/// Starts registry.py on `port`; [`Server::wait_for_registry`] waits for it, so
-/// the registry and `ollama serve` start side by side.
+/// Starts registry.py on `port` (with the `python3` setup.sh used: the first on the
+/// test's PATH); `Server::wait_for_registry` waits for it, so the registry and
+/// `ollama serve` start side by side.
 pub(super) fn spawn_registry(installed: &Installed, dir: &Path, port: u16) -> Child {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/real_ollama/registry.py");
-    let mut command = Command::new("python3");
+    let python = which::which("python3").unwrap_or_else(|_| "python3".into());
+    let mut command = Command::new(python);
     command
         .arg(script)
         .args(["--store", installed.get("upstream")])
@@ -73,6 +75,7 @@ pub(super) fn wait_until_up(port: u16, mut child: Child) -> Result<Child, String
                 continue;
             }
         };
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(1)));
         let _ = stream.write_all(b"GET / HTTP/1.0\r\n\r\n");
         let mut answer = String::new();
         let _ = stream.read_to_string(&mut answer);
@@ -118,6 +121,8 @@ pub(super) fn http_post(port: u16, path: &str, body: &str) -> (u16, String) {
     (status, String::from_utf8(body).expect("a UTF-8 answer"))
 }
 
+/// The body of a `Transfer-Encoding: chunked` answer (Go's net/http chunks answers
+/// it cannot size before sending, such as `/api/show` of a model with a 10 KB SYSTEM).
 fn dechunk(mut rest: &[u8]) -> Vec<u8> {
     let mut body = Vec::new();
     while let Some(end) = rest.windows(2).position(|w| w == b"\r\n") {
