@@ -55,19 +55,16 @@ impl Server {
         for sub in ["models", "home", "registry", "bin", "work"] {
             std::fs::create_dir(dir.path().join(sub)).expect("server dirs");
         }
-        let registry_port = free_port();
-        let registry = spawn_registry(installed, dir.path(), registry_port);
         let mut server = Server {
             installed,
             build,
             dir,
             port: 0,
             server: None,
-            registry: Some(registry),
-            registry_port,
+            registry: None,
+            registry_port: 0,
         };
-        server.restart();
-        server.wait_for_registry();
+        server.start_both();
         Some(server)
     }
 
@@ -91,6 +88,11 @@ impl Server {
     /// this server's OLLAMA_HOST.
     pub fn wrapper(&self) -> PathBuf {
         self.dir.path().join("bin/ollama")
+    }
+
+    /// The server's model store (`OLLAMA_MODELS`).
+    pub fn store(&self) -> PathBuf {
+        self.dir.path().join("models")
     }
 
     /// A scratch directory for Modelfiles and GGUFs.
@@ -203,20 +205,35 @@ impl Server {
         own_group(&mut command).spawn().expect("spawn ollama serve")
     }
 
-    fn wait_for_registry(&mut self) {
+    /// Starts the registry on a free port and `ollama serve` pointing at it, side by
+    /// side; a registry port taken in between is retried.
+    fn start_both(&mut self) {
+        let mut reason = String::new();
+        for _ in 0..3 {
+            self.registry_port = free_port();
+            let registry = spawn_registry(self.installed, self.dir.path(), self.registry_port);
+            self.registry = Some(registry);
+            self.restart();
+            match self.wait_for_registry() {
+                Ok(()) => return,
+                Err(why) => reason = why,
+            }
+            self.kill();
+            kill_group(self.registry.take().expect("the registry"));
+        }
+        panic!("registry.py did not start: {reason}");
+    }
+
+    fn wait_for_registry(&mut self) -> Result<(), String> {
         let registry = self.registry.as_mut().expect("the registry");
         let mut first = String::new();
         let stdout = registry.stdout.take().expect("registry stdout");
-        BufReader::new(stdout)
-            .read_line(&mut first)
-            .expect("read the registry's port");
+        let _ = BufReader::new(stdout).read_line(&mut first);
+        if first.trim() == format!("listening {}", self.registry_port) {
+            return Ok(());
+        }
         let stderr = std::fs::read_to_string(self.dir.path().join("registry/stderr"));
-        assert_eq!(
-            first.trim(),
-            format!("listening {}", self.registry_port),
-            "registry.py did not start: {}",
-            stderr.unwrap_or_default()
-        );
+        Err(format!("{first:?} {}", stderr.unwrap_or_default()))
     }
 
     /// What `ollama serve` logged, for failure messages.
