@@ -8,7 +8,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 skips="${CARGO_TARGET_DIR:-target}/tmp/skipped-tests.txt"
 rm -f "$skips"
-for setup in ansible/tests/setup.sh; do
+for setup in ansible/tests/setup.sh tests/real_ollama/setup.sh; do
   "$setup" || echo "$setup failed: its tests will skip"
 done
 cargo test --locked "$@"

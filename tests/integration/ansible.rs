@@ -11,7 +11,7 @@ mod ansible_support;
 use self::ansible_support::{
     Ansible, Played, REPO, argument_spec, json_of, map, statuses, store, verbs_after,
 };
-use crate::emulator_support::Emulator;
+use crate::support::Emulator;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 

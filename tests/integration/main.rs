@@ -1,8 +1,6 @@
 //! The integration tests, compiled as one crate so `cargo test` links one test binary
 //! instead of one per file; each module is one area, `support` is the harness they share.
 
-#[path = "../emulator_support/mod.rs"]
-mod emulator_support;
 #[path = "../support/mod.rs"]
 mod support;
 
@@ -30,4 +28,5 @@ mod optimize;
 mod plan;
 mod probe;
 mod profiles;
+mod real_ollama;
 mod registry;

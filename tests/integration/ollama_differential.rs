@@ -1,7 +1,6 @@
 //! Differential tests: the emulator (python, written from the reference) and
 //! provision's parsers (Rust, written from the same reference) must agree exactly.
 
-
 /// Texts built from the tokens that matter to the Modelfile grammar, from a fixed seed.
 fn grammar_cases(count: usize) -> Vec<String> {
     const TOKENS: [&str; 24] = [
@@ -91,7 +90,7 @@ fn with_emulator_module(body: &str, cases: &[String]) -> Vec<serde_json::Value> 
     let output = std::process::Command::new("python3")
         .args(["-c", &program])
         .env_remove("OLLAMA_EMULATOR_ERA")
-        .arg(crate::emulator_support::module())
+        .arg(crate::support::emulator::module())
         .arg(&input)
         .output()
         .unwrap();

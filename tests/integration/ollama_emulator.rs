@@ -1,8 +1,7 @@
 //! Self-tests of the ollama emulator: its output must equal the reference's exact
 //! strings (ollama-cli.md), independently of provision's parsers.
 
-
-use crate::emulator_support::Emulator;
+use crate::support::Emulator;
 
 const REFERENCE_SHOW: &str = "  Model\n    architecture        llama     \n    parameters          3.2B      \n    context length      131072    \n    embedding length    3072      \n    quantization        Q4_K_M    \n\n  Capabilities\n    completion    \n    tools         \n\n  Parameters\n    stop    \"<|start_header_id|>\"    \n    stop    \"<|end_header_id|>\"      \n    stop    \"<|eot_id|>\"             \n\n  License\n    LLAMA 3.2 COMMUNITY LICENSE AGREEMENT                 \n    Llama 3.2 Version Release Date: September 25, 2024    \n    ...                                                   \n\n";
 

@@ -1,8 +1,7 @@
 //! The emulator per Ollama version: the newest era's `show`, cloud models and Modelfile
 //! commands; 0.5.4's re-serialized Modelfiles and quantizer; the 0.0.0 (bigdl 2.5.0) build.
 
-
-use crate::emulator_support::Emulator;
+use crate::support::Emulator;
 
 /// An F16 llama the emulator imports (its GGUF header as JSON, see the emulator's README).
 const TINY: &str = r#"{"file_type": "F16", "parameter_count": 1000000000, "context_length": 4096, "embedding_length": 2048, "size": 2000000000}"#;

@@ -2,8 +2,7 @@
 //! from the simulated device, and its faults. Each test starts a server on a free
 //! loopback port and stops it by process id.
 
-
-use crate::emulator_support::{Emulator, script};
+use crate::support::emulator::{Emulator, script};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};

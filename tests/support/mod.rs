@@ -14,6 +14,7 @@ use tempfile::TempDir;
 pub mod calls;
 pub mod device;
 pub mod emulator;
+pub mod real_ollama;
 pub mod registry;
 mod run;
 mod running;

@@ -3,7 +3,7 @@
 //! callback's JSON, the emulator's model store and call log.
 #![allow(dead_code)]
 
-use crate::emulator_support::Emulator;
+use crate::support::Emulator;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
