@@ -66,6 +66,11 @@ pub struct ModelSize {
     pub dims: Dims,
     /// The quantizations the library publishes, with the size of each tag.
     pub quants: Vec<QuantSize>,
+    /// The model's facts from a GGUF header (an installed blob, the registry), when
+    /// they were read; none for a size known only from the catalog, whose shape the
+    /// estimate takes from `dims`.
+    #[serde(skip)]
+    pub facts: Option<Box<crate::gguf::Facts>>,
 }
 
 /// Architecture dimensions the memory estimate needs.

@@ -70,6 +70,7 @@ pub(super) fn local_model(base: &str, show: &ShowInfo, tier: Tier) -> Result<Loc
         dims_source: None,
         dims: size.dims,
         quants,
+        facts: None,
     };
     let family = Family {
         name: name.to_string(),
