@@ -2,6 +2,7 @@
 //! dimensions, tag schemes, published quantizations and their sizes.
 
 mod lookup;
+mod shape;
 mod suggest;
 
 pub use lookup::{LookupError, Resolved};

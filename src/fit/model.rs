@@ -4,10 +4,14 @@
 
 use super::{Budget, FitPolicy, ModelFit, ModelRequest, Run, gpu_layers};
 use crate::estimate::{Estimate, EstimateInput, Placement, RUNTIME_MINIMUM_BYTES, estimate};
+use crate::gguf::Facts;
+use crate::ollama::rules::MemoryRule;
+use crate::ollama::rules::memory::ollama_engine_required;
 use crate::quant::Quant;
 use crate::size::Binary;
 use crate::tier::Tier;
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// A partial offload: `num_gpu` layers on the GPU, the rest in RAM.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -24,9 +28,37 @@ pub(super) struct Walk<'a> {
     pub policy: &'a FitPolicy,
     pub tier: Tier,
     pub usable: u64,
+    /// The model's facts, derived once for every estimate of the walk.
+    shape: Cow<'a, Facts>,
+    rule: MemoryRule,
 }
 
-impl Walk<'_> {
+impl<'a> Walk<'a> {
+    pub fn new(
+        request: &'a ModelRequest<'a>,
+        budget: &'a Budget,
+        policy: &'a FitPolicy,
+        tier: Tier,
+    ) -> Walk<'a> {
+        let resolved = &request.resolved;
+        let architecture = resolved.size.architecture(resolved.family);
+        let shape = resolved.size.shape(architecture);
+        let rule = MemoryRule::for_model(
+            policy.ollama,
+            ollama_engine_required(&shape.architecture),
+            false,
+        );
+        Walk {
+            request,
+            budget,
+            policy,
+            tier,
+            usable: policy.usable(budget.memory_bytes()),
+            shape,
+            rule,
+        }
+    }
+
     pub fn placement(&self) -> Placement {
         super::placement(self.budget)
     }
@@ -45,8 +77,8 @@ impl Walk<'_> {
     pub fn estimate(&self, quant: Quant, num_ctx: u32, placement: Placement) -> Estimate {
         let size = self.request.resolved.size;
         estimate(&EstimateInput {
-            architecture: &self.request.resolved.family.architecture,
-            dims: &size.dims,
+            shape: &self.shape,
+            rule: self.rule,
             quant,
             file_bytes: self.file_bytes(quant).0,
             projector_bytes: size.projector_bytes,
@@ -130,13 +162,12 @@ pub fn estimate_at(
     policy: &FitPolicy,
     num_ctx: u32,
 ) -> Estimate {
-    let walk = Walk {
+    let walk = Walk::new(
         request,
         budget,
         policy,
-        tier: Tier::of_quant(request.resolved.quant),
-        usable: policy.usable(budget.memory_bytes()),
-    };
+        Tier::of_quant(request.resolved.quant),
+    );
     walk.estimate(request.resolved.quant, num_ctx, walk.placement())
 }
 
@@ -147,14 +178,7 @@ pub fn fit_model(
     tier: Tier,
     policy: &FitPolicy,
 ) -> ModelFit {
-    let usable = policy.usable(budget.memory_bytes());
-    let walk = Walk {
-        request,
-        budget,
-        policy,
-        tier,
-        usable,
-    };
+    let walk = Walk::new(request, budget, policy, tier);
     let candidates = walk.candidates();
     let (upper, lower): (Vec<Quant>, Vec<Quant>) = if policy.shrink_context_first {
         candidates.iter().partition(|q| **q >= policy.quality_floor)

@@ -1,6 +1,7 @@
 //! `FitPolicy`: the knobs a profile's `fit:` section sets.
 
 use crate::estimate::KvCacheType;
+use crate::ollama::rules::OllamaVersion;
 use crate::quant::Quant;
 use crate::size::ByteSize;
 use crate::tier::Tier;
@@ -34,6 +35,10 @@ pub struct FitPolicy {
     /// `reserve:` (one place in the YAML), not inside `fit:`.
     #[serde(skip)]
     pub reserve: Reserve,
+    /// The Ollama version models are planned for: its memory rule sizes them. Set
+    /// by the planner from the server it talks to (the newest without one).
+    #[serde(skip)]
+    pub ollama: OllamaVersion,
 }
 
 /// Memory kept free for the OS and other work: `absolute` plus `fraction` of the
@@ -76,6 +81,7 @@ impl Default for FitPolicy {
             num_parallel: 1,
             kv_cache_type: KvCacheType::F16,
             reserve: Reserve::default(),
+            ollama: OllamaVersion::NEWEST,
         }
     }
 }

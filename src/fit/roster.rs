@@ -66,15 +66,7 @@ pub fn fit_roster(
     let usable = policy.usable(memory);
     let options: Vec<Vec<Option_>> = requests
         .iter()
-        .map(|request| {
-            options_for(&Walk {
-                request,
-                budget,
-                policy,
-                tier,
-                usable,
-            })
-        })
+        .map(|request| options_for(&Walk::new(request, budget, policy, tier)))
         .collect();
     let num_ctx = requests
         .iter()

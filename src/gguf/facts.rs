@@ -93,6 +93,13 @@ pub struct Facts {
     pub projector_type: Option<String>,
     pub layers: Vec<Layer>,
     pub bytes: TensorBytes,
+    /// The compute graph of a vision tower inside the file, as Ollama sizes it
+    /// (0 without one).
+    #[serde(default)]
+    pub vision_graph_bytes: u64,
+    /// Whether the output projection is the token embedding (no `output.weight`).
+    #[serde(default)]
+    pub tied_embeddings: bool,
     /// Tensor bytes by ggml type name.
     pub bytes_by_type: BTreeMap<String, u64>,
 }
@@ -191,6 +198,8 @@ impl Facts {
                 .map(str::to_owned),
             layers: attention.layers(&tally.per_layer),
             bytes: tally.bytes,
+            vision_graph_bytes: super::vision::vision_graph_bytes(&keys),
+            tied_embeddings: !h.tensors.iter().any(|t| t.name == "output.weight"),
             bytes_by_type: tally.by_type,
         })
     }

@@ -29,6 +29,7 @@ mod tally;
 mod tensor_infos;
 mod types;
 mod value;
+mod vision;
 pub mod write;
 
 pub use cursor::{DEFAULT_MAX_HEADER, Limits};

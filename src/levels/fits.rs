@@ -98,12 +98,29 @@ mod tests {
     fn a_registry_size_replaces_the_catalog_size() {
         let resolved = Catalog::bundled().resolve("llama3.1:8b").unwrap();
         let request = ModelRequest::new(resolved);
-        let policy = FitPolicy::default();
-        let catalog = fit_quant(&request, &ram(16), Tier::T8, &policy, Quant::Q8_0, None);
-        let bigger = Some(9_540_775_552);
-        let remote = fit_quant(&request, &ram(16), Tier::T8, &policy, Quant::Q8_0, bigger);
-        // A billion more weight bytes, plus a 32nd of it in the spare-layer overhead.
-        assert_eq!(remote.total_bytes - catalog.total_bytes, 1_031_250_000);
+        let grows = |budget: &Budget, policy: &FitPolicy| {
+            let catalog = fit_quant(&request, budget, Tier::T8, policy, Quant::Q8_0, None);
+            let bigger = Some(9_540_775_552);
+            let remote = fit_quant(&request, budget, Tier::T8, policy, Quant::Q8_0, bigger);
+            remote.total_bytes - catalog.total_bytes
+        };
+        // A billion more weight bytes. On a GPU the classic estimator (≤ 0.12.10)
+        // adds a 32nd of it in its spare layer; llama-server (the newest) keeps no
+        // spare, and neither does a CPU.
+        let classic = FitPolicy {
+            ollama: crate::ollama::rules::OllamaVersion::parse("0.12.10").unwrap(),
+            ..FitPolicy::default()
+        };
+        let gpu = Budget {
+            gpus: vec![crate::probe::GpuInfo {
+                name: "g".into(),
+                memory_bytes: 24 << 30,
+            }],
+            ..ram(16)
+        };
+        assert_eq!(grows(&gpu, &classic), 1_031_250_000);
+        assert_eq!(grows(&gpu, &FitPolicy::default()), 1_000_000_000);
+        assert_eq!(grows(&ram(16), &classic), 1_000_000_000);
     }
 
     #[test]

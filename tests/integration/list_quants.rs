@@ -112,7 +112,7 @@ fn the_table_lists_all_fifteen_with_sizes_fits_and_the_auto_mark() {
             "GB",
             "-",
             "yes",
-            "(10.2",
+            "(9.5",
             "GiB)"
         ]
     );

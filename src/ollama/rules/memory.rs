@@ -24,6 +24,27 @@ const NEW_ESTIMATES_OPT_IN: OllamaVersion = v(0, 11, 5);
 const NEW_ESTIMATES_DEFAULT: OllamaVersion = v(0, 11, 11);
 const LLAMA_SERVER: OllamaVersion = v(0, 30, 0);
 
+/// Whether the architecture runs on Ollama's own engine rather than the llama.cpp
+/// runner (`fs/ggml/ggml.go` `OllamaEngineRequired` at v0.12.10): its memory is
+/// measured from 0.11.11 on.
+pub fn ollama_engine_required(architecture: &str) -> bool {
+    [
+        "gemma3",
+        "gemma3n",
+        "gptoss",
+        "gpt-oss",
+        "llama4",
+        "mistral3",
+        "mllama",
+        "qwen25vl",
+        "qwen3",
+        "qwen3moe",
+        "qwen3vl",
+        "qwen3vlmoe",
+    ]
+    .contains(&architecture)
+}
+
 /// How a version sizes a model before loading it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MemoryRule {

@@ -5,26 +5,30 @@
 //! The expectations were worked out by hand from the reference figures, not from
 //! this crate's output. Usable budget = memory − 1 GiB − 5 %: 8 GiB → 6.6,
 //! 16 → 14.2, 24 → 21.8, 32 → 29.4, 64 → 59.8, 128 → 120.6, 512 → 485.4 GiB.
-//! Needs at num_ctx 4096 (weights + KV + graph + 457 MiB + one spare layer):
+//! Needs at num_ctx 4096, for an Ollama of the classic estimator (`super::policy`):
+//! on a GPU weights + KV + graph + 457 MiB + one spare layer; on a CPU weights + KV
+//! + graph (no GPU minimum, no spare layer: `llm/memory.go` at v0.12.10):
 //!
 //! | model | F16 | Q8_0 | Q6_K | Q5_K_M | Q4_K_M | Q2_K |
 //! |---|---|---|---|---|---|---|
-//! | 8B on CPU (whole file) | 16.62 | 9.42 | 7.56 | 6.73 | 5.96 | 4.29 |
+//! | 8B on CPU (whole file) | 15.75 | 8.74 | 6.93 | 6.13 | 5.37 | 3.75 |
 //! | 8B on GPU (token_embd stays in RAM) | 15.64 | 8.90 | 7.16 | 6.40 | 5.68 | 4.13 |
-//! | 3B (tied embeddings: CPU = GPU) | 7.33 | 4.44 | 3.69 | 3.38 | 3.09 | 2.45 |
-//! | 70B on CPU | 135.30 | 72.95 | 56.85 | 49.36 | 42.36 | 27.14 |
+//! | 3B on CPU (tied embeddings) | 6.68 | 3.87 | 3.15 | 2.85 | 2.57 | 1.96 |
+//! | 3B on GPU | 7.36 | 4.45 | 3.70 | 3.39 | 3.10 | 2.47 |
+//! | 70B on CPU | 133.25 | 71.65 | 55.73 | 48.34 | 41.42 | 26.38 |
 //! | 70B on GPU | 133.35 | 71.92 | 56.05 | 48.69 | 41.81 | 26.82 |
 //!
 //! e.g. 8B F16 on CPU: 16,068,895,872 B file (14.97 GiB) + KV 2·32·8·128·4096·2 B
-//! (0.50) + graph 4·512·(1 + 4·4096 + 4096·33) B (0.29) + 457 MiB (0.45) + one layer
-//! ((file − output 0.98 GiB − token_embd 0.98 GiB)/32 + KV/32 ≈ 0.42) = 16.62 GiB.
+//! (0.50) + graph 4·512·(1 + 4·4096 + 4096·33) B (0.29) = 15.75 GiB; on a GPU the
+//! token_embd (0.98 GiB) stays in RAM, and 457 MiB (0.45) and one layer ((file −
+//! output 0.98 GiB − token_embd 0.98 GiB)/32 + KV/32 ≈ 0.42) are added.
 //! Tier (default thresholds): CPU needs ≥ 8 GiB and 8 cores for 16-bit, ≥ 4 GiB and
 //! 4 cores for 8-bit, ≥ 2 GiB for 4-bit; any GPU of ≥ 8 GiB is 16-bit.
 //! Cells: `Q` = fits at num_ctx 4096 on the budget device; `Q/n` = partial offload
 //! with n layers on the GPU (GPU room = usable − 457 MiB − graph, divided by one
 //! layer; the rest must fit usable RAM); `-` = does not fit. For instance 3B on
-//! 4 GiB RAM (usable 2.8): Q4_K_M needs 3.09 (2.86 even at num_ctx 2048), so it
-//! drops below the quality floor to Q2_K (2.45); 70B with an 8 GiB GPU and 64 GiB
+//! 4 GiB RAM (usable 2.8): Q5_K_M needs 2.85, Q4_K_M 2.57 fits; 8B on 8 GiB RAM
+//! (usable 6.6): Q6_K needs 6.93, Q5_K_M 6.13 fits; 70B with an 8 GiB GPU and 64 GiB
 //! RAM: Q6_K layers are 0.69 GiB, (6.6 − 0.45 − 0.57)/0.69 → 8 on the GPU, leaving
 //! 56.85 − 8 × 0.69 ≈ 51.3 GiB ≤ 59.8 in RAM, while Q8_0 would leave 67.8 GiB.
 
@@ -45,7 +49,7 @@ const MATRIX: Table = [
         [
             ["-", "-", "-", "-"],                     // 2 GiB RAM
             ["-", "-", "-", "-"],                     // 4 GiB RAM
-            ["Q4_K_M", "Q4_K_M", "Q4_K_M", "Q4_K_M"], // 8 GiB RAM
+            ["Q4_K_M", "Q5_K_M", "Q5_K_M", "Q5_K_M"], // 8 GiB RAM (2 cores: tier 4)
             ["Q4_K_M", "Q8_0", "Q8_0", "Q8_0"],       // 16 GiB RAM
             ["Q4_K_M", "Q8_0", "F16", "F16"],         // 24 GiB RAM
             ["Q4_K_M", "Q8_0", "F16", "F16"],         // 32 GiB RAM
@@ -107,15 +111,15 @@ const MATRIX: Table = [
         "llama3.2:3b",
         0,
         [
-            ["-", "-", "-", "-"],               // 2 GiB RAM
-            ["Q2_K", "Q2_K", "Q2_K", "Q2_K"],   // 4 GiB RAM
-            ["Q4_K_M", "Q8_0", "Q8_0", "Q8_0"], // 8 GiB RAM
-            ["Q4_K_M", "Q8_0", "F16", "F16"],   // 16 GiB RAM
-            ["Q4_K_M", "Q8_0", "F16", "F16"],   // 24 GiB RAM
-            ["Q4_K_M", "Q8_0", "F16", "F16"],   // 32 GiB RAM
-            ["Q4_K_M", "Q8_0", "F16", "F16"],   // 64 GiB RAM
-            ["Q4_K_M", "Q8_0", "F16", "F16"],   // 128 GiB RAM
-            ["Q4_K_M", "Q8_0", "F16", "F16"],   // 512 GiB RAM
+            ["-", "-", "-", "-"],                     // 2 GiB RAM
+            ["Q4_K_M", "Q4_K_M", "Q4_K_M", "Q4_K_M"], // 4 GiB RAM
+            ["Q4_K_M", "Q8_0", "Q8_0", "Q8_0"],       // 8 GiB RAM
+            ["Q4_K_M", "Q8_0", "F16", "F16"],         // 16 GiB RAM
+            ["Q4_K_M", "Q8_0", "F16", "F16"],         // 24 GiB RAM
+            ["Q4_K_M", "Q8_0", "F16", "F16"],         // 32 GiB RAM
+            ["Q4_K_M", "Q8_0", "F16", "F16"],         // 64 GiB RAM
+            ["Q4_K_M", "Q8_0", "F16", "F16"],         // 128 GiB RAM
+            ["Q4_K_M", "Q8_0", "F16", "F16"],         // 512 GiB RAM
         ],
     ),
     // llama3.2:3b, GPU 8 (8 GiB)
@@ -242,7 +246,7 @@ fn fit(name: &str, budget: &Budget) -> ModelFit {
         &Thresholds::default(),
     )
     .tier;
-    fit_model(&request(name), budget, tier, &FitPolicy::default())
+    fit_model(&request(name), budget, tier, &super::policy())
 }
 
 fn check(cell: &str, fit: &ModelFit, gpu: bool) -> Result<(), String> {
@@ -321,7 +325,7 @@ fn done_when_two_core_24_gib_cpu_gets_tier_4_and_q4_k_m() {
     assert!(fit.size_exact, "Q4_K_M has a registry-exact size");
     assert_eq!(
         fit.reason,
-        "Q4_K_M fits: needs 6.0 GiB of budget 21.8 GiB at num_ctx 4096"
+        "Q4_K_M fits: needs 5.4 GiB of budget 21.8 GiB at num_ctx 4096"
     );
 }
 
@@ -332,7 +336,7 @@ fn done_when_16_gib_8_cores_falls_from_f16_to_q8_0() {
     assert_eq!(fit.quantization, Some(Quant::Q8_0));
     assert_eq!(
         fit.reason,
-        "F16 needs 16.6 GiB > budget 14.2 GiB; Q8_0 fits: needs 9.4 GiB of budget 14.2 GiB at num_ctx 4096"
+        "F16 needs 15.8 GiB > budget 14.2 GiB; Q8_0 fits: needs 8.7 GiB of budget 14.2 GiB at num_ctx 4096"
     );
 }
 
@@ -340,10 +344,10 @@ fn done_when_16_gib_8_cores_falls_from_f16_to_q8_0() {
 fn done_when_70b_on_8_gib_does_not_fit_and_says_both_numbers() {
     let fit = fit("llama3.1:70b", &budget(8, 8, 0));
     assert!(!fit.fits && fit.quantization.is_none() && fit.tag.is_none());
-    // Smallest candidate Q2_K at the 2048 floor: 26.25 GiB vs 6.6 GiB usable.
+    // Smallest candidate Q2_K at the 2048 floor: 25.5 GiB vs 6.6 GiB usable.
     assert!(
         fit.reason
-            .ends_with("does not fit: even Q2_K at num_ctx 2048 needs 26.3 GiB > budget 6.6 GiB"),
+            .ends_with("does not fit: even Q2_K at num_ctx 2048 needs 25.5 GiB > budget 6.6 GiB"),
         "{}",
         fit.reason
     );
@@ -368,7 +372,7 @@ fn peer_regressions_on_a_23_5_gib_cpu_only_machine() {
     // llmfit/llm-checker never offer F16: 8B F16 at 8K is ≈ 17.4 GiB < 21.3 usable.
     let policy = FitPolicy {
         num_ctx: 8192,
-        ..FitPolicy::default()
+        ..super::policy()
     };
     let f16 = fit_model(
         &request("llama3.1:8b"),
@@ -384,17 +388,17 @@ fn peer_regressions_on_a_23_5_gib_cpu_only_machine() {
 
 #[test]
 fn context_shrinks_before_quality_drops_below_the_floor() {
-    // 8B on 7.5 GiB RAM (usable 6.125): Q4_K_M needs 5.96 at 4096 → fits as is;
-    // on 7.2 GiB (usable 5.84) it fits only with a smaller context, which the
-    // default policy prefers to Q2_K. 5.96 − 5.66 = 0.30 GiB over 2048 tokens.
-    let budget = cpu(7 * GIB + GIB / 5, 8);
+    // 8B on 6.5 GiB RAM (usable 5.18): Q4_K_M needs 5.37 at 4096 and 5.09 at 2048,
+    // so it fits only with a smaller context, which the default policy prefers to
+    // Q2_K (3.75); Q5_K_M needs 5.84 even at 2048.
+    let budget = cpu(6 * GIB + GIB / 2, 8);
     let fit = fit("llama3.1:8b", &budget);
     assert_eq!(fit.quantization, Some(Quant::Q4KM), "{}", fit.reason);
     assert!((2048..4096).contains(&fit.num_ctx), "{}", fit.num_ctx);
     assert!(fit.reason.contains("fits with num_ctx"), "{}", fit.reason);
     let keep_ctx = FitPolicy {
         shrink_context_first: false,
-        ..FitPolicy::default()
+        ..super::policy()
     };
     let tier = provision::tier::Tier::T16;
     let fit = fit_model(&request("llama3.1:8b"), &budget, tier, &keep_ctx);
@@ -416,7 +420,7 @@ fn a_tier_without_a_published_tag_does_not_fit_and_says_why() {
         &request("qwen3:8b"),
         &budget(64, 8, 0),
         provision::tier::Tier::T2,
-        &FitPolicy::default(),
+        &super::policy(),
     );
     assert!(!fit.fits);
     assert!(
@@ -452,7 +456,7 @@ fn an_installed_size_replaces_the_catalog_estimate() {
         &installed,
         &budget(24, 2, 0),
         provision::tier::Tier::T4,
-        &FitPolicy::default(),
+        &super::policy(),
     );
     assert_eq!(fit.estimate.weights_bytes, 5 * GIB);
     assert!(fit.size_exact);
@@ -464,7 +468,7 @@ fn the_context_is_capped_at_the_native_length_and_said_so() {
     let policy = FitPolicy {
         num_ctx: 65536,
         min_ctx: 2048,
-        ..FitPolicy::default()
+        ..super::policy()
     };
     let fit = fit_model(
         &request("qwen2.5:7b"),

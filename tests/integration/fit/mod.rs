@@ -2,7 +2,8 @@
 //! RAM × cores × GPU) and `roster` (models kept loaded together).
 
 use provision::catalog::Catalog;
-use provision::fit::{Budget, GpuInfo, ModelRequest};
+use provision::fit::{Budget, FitPolicy, GpuInfo, ModelRequest};
+use provision::ollama::rules::OllamaVersion;
 
 mod matrix;
 mod roster;
@@ -32,6 +33,16 @@ fn cpu(ram_bytes: u64, cores: u32) -> Budget {
         ram_bytes,
         cores,
         gpus: Vec::new(),
+    }
+}
+
+/// The default policy for an Ollama of the classic estimator (0.9.3 – 0.11.10, the
+/// context capped at the native one), whose figures the expectations were worked
+/// out from by hand; the newest rules are checked in `src/estimate.rs`.
+fn policy() -> FitPolicy {
+    FitPolicy {
+        ollama: OllamaVersion::parse("0.11.10").expect("a version"),
+        ..FitPolicy::default()
     }
 }
 
