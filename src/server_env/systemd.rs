@@ -19,8 +19,8 @@ pub const PROPERTIES: &str = "LoadState,ActiveState,MainPID,NeedDaemonReload,Env
 /// The drop-in holding exactly these variables, in this order.
 pub fn render_drop_in(variables: &[(&str, &str)]) -> String {
     let mut text = String::from(
-        "# Written by provision (provision auto): the Ollama server settings its plan needs.\n\
-         # Rewritten on every run; remove this file (or pass --server-env skip) to manage them yourself.\n\
+        "# The Ollama server settings provision's plan needs, rewritten by every `provision auto`.\n\
+         # To manage them yourself: run it with --server-env print (or skip) and remove this file.\n\
          [Service]\n",
     );
     for (name, value) in variables {
