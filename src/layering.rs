@@ -24,6 +24,7 @@ const PURE: &[&str] = &[
     "server_env/systemd.rs",
     "server_env/decide.rs",
     "server_env/diff.rs",
+    "server_env/state.rs",
 ];
 
 /// What a decision module must not touch: the act layer, the command line, the

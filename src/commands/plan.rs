@@ -23,7 +23,6 @@ pub struct PlanReport<'a> {
 }
 
 pub fn run(ctx: &Context, args: &PlanArgs) -> anyhow::Result<Outcome> {
-    crate::server_env::require_server_device(ctx)?;
     let plan = super::plan(ctx, &args.models, None)?;
     if let Some(format) = args.server_env_format {
         let version = server_env::version_of(ctx.device().ollama.version.as_deref());

@@ -2,110 +2,16 @@
 //! steps (write, reload, restart, wait) that make them match, or the
 //! instructions when they cannot be applied here.
 
+pub use super::state::{Decision, Mode, Observed, Place, VariableState};
+
 use super::systemd::{self, UnitState};
 use super::{Desired, Policy, diff, formats};
 use crate::steps::Step;
-use serde::Serialize;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::Path;
 
 /// How long `auto` waits for the restarted server to answer.
 pub const WAIT_SECONDS: u64 = 60;
-
-/// Where the server runs, as far as its environment goes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Place {
-    /// Linux, systemd, the `ollama` unit loaded, the drop-in writable.
-    Systemd {
-        drop_in: PathBuf,
-        systemctl: PathBuf,
-    },
-    /// The same without permission to write the drop-in.
-    NoPermission {
-        drop_in: PathBuf,
-    },
-    /// systemd without an `ollama` unit (not the official installer's layout).
-    NoUnit,
-    /// Linux without systemd, outside a container.
-    NoSystemd,
-    /// A container (docker, podman, Kubernetes).
-    Container,
-    MacOs,
-    Windows,
-    /// `OLLAMA_HOST` names another machine.
-    Remote {
-        url: String,
-    },
-}
-
-impl Place {
-    /// Why the settings cannot be applied here; None where they can.
-    pub fn why_not(&self) -> Option<String> {
-        Some(match self {
-            Place::Systemd { .. } => return None,
-            Place::NoPermission { drop_in } => {
-                format!("no permission to write {}", drop_in.display())
-            }
-            Place::NoUnit => "systemd has no ollama.service unit".into(),
-            Place::NoSystemd => "systemd is not running here".into(),
-            Place::Container => "this is a container".into(),
-            Place::MacOs => "macOS".into(),
-            Place::Windows => "Windows".into(),
-            Place::Remote { url } => format!("the server at {url} is another machine"),
-        })
-    }
-}
-
-/// What was read about the server's environment.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Observed {
-    pub place: Place,
-    /// `systemctl show ollama`, where systemd runs the server.
-    pub unit: Option<UnitState>,
-    /// The running server's environment (`/proc/<pid>/environ`), when readable.
-    pub process: Option<BTreeMap<String, String>>,
-    /// The current content of `provision`'s drop-in.
-    pub drop_in: Option<String>,
-}
-
-/// `apply`, `print` or `skip`: what was done with the variables.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Mode {
-    Apply,
-    Print,
-    Skip,
-}
-
-/// One managed variable: what the plan wants and what the server has.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct VariableState {
-    pub name: String,
-    /// None for a variable an earlier run set that the plan no longer wants.
-    pub desired: Option<String>,
-    /// None when unset, or when the server's environment could not be read.
-    pub effective: Option<String>,
-}
-
-/// What to do about the server's environment, and what to say.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Decision {
-    pub mode: Mode,
-    pub variables: Vec<VariableState>,
-    /// `process` (its `/proc/<pid>/environ`), `systemd` (`systemctl show`), or None.
-    pub effective_from: Option<&'static str>,
-    pub steps: Vec<Step>,
-    /// The changes (`OLLAMA_KEEP_ALIVE unset → -1; …`), or why nothing changes.
-    pub reason: String,
-    /// The drop-in's change, as a diff, when it is rewritten.
-    pub diff: Option<String>,
-    /// The drop-in's path, or what to set and how.
-    pub how: String,
-    /// Whether every desired variable is in effect; None when unknown.
-    pub in_effect: Option<bool>,
-    /// Lines for `output::warn`.
-    pub warnings: Vec<String>,
-}
 
 /// Decides (see the module comment).
 pub fn decide(desired: &Desired, observed: &Observed, policy: Policy) -> Decision {
@@ -179,8 +85,8 @@ fn apply(
     desired: &Desired,
     observed: &Observed,
     decision: Decision,
-    drop_in: &PathBuf,
-    systemctl: &PathBuf,
+    drop_in: &Path,
+    systemctl: &Path,
 ) -> Decision {
     let unit = observed.unit.clone().unwrap_or_default();
     let content = systemd::render_drop_in(&desired.pairs());
@@ -188,34 +94,13 @@ fn apply(
     let reload = write || unit.need_reload;
     // With the drop-in loaded as planned, a value systemd still disagrees with
     // comes from a later drop-in or the unit: restarting would not change it.
-    let overridden = |v: &VariableState| {
+    let overridden = |v: &&VariableState| {
         !reload && v.desired.is_some() && unit.environment.get(&v.name) != v.desired.as_ref()
     };
     let differs: Vec<&VariableState> = (decision.variables.iter())
         .filter(|v| v.desired != v.effective && !overridden(v))
         .collect();
     let restart = unit.running() && !differs.is_empty();
-    let mut steps = Vec::new();
-    if write {
-        steps.push(Step::WriteServerEnv {
-            path: drop_in.clone(),
-            content: content.clone(),
-        });
-    }
-    if reload {
-        steps.push(Step::ReloadSystemd {
-            systemctl: systemctl.clone(),
-        });
-    }
-    if restart {
-        steps.push(Step::RestartServer {
-            systemctl: systemctl.clone(),
-            unit: systemd::UNIT.to_string(),
-        });
-        steps.push(Step::WaitForServer {
-            seconds: WAIT_SECONDS,
-        });
-    }
     let mut reason = changes(&differs);
     if reason.is_empty() {
         reason = match write {
@@ -225,27 +110,59 @@ fn apply(
     } else if !unit.running() {
         reason.push_str("; ollama is not running: the values apply when it starts");
     }
-    let warnings = (decision.variables.iter())
-        .filter(|v| overridden(v))
-        .map(|v| {
-            let set = unit.environment.get(&v.name).map_or("unset", String::as_str);
-            format!(
-                "{} is {set} in the ollama unit: another drop-in or the unit itself sets it after {}, so provision leaves it",
-                v.name,
-                systemd::DROP_IN_NAME
-            )
-        })
-        .collect();
-    let diff = write.then(|| diff::unified(drop_in, observed.drop_in.as_deref(), &content));
+    let kept: Vec<&VariableState> = decision.variables.iter().filter(overridden).collect();
     Decision {
         mode: Mode::Apply,
-        steps,
+        steps: systemd_steps(
+            write.then_some(&content),
+            reload,
+            restart,
+            drop_in,
+            systemctl,
+        ),
         reason,
-        diff,
+        diff: write.then(|| diff::unified(drop_in, observed.drop_in.as_deref(), &content)),
         how: drop_in.display().to_string(),
-        warnings,
+        warnings: kept.iter().map(|v| overridden_warning(v, &unit)).collect(),
         ..decision
     }
+}
+
+/// Write (the new content, when there is one), reload, restart and wait.
+fn systemd_steps(
+    content: Option<&String>,
+    reload: bool,
+    restart: bool,
+    drop_in: &Path,
+    systemctl: &Path,
+) -> Vec<Step> {
+    let mut steps = Vec::new();
+    if let Some(content) = content {
+        let (path, content) = (drop_in.to_path_buf(), content.clone());
+        steps.push(Step::WriteServerEnv { path, content });
+    }
+    if reload {
+        let systemctl = systemctl.to_path_buf();
+        steps.push(Step::ReloadSystemd { systemctl });
+    }
+    if restart {
+        let (systemctl, unit) = (systemctl.to_path_buf(), systemd::UNIT.to_string());
+        steps.push(Step::RestartServer { systemctl, unit });
+        steps.push(Step::WaitForServer {
+            seconds: WAIT_SECONDS,
+        });
+    }
+    steps
+}
+
+fn overridden_warning(variable: &VariableState, unit: &UnitState) -> String {
+    let set = unit.environment.get(&variable.name);
+    format!(
+        "{} is {} in the ollama unit: another drop-in or the unit itself sets it after {}, so provision leaves it",
+        variable.name,
+        set.map_or("unset", String::as_str),
+        systemd::DROP_IN_NAME
+    )
 }
 
 /// Elsewhere, or with `--server-env print`: what to set and how. Failing to

@@ -2,7 +2,7 @@
 //! to the ones the running server has (effective), and how to make them match.
 //!
 //! Pure: [`host`] (`OLLAMA_HOST`), [`systemd`] (the drop-in and `systemctl show`
-//! as text), [`decide`] (what to do), [`formats`] (the variables as env, docker,
+//! as text), [`state`] and [`decide`] (what to do), [`formats`] (the variables as env, docker,
 //! helm, … text), [`diff`]. Side effects: [`observe`] reads the system,
 //! [`act`] writes the drop-in and runs `systemctl` for the executor, and
 //! [`session`] is the glue `auto` and `plan` call.
@@ -14,6 +14,7 @@ pub mod formats;
 pub mod host;
 pub mod observe;
 pub mod session;
+pub mod state;
 pub mod systemd;
 
 pub use decide::{Decision, Observed, Place, decide};

@@ -53,16 +53,17 @@ pub fn observe(inputs: &Inputs) -> Observed {
     let root = inputs.root;
     let systemctl = super::act::find("systemctl", inputs.search_path);
     let booted = root.join("run/systemd/system").is_dir();
-    if let (true, Some(systemctl)) = (booted, systemctl) {
-        if let Ok(unit) = show(&systemctl).map_err(|e| e.to_string()) {
-            if unit.loaded() {
-                return under_systemd(root, systemctl, unit);
-            }
-            return Observed {
-                unit: Some(unit),
-                ..nothing(Place::NoUnit)
-            };
+    // `systemctl show` failing (no D-Bus, say) is as good as no systemd.
+    if let (true, Some(systemctl)) = (booted, systemctl)
+        && let Ok(unit) = show(&systemctl)
+    {
+        if unit.loaded() {
+            return under_systemd(root, systemctl, unit);
         }
+        return Observed {
+            unit: Some(unit),
+            ..nothing(Place::NoUnit)
+        };
     }
     let container = inputs.in_kubernetes
         || root.join(".dockerenv").exists()

@@ -80,61 +80,30 @@ impl ServerEnv {
         // newest rules apply; `plan` probes the version.
         let version = version_of(ctx.device().ollama.version.as_deref());
         let desired = Desired::of(settings, version);
-        let observed = match policy {
-            // Skipped: nothing is read; the place does not matter.
-            Policy::Skip => Observed {
-                place: Place::NoSystemd,
-                unit: None,
-                process: None,
-                drop_in: None,
-            },
-            _ => observe::observe(&Inputs {
-                root: &ctx.root(),
-                search_path: ctx.env.os("PATH"),
-                host: &ctx.server_host(),
-                in_kubernetes: ctx.in_kubernetes(),
-            }),
-        };
-        let decision = decide(&desired, &observed, policy);
-        let file = file
-            .filter(|_| policy != Policy::Skip)
-            .map(Path::to_path_buf);
+        let decision = decide(&desired, &observe_for(ctx, policy), policy);
         let report = Report {
             mode: decision.mode,
             changed: false,
-            status: Status::Skipped,
+            status: settled_status(&decision),
             how: decision.how.clone(),
             reason: decision.reason.clone(),
             variables: decision.variables.clone(),
             effective_from: decision.effective_from,
             ignored: desired.ignored.clone(),
-            commands: decision
-                .steps
-                .iter()
+            commands: (decision.steps.iter())
                 .map(|s| s.command_line(program))
                 .collect(),
             diff: decision.diff.clone(),
             file: None,
             error: None,
         };
-        let mut env = ServerEnv {
+        ServerEnv {
             desired,
             decision,
-            file,
+            file: file
+                .filter(|_| policy != Policy::Skip)
+                .map(Path::to_path_buf),
             report,
-        };
-        env.report.status = env.settled_status();
-        env
-    }
-
-    /// The status before anything runs: unchanged, planned, printed, …
-    fn settled_status(&self) -> Status {
-        match (self.decision.mode, self.decision.in_effect) {
-            (Mode::Skip, _) => Status::Skipped,
-            (Mode::Apply, _) if self.decision.steps.is_empty() => Status::Unchanged,
-            (Mode::Apply, _) => Status::Planned,
-            (Mode::Print, Some(true)) => Status::InEffect,
-            (Mode::Print, _) => Status::Printed,
         }
     }
 
@@ -217,6 +186,36 @@ impl ServerEnv {
     /// commands and the diff).
     pub fn text(&self, dry_run: bool) -> String {
         crate::output::server_env::text(&self.report, dry_run)
+    }
+}
+
+/// What the server's environment looks like; nothing is read when skipped.
+fn observe_for(ctx: &Context, policy: Policy) -> Observed {
+    if policy == Policy::Skip {
+        // The place does not matter: a skip decides nothing.
+        return Observed {
+            place: Place::NoSystemd,
+            unit: None,
+            process: None,
+            drop_in: None,
+        };
+    }
+    observe::observe(&Inputs {
+        root: &ctx.root(),
+        search_path: ctx.env.os("PATH"),
+        host: &ctx.server_host(),
+        in_kubernetes: ctx.in_kubernetes(),
+    })
+}
+
+/// The status before anything runs: unchanged, planned, printed, …
+fn settled_status(decision: &Decision) -> Status {
+    match (decision.mode, decision.in_effect) {
+        (Mode::Skip, _) => Status::Skipped,
+        (Mode::Apply, _) if decision.steps.is_empty() => Status::Unchanged,
+        (Mode::Apply, _) => Status::Planned,
+        (Mode::Print, Some(true)) => Status::InEffect,
+        (Mode::Print, _) => Status::Printed,
     }
 }
 
