@@ -1,5 +1,6 @@
 //! The command line: clap types only. Parsing here never touches the system.
 
+use crate::server_env::{Format as ServerEnvFormat, Policy as ServerEnvPolicy};
 use crate::size::parse_size;
 use crate::tier::Tier;
 use clap::{Args, Parser, Subcommand};
@@ -140,6 +141,11 @@ pub struct PlanArgs {
     /// Models to plan instead of the profile's roster.
     #[arg(value_name = "MODEL")]
     pub models: Vec<String>,
+
+    /// Print only the Ollama server variables the plan needs, in this format
+    /// (helm: ollama-helm `extraEnv` values; env: a `docker --env-file`).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub server_env_format: Option<ServerEnvFormat>,
 }
 
 /// The flags of `provision modelfile`.
@@ -210,6 +216,23 @@ pub struct AutoArgs {
     /// Exit 1 instead of waiting when another provision run holds the lock.
     #[arg(long)]
     pub no_wait: bool,
+
+    /// The Ollama server variables the plan needs: apply (a systemd drop-in for
+    /// ollama.service, restarting it when values change; printed where that
+    /// cannot be done), print (say what to set), skip.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "POLICY",
+        env = "PROVISION_SERVER_ENV",
+        default_value = "apply"
+    )]
+    pub server_env: ServerEnvPolicy,
+
+    /// Also write the server variables as KEY=VALUE lines to this file (for
+    /// `docker --env-file` or a compose `env_file`).
+    #[arg(long, value_name = "PATH")]
+    pub server_env_file: Option<PathBuf>,
 }
 
 /// The flags of `provision optimize`.

@@ -11,6 +11,7 @@ use crate::ollama::{Ollama, OllamaError};
 use crate::probe::{self, Budget, Device, Overrides, Roots};
 use crate::profile::{self, Loaded};
 use crate::registry::Registry;
+use crate::server_env::ServerHost;
 use anyhow::{Context as _, Result};
 use std::collections::BTreeMap;
 use std::ffi::{OsStr, OsString};
@@ -194,7 +195,37 @@ impl Context {
     pub fn profiles_dir(&self) -> Option<&Path> {
         self.paths.profiles.as_deref()
     }
+
+    /// The root the Ollama server's settings are read and written under
+    /// (`PROVISION_ROOT`, default `/`): tests point it at a fake tree.
+    pub fn root(&self) -> PathBuf {
+        let set = self.env.os(ROOT_ENV).filter(|r| !r.is_empty());
+        set.map_or_else(|| PathBuf::from("/"), PathBuf::from)
+    }
+
+    /// The server `OLLAMA_HOST` names, read as Ollama's client reads it.
+    pub fn server_host(&self) -> ServerHost {
+        ServerHost::parse(self.env.var("OLLAMA_HOST").as_deref())
+    }
+
+    /// Whether this runs in a Kubernetes pod (`KUBERNETES_SERVICE_HOST` is set).
+    pub fn in_kubernetes(&self) -> bool {
+        self.env.os("KUBERNETES_SERVICE_HOST").is_some()
+    }
+
+    /// Whether the device was given on the command line: `(flag, given)` for
+    /// `--ram`, `--vram` and `--cores`.
+    pub fn device_overrides(&self) -> [(&'static str, bool); 3] {
+        [
+            ("--ram", self.flags.ram.is_some()),
+            ("--vram", self.flags.vram.is_some()),
+            ("--cores", self.flags.cores.is_some()),
+        ]
+    }
 }
+
+/// The variable naming the root of the server settings (see [`Context::root`]).
+pub const ROOT_ENV: &str = "PROVISION_ROOT";
 
 #[cfg(test)]
 mod tests {

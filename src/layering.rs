@@ -20,6 +20,11 @@ const PURE: &[&str] = &[
     "size.rs",
     "name.rs",
     "text.rs",
+    "server_env/host.rs",
+    "server_env/systemd.rs",
+    "server_env/decide.rs",
+    "server_env/diff.rs",
+    "server_env/state.rs",
 ];
 
 /// What a decision module must not touch: the act layer, the command line, the

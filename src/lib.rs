@@ -29,6 +29,7 @@ pub mod profile;
 pub mod quant;
 pub mod quantize;
 pub mod registry;
+pub mod server_env;
 pub mod size;
 pub mod steps;
 pub mod text;

@@ -12,6 +12,7 @@ use crate::lock::{self, Contention, RunLock};
 use crate::output::{self, SCHEMA_VERSION};
 use crate::plan::{Plan, TierReport};
 use crate::probe::Budget;
+use crate::server_env::{ServerEnv, session::Report as ServerEnvReport};
 use crate::steps::{self, Action, Decision, ModelReport, Observed, Status, Summary};
 use anyhow::{Context as _, Result};
 use serde::Serialize;
@@ -30,9 +31,12 @@ pub struct AutoReport<'a> {
     pub mode: &'static str,
     pub models: &'a [ModelReport],
     pub summary: Summary,
+    /// The Ollama server's environment (README, "Server settings").
+    pub server_env: &'a ServerEnvReport,
 }
 
 pub fn run(ctx: &Context, args: &AutoArgs) -> Result<Outcome> {
+    crate::server_env::require_server_device(ctx)?;
     // The profile and template fail here, before any wait for the lock.
     ctx.profile()?;
     ctx.renderer()?;
@@ -50,25 +54,32 @@ pub fn run(ctx: &Context, args: &AutoArgs) -> Result<Outcome> {
     let plan = super::plan(ctx, &args.models, Some(&inventory))?;
     let observed = inventory.observe(&plan.models)?;
     let mut reports = decide_all(&plan, observed, args.force, &ollama.program());
+    let mut server = server_env(ctx, args, &plan, &ollama.program());
     if writes {
-        act(
-            &Executor::new(&ollama, &progress),
-            &mut reports,
-            args.fail_fast,
-        )?;
+        let executor = Executor::new(&ollama, &progress);
+        act(&executor, &mut reports, args.fail_fast)?;
+        server.apply(&executor)?;
     } else {
         reports.iter().for_each(say_failure);
+        server.plan_only();
     }
+    server.warn(args.quiet);
     let summary = Summary::of(&reports);
-    print_report(ctx, args, &plan, &reports, &summary)?;
-    Ok(outcome(args, &summary))
+    print_report(ctx, args, &plan, &reports, &summary, &server)?;
+    Ok(outcome(args, &summary, &server))
+}
+
+/// The server variables of the plan, read and decided (`--server-env`).
+fn server_env(ctx: &Context, args: &AutoArgs, plan: &Plan, program: &str) -> ServerEnv {
+    let file = args.server_env_file.as_deref();
+    ServerEnv::prepare(ctx, &plan.server_settings, args.server_env, file, program)
 }
 
 /// Failed when a model failed; with `--check`, changes needed when there are.
-fn outcome(args: &AutoArgs, summary: &Summary) -> Outcome {
-    if summary.failed > 0 {
+fn outcome(args: &AutoArgs, summary: &Summary, server: &ServerEnv) -> Outcome {
+    if summary.failed > 0 || server.failed() {
         Outcome::Failed
-    } else if args.check && summary.planned > 0 {
+    } else if args.check && (summary.planned > 0 || server.changes_needed()) {
         Outcome::ChangesNeeded
     } else {
         Outcome::Success
@@ -168,6 +179,7 @@ fn print_report(
     plan: &Plan,
     reports: &[ModelReport],
     summary: &Summary,
+    server: &ServerEnv,
 ) -> Result<()> {
     let mode = if args.dry_run {
         "dry_run"
@@ -186,6 +198,7 @@ fn print_report(
             mode,
             models: reports,
             summary: summary.clone(),
+            server_env: server.report(),
         });
     }
     if args.quiet {
@@ -196,5 +209,5 @@ fn print_report(
     } else {
         output::auto::summary(plan, reports, summary)
     };
-    output::print(&text)
+    output::print(&(text + &server.text(args.dry_run)))
 }

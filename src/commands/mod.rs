@@ -50,6 +50,8 @@ fn plan_selection(
     selection: &[Chosen],
     inventory: Option<&Inventory>,
 ) -> Result<Plan> {
+    // A remote server's device cannot be probed from here.
+    crate::server_env::require_server_device(ctx)?;
     let profile = &ctx.profile()?.profile;
     let renderer = ctx.renderer()?;
     let local = match inventory {

@@ -7,6 +7,7 @@ use crate::exit::Outcome;
 use crate::output::{self, SCHEMA_VERSION};
 use crate::plan::Plan;
 use crate::probe::Device;
+use crate::server_env;
 use crate::tier::TierInput;
 use serde::Serialize;
 
@@ -23,7 +24,11 @@ pub struct PlanReport<'a> {
 
 pub fn run(ctx: &Context, args: &PlanArgs) -> anyhow::Result<Outcome> {
     let plan = super::plan(ctx, &args.models, None)?;
-    if ctx.json() {
+    if let Some(format) = args.server_env_format {
+        let version = server_env::version_of(ctx.device().ollama.version.as_deref());
+        let desired = server_env::Desired::of(&plan.server_settings, version);
+        output::print(&server_env::formats::render(format, &desired))?;
+    } else if ctx.json() {
         output::json(&PlanReport {
             schema_version: SCHEMA_VERSION,
             device: ctx.device(),

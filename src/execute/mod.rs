@@ -1,8 +1,9 @@
-//! The one step runner: runs the steps `auto` and `optimize` decided, with
-//! progress on stderr, Ctrl-C handling, removal of a half-created target, and
-//! verification of what was created.
+//! The one step runner: runs the steps `auto` and `optimize` decided (models and
+//! the server's environment), with progress on stderr, Ctrl-C handling, removal
+//! of a half-created target, and verification of what was created.
 
 mod progress;
+mod server;
 
 pub use progress::{Progress, Task};
 
@@ -41,6 +42,12 @@ impl<'a> Executor<'a> {
             } => self.create(name, from, modelfile, *quantize, *replaces),
             Step::Verify { name, expect } => self.verify(name, expect),
             Step::Remove { name } => Ok(self.ollama.rm(name)?),
+            Step::WriteServerEnv { path, content } => self.write_server_env(path, content),
+            Step::ReloadSystemd { systemctl } => self.systemctl(systemctl, &["daemon-reload"]),
+            Step::RestartServer { systemctl, unit } => {
+                self.systemctl(systemctl, &["restart", unit])
+            }
+            Step::WaitForServer { seconds } => self.wait_for_server(*seconds),
         }
     }
 

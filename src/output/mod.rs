@@ -5,6 +5,7 @@ pub mod auto;
 pub mod device;
 pub mod plan;
 pub mod quants;
+pub mod server_env;
 mod table;
 
 pub use table::{Align, aligned, table};

@@ -6,6 +6,7 @@ mod compare;
 mod decide;
 mod optimize;
 mod report;
+mod server;
 mod verify;
 
 pub use compare::{changes, expected, quantized_changes, typed};
@@ -17,6 +18,7 @@ pub use verify::{Expect, verify};
 use crate::quant::Quant;
 use serde::Serialize;
 use std::fmt;
+use std::path::PathBuf;
 
 /// One change to what Ollama holds.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -38,6 +40,15 @@ pub enum Step {
     Verify { name: String, expect: Expect },
     /// `ollama rm NAME`.
     Remove { name: String },
+    /// Write the Ollama server's environment (the systemd drop-in) atomically,
+    /// mode 0644; `crate::server_env` decides it.
+    WriteServerEnv { path: PathBuf, content: String },
+    /// `systemctl daemon-reload`, so systemd reads the drop-in.
+    ReloadSystemd { systemctl: PathBuf },
+    /// `systemctl restart UNIT`, so the server runs with the new values.
+    RestartServer { systemctl: PathBuf, unit: String },
+    /// `ollama list` until the server answers, for at most `seconds`.
+    WaitForServer { seconds: u64 },
 }
 
 impl Step {
@@ -55,12 +66,19 @@ impl Step {
             }
             Step::Verify { name, .. } => vec!["show", name],
             Step::Remove { name } => vec!["rm", name],
+            Step::WaitForServer { .. } => vec!["list"],
+            Step::WriteServerEnv { .. }
+            | Step::ReloadSystemd { .. }
+            | Step::RestartServer { .. } => Vec::new(),
         };
         words.into_iter().map(String::from).collect()
     }
 
     /// The exact command line, with the program shown as `program`.
     pub fn command_line(&self, program: &str) -> String {
+        if let Some(line) = server::command_line(self, program) {
+            return line;
+        }
         crate::ollama::command_line(program, &self.args())
     }
 
@@ -72,9 +90,9 @@ impl Step {
         }
     }
 
-    /// Whether the step changes what Ollama holds.
+    /// Whether the step changes what Ollama holds (or the server's settings).
     pub fn writes(&self) -> bool {
-        !matches!(self, Step::Verify { .. })
+        !matches!(self, Step::Verify { .. } | Step::WaitForServer { .. })
     }
 }
 

@@ -2,8 +2,10 @@
 //! `ansible/tests/setup.sh` into a cache folder) against the ollama emulator: the
 //! role installs provision and creates the models (changed), a second run changes
 //! nothing, check mode changes nothing and says what would, bad input and a failing
-//! create fail their task with provision's line; `ansible-doc` renders the module
-//! and the role; the example fleet's inventory and playbook are valid.
+//! create fail their task with provision's line; the server settings are applied
+//! to a fake root's ollama service (`changed` when only they changed);
+//! `ansible-doc` renders the module and the role; the example fleet's inventory
+//! and playbook are valid.
 
 #[path = "ansible/support.rs"]
 mod ansible_support;
@@ -46,6 +48,10 @@ fn role_changes_then_is_ok_and_the_module_is_honest_in_check_mode_and_on_failure
     let (emu, failing) = (Emulator::new(), Emulator::new());
     write_vars(&ansible, &emu, &failing);
     first_run_installs_and_creates(&ansible);
+    assert_eq!(
+        ansible.systemd.changes(),
+        ["daemon-reload", "restart ollama"]
+    );
     let calls = emu.calls().len();
     second_run_changes_nothing(&ansible);
     assert!(
@@ -66,6 +72,36 @@ fn role_changes_then_is_ok_and_the_module_is_honest_in_check_mode_and_on_failure
     bad_input_and_a_failing_create_fail_their_task(&played, &failing);
     cargo_reinstalls_when_the_version_differs(&ansible, &played);
     role_in_check_mode_installs_nothing(&ansible, &played);
+    assert_eq!(
+        ansible.systemd.changes().len(),
+        2,
+        "only the first run applied"
+    );
+    changed_server_settings_alone_are_a_change(&ansible);
+}
+
+/// Someone edits the drop-in and restarts the server: with every model in
+/// place, the role's task is still `changed`, because the settings were put back.
+fn changed_server_settings_alone_are_a_change(ansible: &Ansible) {
+    let fake = &ansible.systemd;
+    let written = fake.drop_in().expect("the drop-in");
+    let edited = written.replace("OLLAMA_NUM_PARALLEL=1", "OLLAMA_NUM_PARALLEL=4");
+    assert_ne!(edited, written);
+    fake.write(crate::support::systemd::DROP_IN, &edited);
+    fake.systemctl(&["daemon-reload"]);
+    fake.systemctl(&["restart", "ollama"]);
+    let played = ansible.playbook("role.yml", &[]);
+    let module = &played.task(MODULE)["result"];
+    assert_eq!(module["changed"], true);
+    assert_eq!(
+        statuses(module),
+        map(&[("small", "unchanged"), ("tiny", "unchanged")])
+    );
+    let server = &module["report"]["server_env"];
+    assert_eq!(server["status"], "applied", "{server}");
+    assert_eq!(server["reason"], "OLLAMA_NUM_PARALLEL 4 → 1");
+    assert_eq!(fake.drop_in().unwrap(), written);
+    assert_eq!(fake.server_env()["OLLAMA_NUM_PARALLEL"], "1");
 }
 
 fn first_run_installs_and_creates(ansible: &Ansible) {
@@ -78,6 +114,12 @@ fn first_run_installs_and_creates(ansible: &Ansible) {
     let module = &played.task(MODULE)["result"];
     assert_eq!(module["changed"], true);
     assert_eq!(module["report"]["mode"], "run");
+    let server = &module["report"]["server_env"];
+    assert_eq!(
+        (&server["mode"], &server["status"], &server["changed"]),
+        (&json!("apply"), &json!("applied"), &json!(true)),
+        "{server}"
+    );
     assert_eq!(
         statuses(module),
         map(&[("small", "created"), ("tiny", "created")])
@@ -117,6 +159,11 @@ fn second_run_changes_nothing(ansible: &Ansible) {
     assert_eq!(
         statuses(module),
         map(&[("small", "unchanged"), ("tiny", "unchanged")])
+    );
+    let server = &module["report"]["server_env"];
+    assert_eq!(
+        (&server["status"], &server["changed"]),
+        (&json!("unchanged"), &json!(false))
     );
     let cargo = std::fs::read_to_string(ansible.path("cargo.log")).unwrap();
     assert_eq!(cargo.lines().count(), 1, "cargo ran again: {cargo}");
@@ -159,6 +206,8 @@ fn check_mode_is_honest(played: &Played) {
                 "",
                 "model: extra\nbase: qwen2.5:1.5b\ntag: qwen2.5:1.5b-instruct-q8_0\nquantization: Q8_0\n"
             ),
+            // The largest planned context becomes the server's default.
+            json!({"prepared": "server environment: OLLAMA_CONTEXT_LENGTH 2048 → 1024\n"}),
         ])
     );
 }

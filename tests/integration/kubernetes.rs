@@ -2,7 +2,7 @@
 //! and the ollama-helm hook Job run `provision auto --json` with the same image,
 //! arguments and device overrides, their environment is documented, the profile in
 //! the ConfigMaps plans with those overrides and fits, and the chart's `extraEnv`
-//! is exactly the plan's server settings.
+//! is exactly the plan's server settings, as `plan --server-env-format helm` prints them.
 
 use crate::support::Provision;
 use serde::Deserialize;
@@ -225,6 +225,25 @@ fn the_profile_plans_with_the_jobs_overrides_and_extra_env_is_its_server_setting
         extra_env, settings,
         "helm-values.yaml extraEnv drifted from the plan"
     );
+
+    // `plan --server-env-format helm` prints exactly that extraEnv, as values YAML;
+    // through the Job's OLLAMA_HOST (another machine), given the pod's device.
+    let mut run = Provision::new().args([
+        "--profile",
+        file.to_str().unwrap(),
+        "plan",
+        "--server-env-format",
+        "helm",
+    ]);
+    for (name, value) in pairs
+        .iter()
+        .filter(|(n, _)| n.starts_with("PROVISION_") || n == "OLLAMA_HOST")
+    {
+        run = run.env(name, value);
+    }
+    let printed: Value = serde_yaml::from_str(&run.run().code(0).stdout).unwrap();
+    assert_eq!(printed["extraEnv"], values["extraEnv"]);
+    assert_eq!(printed.as_mapping().unwrap().len(), 1, "only extraEnv");
 }
 
 #[test]

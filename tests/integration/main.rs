@@ -30,3 +30,4 @@ mod probe;
 mod profiles;
 mod real_ollama;
 mod registry;
+mod server_env;

@@ -1,6 +1,7 @@
 //! The integration-test harness: runs the built `provision` binary in a sealed
 //! environment (temp HOME, no inherited `OLLAMA_*`/`PROVISION_*`, a PATH that holds
 //! only the system directories and, when asked, the ollama emulator or fake tools).
+//! `PROVISION_ROOT` is an empty folder unless `.systemd()` gives a fake root.
 //! Setters speak the tests' terms (`.device()`, `.profile()`, `.emulator()`), and
 //! expectations on the `Run` (`.code()`, `.stdout_has()`, `.one_error_line()`) keep
 //! each test a few lines, as just's `tests/test.rs` does.
@@ -18,6 +19,7 @@ pub mod real_ollama;
 pub mod registry;
 mod run;
 mod running;
+pub mod systemd;
 
 // Each test crate that includes this module uses a different part of it.
 #[allow(unused_imports)]
@@ -27,6 +29,7 @@ pub use {
     emulator::Emulator,
     run::Run,
     running::Running,
+    systemd::FakeSystemd,
 };
 
 /// A sealed run of `provision`: build it with `.arg()`/`.env()`, then `.run()`.
@@ -127,6 +130,13 @@ impl Provision {
         with_tool
     }
 
+    /// Runs against this fake root with systemd: `PROVISION_ROOT` and the fake
+    /// `systemctl` first on PATH.
+    pub fn systemd(self, fake: &FakeSystemd) -> Self {
+        self.env("PROVISION_ROOT", fake.root.path().display().to_string())
+            .path_front(FakeSystemd::bin_dir())
+    }
+
     /// Reads the machine from this fixture tree instead of `/` (`PROVISION_PROBE_ROOT`).
     pub fn probe_root(self, root: &Path) -> Self {
         self.env("PROVISION_PROBE_ROOT", root.display().to_string())
@@ -147,6 +157,8 @@ impl Provision {
             .env("HOME", self.home.path())
             .env("XDG_STATE_HOME", self.home.path().join(".local/state"))
             .env("XDG_CONFIG_HOME", self.home.path().join(".config"))
+            // The server settings are never read or written under the real `/`.
+            .env("PROVISION_ROOT", self.home.path().join("root"))
             .env("LANG", "C.UTF-8");
         command.envs(&self.env);
         command

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 use crate::support::Emulator;
+use crate::support::FakeSystemd;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -12,10 +13,13 @@ use std::process::Command;
 pub const REPO: &str = env!("CARGO_MANIFEST_DIR");
 
 /// ansible-core in the virtualenv `ansible/tests/setup.sh` makes, and a sealed
-/// environment for it: a temporary HOME, the emulator first on PATH.
+/// environment for it: a temporary HOME, the emulator and the fake `systemctl`
+/// first on PATH, and a fake root (`PROVISION_ROOT`) whose ollama service the
+/// server settings are applied to.
 pub struct Ansible {
     pub bin: PathBuf,
     pub dir: tempfile::TempDir,
+    pub systemd: FakeSystemd,
 }
 
 /// One `ansible-playbook` run, read from the test callback's JSON.
@@ -36,6 +40,7 @@ impl Ansible {
             Some(bin) if bin.join("ansible-playbook").is_file() => Some(Ansible {
                 bin,
                 dir: tempfile::tempdir().expect("temp dir"),
+                systemd: FakeSystemd::new(),
             }),
             other => {
                 let place = other.map_or("the test cache".into(), |b| b.display().to_string());
@@ -54,7 +59,8 @@ impl Ansible {
     pub fn command(&self, program: &str) -> Command {
         let mut command = Command::new(self.bin.join(program));
         let path = format!(
-            "{REPO}/tests/emulator:{}:/usr/local/bin:/usr/bin:/bin",
+            "{REPO}/tests/emulator:{}:{}:/usr/local/bin:/usr/bin:/bin",
+            FakeSystemd::bin_dir().display(),
             self.bin.display()
         );
         let home = self.path("home");
@@ -64,6 +70,7 @@ impl Ansible {
             .env("PATH", path)
             .env("HOME", &home)
             .env("LC_ALL", "C.UTF-8")
+            .env("PROVISION_ROOT", self.systemd.root.path())
             .env(
                 "ANSIBLE_COLLECTIONS_PATH",
                 format!("{REPO}/ansible/collections"),

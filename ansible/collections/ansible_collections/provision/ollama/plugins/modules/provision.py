@@ -176,6 +176,14 @@ report:
     summary:
       description: Counts of C(created), C(updated), C(unchanged), C(failed), C(skipped), C(planned).
       type: dict
+    server_env:
+      description:
+        - The Ollama server variables the plan needs (README, "Server settings"). C(mode) is
+          C(apply) (a systemd drop-in for C(ollama.service)), C(print) (not applied here; C(how)
+          says what to set) or C(skip); C(changed) is true when the drop-in or the env file was
+          (or would be) written or the server restarted; C(status), C(reason), and C(variables)
+          with each C(name), C(desired) and C(effective) value.
+      type: dict
   sample:
     mode: run
     profile: default
