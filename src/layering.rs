@@ -20,6 +20,9 @@ const PURE: &[&str] = &[
     "size.rs",
     "name.rs",
     "text.rs",
+    "outdated/",
+    "prune/decide.rs",
+    "prune/bytes.rs",
 ];
 
 /// What a decision module must not touch: the act layer, the command line, the
