@@ -9,9 +9,12 @@ use crate::exit::Outcome;
 use crate::interrupt::{Interrupt, is_interrupted};
 use crate::inventory::Inventory;
 use crate::lock::{self, Contention, RunLock};
+use crate::outdated::TagStatus;
 use crate::output::{self, SCHEMA_VERSION};
 use crate::plan::{Plan, TierReport};
 use crate::probe::Budget;
+use crate::prune::PruneReport;
+use crate::state::Recorder;
 use crate::steps::{self, Action, Decision, ModelReport, Observed, Status, Summary};
 use anyhow::{Context as _, Result};
 use serde::Serialize;
@@ -30,6 +33,18 @@ pub struct AutoReport<'a> {
     pub mode: &'static str,
     pub models: &'a [ModelReport],
     pub summary: Summary,
+    /// With `--update`: each base tag in use against the registry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outdated: Option<&'a [TagStatus]>,
+    /// With `--prune`: what was (or would be) removed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prune: Option<&'a PruneReport>,
+}
+
+/// What `--update` and `--prune` found, besides the models.
+struct Upkeep {
+    outdated: Option<Vec<TagStatus>>,
+    prune: Option<PruneReport>,
 }
 
 pub fn run(ctx: &Context, args: &AutoArgs) -> Result<Outcome> {
@@ -37,7 +52,7 @@ pub fn run(ctx: &Context, args: &AutoArgs) -> Result<Outcome> {
     ctx.profile()?;
     ctx.renderer()?;
     let progress = Progress::new(args.quiet, ctx.terminal_redraws());
-    let writes = !(args.dry_run || args.check);
+    let writes = writes(args);
     let ollama = ctx.ollama()?;
     let _lock = match writes {
         true => Some(take_lock(ctx, args.no_wait, &progress)?),
@@ -50,25 +65,35 @@ pub fn run(ctx: &Context, args: &AutoArgs) -> Result<Outcome> {
     let plan = super::plan(ctx, &args.models, Some(&inventory))?;
     let observed = inventory.observe(&plan.models)?;
     let mut reports = decide_all(&plan, observed, args.force, &ollama.program());
+    let outdated = super::outdated::update(ctx, args, &plan, &inventory, &mut reports)?;
+    let recorder = Recorder::open(ctx.paths.state.as_deref(), super::prune::names(&inventory));
+    let executor = Executor::new(&ollama, &progress).recording(&recorder);
     if writes {
-        act(
-            &Executor::new(&ollama, &progress),
-            &mut reports,
-            args.fail_fast,
-        )?;
+        act(&executor, &mut reports, args.fail_fast)?;
     } else {
         reports.iter().for_each(say_failure);
     }
+    let acts = writes.then_some((&executor, &progress));
+    let prune = super::prune::after_auto(ctx, args, &plan, &reports, &inventory, &recorder, acts)?;
     let summary = Summary::of(&reports);
-    print_report(ctx, args, &plan, &reports, &summary)?;
-    Ok(outcome(args, &summary))
+    let upkeep = Upkeep { outdated, prune };
+    print_report(ctx, args, &plan, &reports, &summary, &upkeep)?;
+    Ok(outcome(args, &summary, upkeep.prune.as_ref()))
 }
 
-/// Failed when a model failed; with `--check`, changes needed when there are.
-fn outcome(args: &AutoArgs, summary: &Summary) -> Outcome {
-    if summary.failed > 0 {
+/// Whether the run changes anything (not `--dry-run`, not `--check`).
+fn writes(args: &AutoArgs) -> bool {
+    !(args.dry_run || args.check)
+}
+
+/// Failed when a model or a removal failed; with `--check`, changes needed when
+/// there are (a model to change, a model to prune).
+fn outcome(args: &AutoArgs, summary: &Summary, prune: Option<&PruneReport>) -> Outcome {
+    let prune_failed = prune.is_some_and(|p| p.failed() > 0);
+    let prune_pending = prune.is_some_and(|p| !p.removals.is_empty());
+    if summary.failed > 0 || prune_failed {
         Outcome::Failed
-    } else if args.check && summary.planned > 0 {
+    } else if args.check && (summary.planned > 0 || prune_pending) {
         Outcome::ChangesNeeded
     } else {
         Outcome::Success
@@ -168,6 +193,7 @@ fn print_report(
     plan: &Plan,
     reports: &[ModelReport],
     summary: &Summary,
+    upkeep: &Upkeep,
 ) -> Result<()> {
     let mode = if args.dry_run {
         "dry_run"
@@ -186,15 +212,25 @@ fn print_report(
             mode,
             models: reports,
             summary: summary.clone(),
+            outdated: upkeep.outdated.as_deref(),
+            prune: upkeep.prune.as_ref(),
         });
     }
     if args.quiet {
         return Ok(());
     }
-    let text = if args.dry_run {
+    let mut text = if args.dry_run {
         output::auto::dry_run(plan, reports)
     } else {
         output::auto::summary(plan, reports, summary)
     };
+    if let Some(statuses) = &upkeep.outdated {
+        text.push('\n');
+        text.push_str(&output::outdated::text(statuses));
+    }
+    if let Some(prune) = &upkeep.prune {
+        text.push('\n');
+        text.push_str(&output::prune::text(prune, !writes(args)));
+    }
     output::print(&text)
 }
