@@ -260,8 +260,8 @@ pub struct AutoArgs {
     #[arg(long, conflicts_with = "models")]
     pub prune: bool,
 
-    /// With --prune, also remove the targets provision created that the profile no longer names.
-    #[arg(long, requires = "prune")]
+    /// --prune, and also remove the targets provision created that the profile no longer names.
+    #[arg(long, conflicts_with = "models")]
     pub prune_targets: bool,
 
     /// Pull again the base tags the registry has republished and re-create the models built on them.

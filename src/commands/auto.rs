@@ -224,13 +224,19 @@ fn print_report(
     } else {
         output::auto::summary(plan, reports, summary)
     };
-    if let Some(statuses) = &upkeep.outdated {
-        text.push('\n');
-        text.push_str(&output::outdated::text(statuses));
-    }
-    if let Some(prune) = &upkeep.prune {
-        text.push('\n');
-        text.push_str(&output::prune::text(prune, !writes(args)));
-    }
+    text.push_str(&upkeep.text(!writes(args)));
     output::print(&text)
+}
+
+impl Upkeep {
+    /// What `--update` and `--prune` found, after the models' text.
+    fn text(&self, dry_run: bool) -> String {
+        let outdated = self.outdated.as_deref().map(output::outdated::text);
+        let prune = self.prune.as_ref().map(|p| output::prune::text(p, dry_run));
+        [outdated, prune]
+            .into_iter()
+            .flatten()
+            .map(|part| format!("\n{part}"))
+            .collect()
+    }
 }

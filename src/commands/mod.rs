@@ -21,8 +21,8 @@ use anyhow::Result;
 
 /// Builds the context and runs the subcommand.
 pub fn dispatch(cli: Cli, env: Env) -> Result<Outcome> {
-    // `auto` and `optimize` talk to Ollama themselves and keep their calls to a
-    // minimum: their probe skips `ollama -v`.
+    // `auto`, `optimize`, `prune` and `outdated` talk to Ollama themselves and keep
+    // their calls to a minimum: their probe skips `ollama -v`.
     let asks_version = !matches!(
         cli.command,
         Command::Auto(_) | Command::Optimize(_) | Command::Prune(_) | Command::Outdated(_)

@@ -68,7 +68,7 @@ pub fn run(ctx: &Context, args: &PruneArgs) -> Result<Outcome> {
 
 /// `auto --prune`, once the models are in place: when it `acts`, against what
 /// Ollama holds now (listed again) and carried out; otherwise what would go once
-/// the planned changes are made. `None` without `--prune`.
+/// the planned changes are made. `None` without `--prune` (or `--prune-targets`).
 pub(super) fn after_auto(
     ctx: &Context,
     args: &AutoArgs,
@@ -78,7 +78,7 @@ pub(super) fn after_auto(
     recorder: &Recorder,
     acts: Option<(&Executor, &Progress)>,
 ) -> Result<Option<PruneReport>> {
-    if !args.prune {
+    if !(args.prune || args.prune_targets) {
         return Ok(None);
     }
     let options = Options {

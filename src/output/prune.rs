@@ -7,36 +7,7 @@ use crate::size::Decimal;
 /// What was (or would be) removed, with its size and why; the bytes freed and
 /// where that number comes from; the targets left in place; what stays.
 pub fn text(report: &PruneReport, dry_run: bool) -> String {
-    let mut out = String::new();
-    if report.removals.is_empty() {
-        out.push_str("nothing to prune\n");
-    } else {
-        let mut rows = vec![
-            ["REMOVE", "KIND", "SIZE", "STATUS", "WHY"]
-                .map(String::from)
-                .to_vec(),
-        ];
-        for removal in &report.removals {
-            let why = removal
-                .error
-                .clone()
-                .unwrap_or_else(|| removal.item.reason.clone());
-            rows.push(vec![
-                removal.item.name.clone(),
-                kind(removal.item.kind).to_string(),
-                Decimal(removal.item.bytes).to_string(),
-                status(removal.status).to_string(),
-                why,
-            ]);
-        }
-        out.push_str(&table(&rows));
-        let verb = if dry_run { "would free" } else { "freed" };
-        out.push_str(&format!(
-            "{verb} {} ({})\n",
-            Decimal(report.freed_bytes),
-            source(report.bytes_source)
-        ));
-    }
+    let mut out = removals(report, dry_run);
     if !report.unnamed_targets.is_empty() {
         let names: Vec<&str> = report
             .unnamed_targets
@@ -58,6 +29,32 @@ pub fn text(report: &PruneReport, dry_run: bool) -> String {
         ));
     }
     out
+}
+
+/// A row per removal, then the bytes freed and where the number comes from.
+fn removals(report: &PruneReport, dry_run: bool) -> String {
+    if report.removals.is_empty() {
+        return "nothing to prune\n".to_string();
+    }
+    let mut rows = vec![
+        ["REMOVE", "KIND", "SIZE", "STATUS", "WHY"]
+            .map(String::from)
+            .to_vec(),
+    ];
+    for removal in &report.removals {
+        let why = removal.error.as_ref().unwrap_or(&removal.item.reason);
+        rows.push(vec![
+            removal.item.name.clone(),
+            kind(removal.item.kind).to_string(),
+            Decimal(removal.item.bytes).to_string(),
+            status(removal.status).to_string(),
+            why.clone(),
+        ]);
+    }
+    let verb = if dry_run { "would free" } else { "freed" };
+    let freed = Decimal(report.freed_bytes);
+    let source = source(report.bytes_source);
+    format!("{}{verb} {freed} ({source})\n", table(&rows))
 }
 
 fn kind(kind: Kind) -> &'static str {

@@ -7,68 +7,9 @@
 //! removing such a tag would free nothing and take away a name someone uses).
 
 use super::bytes::freed;
-use super::{Blobs, BytesSource, Holding};
+use super::{Holding, Item, Kept, Kind, Options, PrunePlan, Usage};
 use crate::state::{State, key};
-use serde::Serialize;
 use std::collections::HashSet;
-
-/// What the plan needs, by name.
-#[derive(Debug, Clone, Default)]
-pub struct Usage {
-    /// The tags planned models are built from.
-    pub tags: Vec<String>,
-    /// Every target the plan names (fitting or not).
-    pub targets: Vec<String>,
-    /// Targets the run is about to re-create (`--dry-run`, `--check`): the blobs
-    /// they name now are not a reason to keep anything.
-    pub rebuilt: Vec<String>,
-}
-
-/// The choices of the user.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Options {
-    /// Remove the targets `provision` created that the profile no longer names.
-    pub prune_targets: bool,
-}
-
-/// A base or a target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    Base,
-    Target,
-}
-
-/// A model to remove (or, for targets without `--prune-targets`, that could be).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Item {
-    pub name: String,
-    pub kind: Kind,
-    /// The bytes its removal frees (see the plan's `bytes_source`).
-    pub bytes: u64,
-    pub reason: String,
-}
-
-/// A model `provision` pulled that stays, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Kept {
-    pub name: String,
-    pub reason: String,
-}
-
-/// The decision.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PrunePlan {
-    /// What goes, targets first (a base is removed after what was built on it).
-    pub remove: Vec<Item>,
-    /// Targets `provision` created that the profile no longer names, left in
-    /// place without `--prune-targets`.
-    pub unnamed_targets: Vec<Item>,
-    /// Bases `provision` pulled that stay.
-    pub kept: Vec<Kept>,
-    pub freed_bytes: u64,
-    pub bytes_source: BytesSource,
-}
 
 /// Whether any installed model is a candidate at all (the blobs of every model
 /// are read only then).
@@ -82,57 +23,38 @@ pub fn needs_blobs(state: &State, holdings: &[Holding], usage: &Usage) -> bool {
 /// Decides the prune (see the module comment).
 pub fn decide(state: &State, holdings: &[Holding], usage: &Usage, options: Options) -> PrunePlan {
     let uses = Uses::of(usage);
-    let unnamed: Vec<&Holding> = holdings
-        .iter()
-        .filter(|h| target_candidate(state, &uses, &h.name))
-        .collect();
-    let bases: Vec<&Holding> = holdings
-        .iter()
-        .filter(|h| base_candidate(state, &uses, &h.name))
-        .collect();
-    let mut going: HashSet<String> = bases.iter().map(|h| key(&h.name)).collect();
-    if options.prune_targets {
-        going.extend(unnamed.iter().map(|h| key(&h.name)));
-    }
+    let pick = |candidate: fn(&State, &Uses, &str) -> bool| -> Vec<&Holding> {
+        holdings
+            .iter()
+            .filter(|h| candidate(state, &uses, &h.name))
+            .collect()
+    };
+    let (unnamed, bases) = (pick(target_candidate), pick(base_candidate));
+    let targets = match options.prune_targets {
+        true => unnamed.clone(),
+        false => Vec::new(),
+    };
+    let going: HashSet<String> = bases.iter().chain(&targets).map(|h| key(&h.name)).collect();
     let mut kept = in_use(state, holdings, &uses);
-    let mut removed_bases = Vec::new();
+    let mut order = targets;
     for base in bases {
         match blocker(base, holdings, &going, &uses) {
             Some(reason) => kept.push(Kept {
                 name: base.name.clone(),
                 reason,
             }),
-            None => removed_bases.push(base),
+            None => order.push(base),
         }
     }
-    let removed_targets: Vec<&Holding> = match options.prune_targets {
-        true => unnamed.clone(),
-        false => Vec::new(),
-    };
-    let order: Vec<&Holding> = removed_targets
-        .iter()
-        .chain(&removed_bases)
-        .copied()
-        .collect();
     let (bytes, bytes_source) = freed(&order, holdings);
-    let item = |h: &Holding, bytes: u64| Item {
-        name: h.name.clone(),
-        kind: if state.pulled(&h.name) {
-            Kind::Base
-        } else {
-            Kind::Target
-        },
-        bytes,
-        reason: reason(state, h),
-    };
-    let remove: Vec<Item> = order.iter().zip(&bytes).map(|(h, b)| item(h, *b)).collect();
+    let item = |h: &&Holding, bytes: &u64| item(state, h, *bytes);
     let unnamed_targets = match options.prune_targets {
         true => Vec::new(),
-        false => unnamed.iter().map(|h| item(h, 0)).collect(),
+        false => unnamed.iter().map(|h| item(h, &0)).collect(),
     };
     PrunePlan {
         freed_bytes: bytes.iter().sum(),
-        remove,
+        remove: order.iter().zip(&bytes).map(|(h, b)| item(h, b)).collect(),
         unnamed_targets,
         kept,
         bytes_source,
@@ -221,34 +143,38 @@ fn blocker(
     None
 }
 
-fn reason(state: &State, holding: &Holding) -> String {
-    if let Some(pull) = state
+/// The report of one model to remove: a base when `provision` pulled it.
+fn item(state: &State, holding: &Holding, bytes: u64) -> Item {
+    let pull = state
         .pulls
         .iter()
-        .find(|p| key(&p.tag) == key(&holding.name))
-    {
-        let what = match pull.targets.as_slice() {
-            [] => String::new(),
-            targets => format!(" for {}", targets.join(", ")),
-        };
-        return format!("pulled by provision{what}; no planned model is built from it");
-    }
-    "created by provision; the profile no longer names it".to_string()
-}
-
-impl Blobs {
-    /// The weights blobs, or why they are not known.
-    pub fn weights(&self) -> Result<&[String], &str> {
-        match self {
-            Blobs::Manifest { weights, .. } | Blobs::Shown { weights } => Ok(weights),
-            Blobs::Unknown(why) => Err(why),
+        .find(|p| key(&p.tag) == key(&holding.name));
+    let (kind, reason) = match pull {
+        Some(pull) => {
+            let what = match pull.targets.as_slice() {
+                [] => String::new(),
+                targets => format!(" for {}", targets.join(", ")),
+            };
+            let why = format!("pulled by provision{what}; no planned model is built from it");
+            (Kind::Base, why)
         }
+        None => {
+            let why = "created by provision; the profile no longer names it";
+            (Kind::Target, why.to_string())
+        }
+    };
+    Item {
+        name: holding.name.clone(),
+        kind,
+        bytes,
+        reason,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::prune::{Blobs, BytesSource};
 
     fn shown(name: &str, weights: &str) -> Holding {
         Holding {

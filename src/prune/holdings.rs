@@ -36,6 +36,16 @@ pub enum Blobs {
     Unknown(String),
 }
 
+impl Blobs {
+    /// The weights blobs, or why they are not known.
+    pub fn weights(&self) -> Result<&[String], &str> {
+        match self {
+            Blobs::Manifest { weights, .. } | Blobs::Shown { weights } => Ok(weights),
+            Blobs::Unknown(why) => Err(why),
+        }
+    }
+}
+
 /// One installed model.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Holding {

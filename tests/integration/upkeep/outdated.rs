@@ -4,9 +4,8 @@
 //! registry's manifest is the newer one and a pull brings it.
 
 use super::{FP16, Machine, TINY};
-use crate::support::Device;
 use crate::support::registry::{StandIn, closed_url, sha256_hex};
-use provision::registry::sha256_digest;
+use crate::support::{Device, Provision};
 
 impl Machine {
     /// Serves the installed manifest of each tag as the registry's.
@@ -40,26 +39,38 @@ impl Machine {
     }
 }
 
-#[test]
-fn outdated_names_exactly_the_changed_tag_and_update_brings_it_current_once() {
-    let machine = Machine::new();
-    let registry = StandIn::start();
-    registry.digest_header();
-    let on = |args: &[&str]| {
-        machine
-            .run(Device::DESKTOP, args)
-            .env("PROVISION_REGISTRY", registry.url())
-    };
+/// The machine provisioned on the desktop, its F16 tag an older publication,
+/// each tag served as installed; returns the F16 manifest the library now has.
+fn provisioned(machine: &Machine, registry: &StandIn) -> String {
     machine.run(Device::DESKTOP, &["auto"]).run().code(0);
     let newer = machine.age(FP16);
-    machine.publish(&registry, &[FP16, TINY]);
-    let report = on(&["outdated", "--json"]).run().code(0).json();
+    machine.publish(registry, &[FP16, TINY]);
+    newer
+}
+
+/// `provision ARGS` on the desktop, asking `registry`.
+fn asking(machine: &Machine, registry: &StandIn, args: &[&str]) -> Provision {
+    let run = machine.run(Device::DESKTOP, args);
+    run.env("PROVISION_REGISTRY", registry.url())
+}
+
+#[test]
+fn outdated_names_exactly_the_tag_the_registry_changed() {
+    let (machine, registry) = (Machine::new(), StandIn::start());
+    registry.digest_header();
+    let newer = provisioned(&machine, &registry);
+    let report = asking(&machine, &registry, &["outdated", "--json"])
+        .run()
+        .code(0)
+        .json();
     assert_eq!(report["summary"]["current"], 2, "{report}");
     assert_eq!(report["tags"][0]["digest_source"], "header");
-
     // The library republishes the F16 tag.
     registry.manifest("llama3.2", "1b-instruct-fp16", newer.clone());
-    let report = on(&["outdated", "--json"]).run().code(3).json();
+    let report = asking(&machine, &registry, &["outdated", "--json"])
+        .run()
+        .code(3)
+        .json();
     let tags = report["tags"].as_array().unwrap();
     let outdated: Vec<&str> = tags
         .iter()
@@ -69,28 +80,28 @@ fn outdated_names_exactly_the_changed_tag_and_update_brings_it_current_once() {
     assert_eq!(outdated, [FP16]);
     assert_eq!(tags[0]["registry_digest"], sha256_hex(newer.as_bytes()));
     assert_eq!(tags[0]["targets"], serde_json::json!(["chat"]));
-    on(&["auto", "--check", "--update"])
+}
+
+#[test]
+fn update_pulls_the_changed_tag_recreates_its_model_and_a_second_run_is_a_no_op() {
+    let (machine, registry) = (Machine::new(), StandIn::start());
+    let newer = provisioned(&machine, &registry);
+    registry.manifest("llama3.2", "1b-instruct-fp16", newer.clone());
+    asking(&machine, &registry, &["auto", "--check", "--update"])
         .run()
         .code(3)
         .stdout_has(&format!("{FP16} changed in the registry"));
-
     let mark = machine.emu.log().len();
-    on(&["auto", "--update"])
+    asking(&machine, &registry, &["auto", "--update"])
         .run()
         .code(0)
         .stdout_has("1 updated, 1 unchanged");
-    assert_eq!(
-        machine.writes_since(mark),
-        [format!("pull {FP16}"), "create chat".to_string()]
-    );
-    assert_eq!(
-        sha256_digest(machine.manifest(FP16).as_bytes()),
-        sha256_digest(newer.as_bytes())
-    );
-
+    let expected = [format!("pull {FP16}"), "create chat".to_string()];
+    assert_eq!(machine.writes_since(mark), expected);
+    assert_eq!(machine.manifest(FP16), newer);
     let mark = machine.emu.log().len();
-    on(&["outdated"]).run().code(0);
-    on(&["auto", "--update"])
+    asking(&machine, &registry, &["outdated"]).run().code(0);
+    asking(&machine, &registry, &["auto", "--update"])
         .run()
         .code(0)
         .stdout_has("0 updated, 2 unchanged");

@@ -18,23 +18,8 @@ fn a_downgrade_then_prune_frees_the_old_level_and_keeps_the_users_tag() {
     downgraded(&machine);
     assert_eq!(machine.pulled(), [FP16, Q8, TINY]);
     let mark = machine.emu.log().len();
-    let dry = machine
-        .run(SMALLER, &["prune", "--dry-run", "--json"])
-        .run()
-        .code(0)
-        .json();
+    let bytes = dry_run_removes_only(&machine, FP16);
     assert_eq!(machine.writes_since(mark), Vec::<String>::new());
-    let removals = dry["removals"].as_array().unwrap();
-    assert_eq!(removals.len(), 1, "{dry}");
-    assert_eq!(removals[0]["name"], FP16);
-    assert_eq!(removals[0]["status"], "planned");
-    assert_eq!(removals[0]["command"], format!("ollama rm {FP16}"));
-    assert_eq!(dry["bytes_source"], "list");
-    let bytes = dry["freed_bytes"].as_u64().unwrap();
-    assert!(
-        (2_400_000_000..2_600_000_000).contains(&bytes),
-        "{bytes}: `ollama list` says 2.5 GB"
-    );
 
     let done = machine
         .run(SMALLER, &["auto", "--prune", "--json"])
@@ -61,6 +46,22 @@ fn a_downgrade_then_prune_frees_the_old_level_and_keeps_the_users_tag() {
         .code(0)
         .stdout_has("nothing to prune");
     assert_eq!(machine.writes_since(mark), Vec::<String>::new());
+}
+
+/// `prune --dry-run` would remove exactly `tag`, freeing what `ollama list`
+/// says it takes (2.5 GB); returns the bytes it reports.
+fn dry_run_removes_only(machine: &Machine, tag: &str) -> u64 {
+    let args = ["prune", "--dry-run", "--json"];
+    let dry = machine.run(SMALLER, &args).run().code(0).json();
+    let removals = dry["removals"].as_array().unwrap();
+    assert_eq!(removals.len(), 1, "{dry}");
+    assert_eq!(removals[0]["name"], tag);
+    assert_eq!(removals[0]["status"], "planned");
+    assert_eq!(removals[0]["command"], format!("ollama rm {tag}"));
+    assert_eq!(dry["bytes_source"], "list");
+    let bytes = dry["freed_bytes"].as_u64().unwrap();
+    assert!((2_450_000_000..2_550_000_000).contains(&bytes), "{bytes}");
+    bytes
 }
 
 #[test]
@@ -206,4 +207,31 @@ fn a_corrupt_state_file_is_one_warning_and_the_next_run_rewrites_it() {
         .run()
         .code(0);
     assert_eq!(machine.pulled(), [FP16, TINY]);
+}
+
+#[test]
+fn check_shows_what_one_auto_prune_run_then_removes() {
+    let machine = Machine::new();
+    machine.run(Device::DESKTOP, &["auto"]).run().code(0);
+    let mark = machine.emu.log().len();
+    let args = ["auto", "--check", "--prune", "--json"];
+    let report = machine.run(SMALLER, &args).run().code(3).json();
+    let removal = &report["prune"]["removals"][0];
+    assert_eq!(
+        (&removal["name"], &removal["status"]),
+        (&FP16.into(), &"planned".into())
+    );
+    assert_eq!(machine.writes_since(mark), Vec::<String>::new());
+    // One run re-creates `chat` at the new level, then removes the old one.
+    machine.run(SMALLER, &["auto", "--prune"]).run().code(0);
+    let expected = [
+        format!("pull {Q8}"),
+        "create chat".into(),
+        format!("rm {FP16}"),
+    ];
+    assert_eq!(machine.writes_since(mark), expected);
+    machine
+        .run(SMALLER, &["auto", "--check", "--prune"])
+        .run()
+        .code(0);
 }
