@@ -2,6 +2,7 @@
 //! each model, then run only what differs; a report per model and script-friendly
 //! exit codes.
 
+use super::upkeep::Upkeep;
 use crate::cli::AutoArgs;
 use crate::context::Context;
 use crate::execute::{Executor, Progress};
@@ -41,12 +42,6 @@ pub struct AutoReport<'a> {
     pub prune: Option<&'a PruneReport>,
 }
 
-/// What `--update` and `--prune` found, besides the models.
-struct Upkeep {
-    outdated: Option<Vec<TagStatus>>,
-    prune: Option<PruneReport>,
-}
-
 pub fn run(ctx: &Context, args: &AutoArgs) -> Result<Outcome> {
     // The profile and template fail here, before any wait for the lock.
     ctx.profile()?;
@@ -78,7 +73,7 @@ pub fn run(ctx: &Context, args: &AutoArgs) -> Result<Outcome> {
     let summary = Summary::of(&reports);
     let upkeep = Upkeep { outdated, prune };
     print_report(ctx, args, &plan, &reports, &summary, &upkeep)?;
-    Ok(outcome(args, &summary, upkeep.prune.as_ref()))
+    Ok(outcome(args, &summary, &upkeep))
 }
 
 /// Whether the run changes anything (not `--dry-run`, not `--check`).
@@ -88,12 +83,10 @@ fn writes(args: &AutoArgs) -> bool {
 
 /// Failed when a model or a removal failed; with `--check`, changes needed when
 /// there are (a model to change, a model to prune).
-fn outcome(args: &AutoArgs, summary: &Summary, prune: Option<&PruneReport>) -> Outcome {
-    let prune_failed = prune.is_some_and(|p| p.failed() > 0);
-    let prune_pending = prune.is_some_and(|p| !p.removals.is_empty());
-    if summary.failed > 0 || prune_failed {
+fn outcome(args: &AutoArgs, summary: &Summary, upkeep: &Upkeep) -> Outcome {
+    if summary.failed > 0 || upkeep.failed() {
         Outcome::Failed
-    } else if args.check && (summary.planned > 0 || prune_pending) {
+    } else if args.check && (summary.planned > 0 || upkeep.pending()) {
         Outcome::ChangesNeeded
     } else {
         Outcome::Success
@@ -226,17 +219,4 @@ fn print_report(
     };
     text.push_str(&upkeep.text(!writes(args)));
     output::print(&text)
-}
-
-impl Upkeep {
-    /// What `--update` and `--prune` found, after the models' text.
-    fn text(&self, dry_run: bool) -> String {
-        let outdated = self.outdated.as_deref().map(output::outdated::text);
-        let prune = self.prune.as_ref().map(|p| output::prune::text(p, dry_run));
-        [outdated, prune]
-            .into_iter()
-            .flatten()
-            .map(|part| format!("\n{part}"))
-            .collect()
-    }
 }

@@ -11,6 +11,7 @@ mod plan;
 mod probe;
 mod profiles;
 mod prune;
+mod upkeep;
 
 use crate::cli::{Cli, Command};
 use crate::context::{Context, Env};
