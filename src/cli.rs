@@ -120,6 +120,22 @@ pub enum Command {
     /// the library's tag at the tier. The result is `provision/<model>:<tag>`.
     Optimize(OptimizeArgs),
 
+    /// Remove the base tags provision pulled that nothing uses any more.
+    ///
+    /// A tag goes when provision pulled it (never one you pulled yourself), no model of
+    /// the profile is built from it, and no other installed model uses its weights.
+    /// Targets provision created that the profile no longer names are listed, and
+    /// removed with --prune-targets. Exit codes: 0 done, 1 a removal failed.
+    Prune(PruneArgs),
+
+    /// Ask the registry whether the base tags in use were republished.
+    ///
+    /// Compares each installed base tag of the profile's models with the registry's
+    /// manifest digest (proxies honoured, one deadline for all). Exit codes: 0 all
+    /// current (or the registry could not be asked: a warning), 3 some are outdated
+    /// (`provision auto --update` brings them current).
+    Outdated(OutdatedArgs),
+
     /// List the built-in and user profiles with their descriptions and where they come from.
     Profiles(ProfilesArgs),
 
@@ -179,6 +195,34 @@ pub struct ListQuantsArgs {
     pub remote_timeout: u64,
 }
 
+/// The flags of `provision prune`.
+#[derive(Debug, Clone, Args)]
+pub struct PruneArgs {
+    /// Print what would be removed; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Also remove the targets provision created that the profile no longer names.
+    #[arg(long)]
+    pub prune_targets: bool,
+
+    /// Print only errors (and the report with --json).
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    /// Exit 1 instead of waiting when another provision run holds the lock.
+    #[arg(long)]
+    pub no_wait: bool,
+}
+
+/// The flags of `provision outdated`.
+#[derive(Debug, Clone, Args)]
+pub struct OutdatedArgs {
+    /// Give up on the registry after this many seconds (one deadline for all tags).
+    #[arg(long, value_name = "SECONDS", env = "PROVISION_REGISTRY_TIMEOUT", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..))]
+    pub remote_timeout: u64,
+}
+
 /// The argument of `provision completions`.
 #[derive(Debug, Clone, Args)]
 pub struct CompletionsArgs {
@@ -233,6 +277,23 @@ pub struct AutoArgs {
     /// `docker --env-file` or a compose `env_file`).
     #[arg(long, value_name = "PATH")]
     pub server_env_file: Option<PathBuf>,
+
+    /// Then remove the base tags provision pulled that nothing uses any more
+    /// (as `provision prune`; planned against the whole profile, so no MODEL).
+    #[arg(long, conflicts_with = "models")]
+    pub prune: bool,
+
+    /// --prune, and also remove the targets provision created that the profile no longer names.
+    #[arg(long, conflicts_with = "models")]
+    pub prune_targets: bool,
+
+    /// Pull again the base tags the registry has republished and re-create the models built on them.
+    #[arg(long)]
+    pub update: bool,
+
+    /// Give up on the registry after this many seconds (--update).
+    #[arg(long, value_name = "SECONDS", env = "PROVISION_REGISTRY_TIMEOUT", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..))]
+    pub remote_timeout: u64,
 }
 
 /// The flags of `provision optimize`.

@@ -1,7 +1,7 @@
 //! Exit codes: what each outcome and each error means to a script.
 //!
-//! 0 success, 1 runtime failure, 2 usage error, 3 `--check` found changes to make,
-//! 130 interrupted. A closed stdout (`provision probe | head -1`) is not an error.
+//! 0 success, 1 runtime failure, 2 usage error, 3 `--check` found changes to make
+//! (or `outdated` found an outdated tag), 130 interrupted. A closed stdout (`provision probe | head -1`) is not an error.
 
 use std::io;
 
@@ -17,7 +17,7 @@ pub enum Outcome {
     Success,
     /// Something it acted on failed (reported per item); exit 1.
     Failed,
-    /// `--check` found changes to make; exit 3.
+    /// `--check` found changes to make, or `outdated` an outdated tag; exit 3.
     ChangesNeeded,
 }
 

@@ -39,6 +39,29 @@ impl Inventory {
         key(name).is_some_and(|k| self.listed.contains(&k))
     }
 
+    /// A new `ollama list` (after a run changed what Ollama holds).
+    pub fn reread(&self) -> Result<Inventory, OllamaError> {
+        Inventory::read(&self.ollama)
+    }
+
+    /// How command lines show the `ollama` program.
+    pub fn program(&self) -> String {
+        self.ollama.program()
+    }
+
+    /// The rows `ollama list` printed, newest first.
+    pub fn entries(&self) -> &[ListEntry] {
+        &self.entries
+    }
+
+    /// `ollama show --modelfile` of each name, several at once; results in order.
+    pub fn modelfiles(&self, names: &[String]) -> Vec<Result<ShownModelfile, String>> {
+        concurrently(names, |name| self.ollama.show_modelfile(name))
+            .into_iter()
+            .map(|shown| shown.map_err(|e| e.to_string()))
+            .collect()
+    }
+
     /// `ollama show NAME`.
     pub fn show(&self, name: &str) -> Result<ShowInfo, OllamaError> {
         self.ollama.show(name)

@@ -25,6 +25,9 @@ const PURE: &[&str] = &[
     "server_env/decide.rs",
     "server_env/diff.rs",
     "server_env/state.rs",
+    "outdated/",
+    "prune/decide.rs",
+    "prune/bytes.rs",
 ];
 
 /// What a decision module must not touch: the act layer, the command line, the

@@ -2,6 +2,7 @@
 //! each model, then run only what differs; a report per model and script-friendly
 //! exit codes.
 
+use super::upkeep::Upkeep;
 use crate::cli::AutoArgs;
 use crate::context::Context;
 use crate::execute::{Executor, Progress};
@@ -9,10 +10,13 @@ use crate::exit::Outcome;
 use crate::interrupt::{Interrupt, is_interrupted};
 use crate::inventory::Inventory;
 use crate::lock::{self, Contention, RunLock};
+use crate::outdated::TagStatus;
 use crate::output::{self, SCHEMA_VERSION};
 use crate::plan::{Plan, TierReport};
 use crate::probe::Budget;
+use crate::prune::PruneReport;
 use crate::server_env::{ServerEnv, session::Report as ServerEnvReport};
+use crate::state::Recorder;
 use crate::steps::{self, Action, Decision, ModelReport, Observed, Status, Summary};
 use anyhow::{Context as _, Result};
 use serde::Serialize;
@@ -33,6 +37,12 @@ pub struct AutoReport<'a> {
     pub summary: Summary,
     /// The Ollama server's environment (README, "Server settings").
     pub server_env: &'a ServerEnvReport,
+    /// With `--update`: each base tag in use against the registry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outdated: Option<&'a [TagStatus]>,
+    /// With `--prune`: what was (or would be) removed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prune: Option<&'a PruneReport>,
 }
 
 pub fn run(ctx: &Context, args: &AutoArgs) -> Result<Outcome> {
@@ -41,7 +51,7 @@ pub fn run(ctx: &Context, args: &AutoArgs) -> Result<Outcome> {
     ctx.profile()?;
     ctx.renderer()?;
     let progress = Progress::new(args.quiet, ctx.terminal_redraws());
-    let writes = !(args.dry_run || args.check);
+    let writes = writes(args);
     let ollama = ctx.ollama()?;
     let _lock = match writes {
         true => Some(take_lock(ctx, args.no_wait, &progress)?),
@@ -54,9 +64,11 @@ pub fn run(ctx: &Context, args: &AutoArgs) -> Result<Outcome> {
     let plan = super::plan(ctx, &args.models, Some(&inventory))?;
     let observed = inventory.observe(&plan.models)?;
     let mut reports = decide_all(&plan, observed, args.force, &ollama.program());
+    let outdated = super::outdated::update(ctx, args, &plan, &inventory, &mut reports)?;
     let mut server = server_env(ctx, args, &plan, &ollama.program());
+    let recorder = Recorder::open(ctx.paths.state.as_deref(), super::prune::names(&inventory));
+    let executor = Executor::new(&ollama, &progress).recording(&recorder);
     if writes {
-        let executor = Executor::new(&ollama, &progress);
         act(&executor, &mut reports, args.fail_fast)?;
         server.apply(&executor)?;
     } else {
@@ -64,9 +76,27 @@ pub fn run(ctx: &Context, args: &AutoArgs) -> Result<Outcome> {
         server.plan_only();
     }
     server.warn(args.quiet);
-    let summary = Summary::of(&reports);
-    print_report(ctx, args, &plan, &reports, &summary, &server)?;
-    Ok(outcome(args, &summary, &server))
+    let acts = writes.then_some((&executor, &progress));
+    let prune = super::prune::after_auto(ctx, args, &plan, &reports, &inventory, &recorder, acts)?;
+    let finished = Finished {
+        summary: Summary::of(&reports),
+        server,
+        upkeep: Upkeep { outdated, prune },
+    };
+    print_report(ctx, args, &plan, &reports, &finished)?;
+    Ok(outcome(args, &finished))
+}
+
+/// How a run ended besides the models: the server settings and the upkeep.
+struct Finished {
+    summary: Summary,
+    server: ServerEnv,
+    upkeep: Upkeep,
+}
+
+/// Whether the run changes anything (not `--dry-run`, not `--check`).
+fn writes(args: &AutoArgs) -> bool {
+    !(args.dry_run || args.check)
 }
 
 /// The server variables of the plan, read and decided (`--server-env`).
@@ -75,11 +105,17 @@ fn server_env(ctx: &Context, args: &AutoArgs, plan: &Plan, program: &str) -> Ser
     ServerEnv::prepare(ctx, &plan.server_settings, args.server_env, file, program)
 }
 
-/// Failed when a model failed; with `--check`, changes needed when there are.
-fn outcome(args: &AutoArgs, summary: &Summary, server: &ServerEnv) -> Outcome {
-    if summary.failed > 0 || server.failed() {
+/// Failed when a model, the server settings or a removal failed; with `--check`,
+/// changes needed when there are (a model, the server settings, a model to prune).
+fn outcome(args: &AutoArgs, finished: &Finished) -> Outcome {
+    let Finished {
+        summary,
+        server,
+        upkeep,
+    } = finished;
+    if summary.failed > 0 || server.failed() || upkeep.failed() {
         Outcome::Failed
-    } else if args.check && (summary.planned > 0 || server.changes_needed()) {
+    } else if args.check && (summary.planned > 0 || server.changes_needed() || upkeep.pending()) {
         Outcome::ChangesNeeded
     } else {
         Outcome::Success
@@ -178,9 +214,13 @@ fn print_report(
     args: &AutoArgs,
     plan: &Plan,
     reports: &[ModelReport],
-    summary: &Summary,
-    server: &ServerEnv,
+    finished: &Finished,
 ) -> Result<()> {
+    let Finished {
+        summary,
+        server,
+        upkeep,
+    } = finished;
     let mode = if args.dry_run {
         "dry_run"
     } else if args.check {
@@ -199,15 +239,19 @@ fn print_report(
             models: reports,
             summary: summary.clone(),
             server_env: server.report(),
+            outdated: upkeep.outdated.as_deref(),
+            prune: upkeep.prune.as_ref(),
         });
     }
     if args.quiet {
         return Ok(());
     }
-    let text = if args.dry_run {
+    let mut text = if args.dry_run {
         output::auto::dry_run(plan, reports)
     } else {
         output::auto::summary(plan, reports, summary)
     };
-    output::print(&(text + &server.text(args.dry_run)))
+    text.push_str(&server.text(args.dry_run));
+    text.push_str(&upkeep.text(!writes(args)));
+    output::print(&text)
 }

@@ -6,9 +6,12 @@ mod completions;
 mod list_quants;
 mod modelfile;
 mod optimize;
+mod outdated;
 mod plan;
 mod probe;
 mod profiles;
+mod prune;
+mod upkeep;
 
 use crate::cli::{Cli, Command};
 use crate::context::{Context, Env};
@@ -19,9 +22,12 @@ use anyhow::Result;
 
 /// Builds the context and runs the subcommand.
 pub fn dispatch(cli: Cli, env: Env) -> Result<Outcome> {
-    // `auto` and `optimize` talk to Ollama themselves and keep their calls to a
-    // minimum: their probe skips `ollama -v`.
-    let asks_version = !matches!(cli.command, Command::Auto(_) | Command::Optimize(_));
+    // `auto`, `optimize`, `prune` and `outdated` talk to Ollama themselves and keep
+    // their calls to a minimum: their probe skips `ollama -v`.
+    let asks_version = !matches!(
+        cli.command,
+        Command::Auto(_) | Command::Optimize(_) | Command::Prune(_) | Command::Outdated(_)
+    );
     let ctx = Context::new(cli.global, env, asks_version);
     match &cli.command {
         Command::Probe(args) => probe::run(&ctx, args),
@@ -30,6 +36,8 @@ pub fn dispatch(cli: Cli, env: Env) -> Result<Outcome> {
         Command::ListQuants(args) => list_quants::run(&ctx, args),
         Command::Auto(args) => auto::run(&ctx, args),
         Command::Optimize(args) => optimize::run(&ctx, args),
+        Command::Prune(args) => prune::run(&ctx, args),
+        Command::Outdated(args) => outdated::run(&ctx, args),
         Command::Profiles(args) => profiles::run(&ctx, args),
         Command::Completions(args) => completions::run(&ctx, args),
     }

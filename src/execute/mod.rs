@@ -11,6 +11,7 @@ use crate::interrupt::Interrupt;
 use crate::ollama::{ErrorClass, Ollama, OllamaError};
 use crate::quant::Quant;
 use crate::size::Decimal;
+use crate::state::Recorder;
 use crate::steps::{Expect, Step, verify};
 use anyhow::{Context, Result, anyhow};
 
@@ -18,11 +19,23 @@ use anyhow::{Context, Result, anyhow};
 pub struct Executor<'a> {
     ollama: &'a Ollama,
     progress: &'a Progress,
+    recorder: Option<&'a Recorder>,
 }
 
 impl<'a> Executor<'a> {
     pub fn new(ollama: &'a Ollama, progress: &'a Progress) -> Self {
-        Executor { ollama, progress }
+        Executor {
+            ollama,
+            progress,
+            recorder: None,
+        }
+    }
+
+    /// Reports every step that succeeds to `recorder` (what `provision` pulled,
+    /// created and removed is remembered in its state file).
+    pub fn recording(mut self, recorder: &'a Recorder) -> Self {
+        self.recorder = Some(recorder);
+        self
     }
 
     /// Runs `steps` in order and stops at the first that fails.
@@ -31,6 +44,14 @@ impl<'a> Executor<'a> {
     }
 
     fn step(&self, step: &Step) -> Result<()> {
+        self.act(step)?;
+        if let Some(recorder) = self.recorder {
+            recorder.done(step);
+        }
+        Ok(())
+    }
+
+    fn act(&self, step: &Step) -> Result<()> {
         match step {
             Step::Pull { tag, bytes } => self.pull(tag, *bytes),
             Step::Create {

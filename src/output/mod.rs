@@ -3,7 +3,9 @@
 
 pub mod auto;
 pub mod device;
+pub mod outdated;
 pub mod plan;
+pub mod prune;
 pub mod quants;
 pub mod server_env;
 mod table;

@@ -1,6 +1,6 @@
 //! Many tags at once: a few threads, one shared deadline, and a verdict on being offline.
 
-use super::{Lookup, Registry};
+use super::{Answer, Lookup, Registry};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
@@ -37,64 +37,85 @@ impl Lookups {
 
 impl Registry {
     /// Looks up many tags of one model, [`MAX_CONCURRENT`] at a time, all within one
-    /// timeout. Every request goes to the same host, so once one finds it unreachable
-    /// the tags not yet started are not tried: a dead network costs one timeout.
+    /// timeout (see [`Registry::many`]).
     pub fn lookup_many<S: AsRef<str> + Sync>(&self, model: &str, tags: &[S]) -> Lookups {
+        let (answers, offline) = self.many(tags.len(), |index, left| {
+            self.lookup_within(model, tags[index].as_ref(), left)
+        });
+        let tags = tags
+            .iter()
+            .zip(answers)
+            .map(|(tag, lookup)| TagLookup {
+                tag: tag.as_ref().to_string(),
+                lookup,
+            })
+            .collect();
+        Lookups { tags, offline }
+    }
+
+    /// Asks `count` questions, [`MAX_CONCURRENT`] at a time, all within one timeout;
+    /// `ask(index, time_left)` asks one. Every request goes to the same host, so once
+    /// one finds it unreachable the questions not yet started are not asked: a dead
+    /// network costs one timeout. Returns the answers in order and, when the registry
+    /// answered none and at least one could not reach it, why (the caller warns once).
+    pub(super) fn many<T: Send>(
+        &self,
+        count: usize,
+        ask: impl Fn(usize, Duration) -> Answer<T> + Sync,
+    ) -> (Vec<Answer<T>>, Option<String>) {
         let deadline = Instant::now() + self.timeout;
         let next = AtomicUsize::new(0);
         let unreachable: Mutex<Option<String>> = Mutex::new(None);
-        let results: Mutex<Vec<Option<Lookup>>> = Mutex::new(vec![None; tags.len()]);
+        let results: Mutex<Vec<Option<Answer<T>>>> = Mutex::new((0..count).map(|_| None).collect());
         thread::scope(|scope| {
-            for _ in 0..tags.len().min(MAX_CONCURRENT) {
+            for _ in 0..count.min(MAX_CONCURRENT) {
                 scope.spawn(|| {
                     loop {
                         let index = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(tag) = tags.get(index) else { break };
-                        let lookup = self.one_of_many(model, tag.as_ref(), deadline, &unreachable);
-                        lock(&results)[index] = Some(lookup);
+                        if index >= count {
+                            break;
+                        }
+                        let answer =
+                            self.one_of_many(|left| ask(index, left), deadline, &unreachable);
+                        lock(&results)[index] = Some(answer);
                     }
                 });
             }
         });
-        let tags: Vec<TagLookup> = tags
-            .iter()
-            .zip(lock(&results).drain(..))
-            .map(|(tag, lookup)| TagLookup {
-                tag: tag.as_ref().to_string(),
-                lookup: lookup.expect("every tag was looked up"),
-            })
+        let answers: Vec<Answer<T>> = results
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .into_iter()
+            .map(|answer| answer.expect("every question was asked"))
             .collect();
-        let answered = tags.iter().any(|t| t.lookup.is_answer());
-        let offline = if answered {
-            None
-        } else {
-            lock(&unreachable).take()
+        let offline = match answers.iter().any(Answer::is_answer) {
+            true => None,
+            false => lock(&unreachable).take(),
         };
-        Lookups { tags, offline }
+        (answers, offline)
     }
 
-    /// One tag of a batch: skipped when the host is already known unreachable or the
-    /// deadline has passed, otherwise asked with whatever time is left.
-    fn one_of_many(
+    /// One question of a batch: skipped when the host is already known unreachable
+    /// or the deadline has passed, otherwise asked with whatever time is left.
+    fn one_of_many<T>(
         &self,
-        model: &str,
-        tag: &str,
+        ask: impl FnOnce(Duration) -> Answer<T>,
         deadline: Instant,
         unreachable: &Mutex<Option<String>>,
-    ) -> Lookup {
+    ) -> Answer<T> {
         if let Some(reason) = lock(unreachable).clone() {
-            return Lookup::Unreachable(reason);
+            return Answer::Unreachable(reason);
         }
         let left = deadline.saturating_duration_since(Instant::now());
-        let lookup = if left.is_zero() {
-            Lookup::Unreachable(format!("no time left of the {:?} timeout", self.timeout))
+        let answer = if left.is_zero() {
+            Answer::Unreachable(format!("no time left of the {:?} timeout", self.timeout))
         } else {
-            self.lookup_within(model, tag, left.max(Duration::from_millis(1)))
+            ask(left.max(Duration::from_millis(1)))
         };
-        if let Lookup::Unreachable(reason) = &lookup {
+        if let Answer::Unreachable(reason) = &answer {
             lock(unreachable).get_or_insert_with(|| reason.clone());
         }
-        lookup
+        answer
     }
 }
 

@@ -1,11 +1,11 @@
 //! One manifest request: what is sent, and how each kind of failure is reported.
 
-use super::{Lookup, MANIFEST_MEDIA_TYPE, Registry, RemoteTag, proxy};
+use super::{Answer, Lookup, MANIFEST_MEDIA_TYPE, Registry, RemoteTag, proxy};
 use anyhow::{Context, Result};
 use std::time::Duration;
 
 /// Manifests are about 1 KB; anything far larger is not one.
-const MAX_MANIFEST_BYTES: u64 = 1 << 20;
+pub(super) const MAX_MANIFEST_BYTES: u64 = 1 << 20;
 
 impl Registry {
     /// One look-up that must finish within `budget`.
@@ -40,7 +40,7 @@ impl Registry {
     }
 
     /// Sorts a ureq error into "no answer" or "nonsense answer", in one line.
-    fn failure(&self, error: &ureq::Error) -> Lookup {
+    pub(super) fn failure<T>(&self, error: &ureq::Error) -> Answer<T> {
         use ureq::Error as E;
         let via = self.proxy().map(|p| format!(" via proxy {p}"));
         let to = format!("{}{}", self.host, via.as_deref().unwrap_or(""));
@@ -53,9 +53,9 @@ impl Registry {
             E::ConnectProxyFailed(_) | E::Tls(_) | E::Rustls(_) | E::Pem(_) => {
                 format!("could not reach {to}: {error}")
             }
-            other => return Lookup::Invalid(format!("bad answer from {to}: {other}")),
+            other => return Answer::Invalid(format!("bad answer from {to}: {other}")),
         };
-        Lookup::Unreachable(crate::text::one_line(&reason))
+        Answer::Unreachable(crate::text::one_line(&reason))
     }
 }
 
@@ -78,7 +78,7 @@ pub(super) fn agent(proxy: Option<&str>) -> Result<ureq::Agent> {
 }
 
 /// Model and tag names as Ollama allows them; anything else could leave the URL path.
-fn check_name(what: &str, name: &str) -> std::result::Result<(), String> {
+pub(super) fn check_name(what: &str, name: &str) -> std::result::Result<(), String> {
     let valid_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
     let first_ok = name
         .chars()

@@ -1,11 +1,13 @@
 //! Live look-ups of published tags in the Ollama registry: exact sizes from manifests.
 
 mod batch;
+mod digest;
 mod fetch;
 mod manifest;
 mod proxy;
 
 pub use batch::{Lookups, MAX_CONCURRENT, TagLookup};
+pub use digest::{Digest, DigestSource, Digests, TagRef};
 pub use manifest::{Blob, MODEL_MEDIA_TYPE, Manifest, RemoteTag, sha256_digest};
 pub use proxy::{ProxyEnv, no_proxy_matches};
 
@@ -24,9 +26,9 @@ pub const MANIFEST_MEDIA_TYPE: &str = "application/vnd.docker.distribution.manif
 
 /// What the registry said about one tag; the caller branches on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Lookup {
-    /// The tag is published; sizes are exact.
-    Found(RemoteTag),
+pub enum Answer<T> {
+    /// The tag is published: what was asked for (exact sizes, the digest).
+    Found(T),
     /// The registry answered 404: no such tag (or model).
     NotFound,
     /// No answer: DNS, connection, proxy, TLS or timeout. One line saying which.
@@ -37,10 +39,13 @@ pub enum Lookup {
     Invalid(String),
 }
 
-impl Lookup {
+/// The answer of a manifest look-up: the tag's exact sizes and digest.
+pub type Lookup = Answer<RemoteTag>;
+
+impl<T> Answer<T> {
     /// Whether the registry itself answered (so the network works).
     pub fn is_answer(&self) -> bool {
-        matches!(self, Lookup::Found(_) | Lookup::NotFound | Lookup::Other(_))
+        matches!(self, Answer::Found(_) | Answer::NotFound | Answer::Other(_))
     }
 }
 
@@ -110,7 +115,12 @@ impl Registry {
 
     /// The manifest URL of `library/<model>:<tag>`.
     pub fn manifest_url(&self, model: &str, tag: &str) -> String {
-        format!("{}/v2/library/{model}/manifests/{tag}", self.base)
+        self.manifest_url_in(crate::name::DEFAULT_NAMESPACE, model, tag)
+    }
+
+    /// The manifest URL of `<namespace>/<model>:<tag>`.
+    pub fn manifest_url_in(&self, namespace: &str, model: &str, tag: &str) -> String {
+        format!("{}/v2/{namespace}/{model}/manifests/{tag}", self.base)
     }
 
     /// Looks up one tag of a library model, e.g. (`llama3.1`, `8b-instruct-q4_K_M`).

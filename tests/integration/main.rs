@@ -31,3 +31,4 @@ mod profiles;
 mod real_ollama;
 mod registry;
 mod server_env;
+mod upkeep;

@@ -1,6 +1,7 @@
 //! A stand-in for registry.ollama.ai: a tiny HTTP/1.1 server on 127.0.0.1 that serves
-//! canned manifests per (model, tag), answers unknown tags as the registry does, can
-//! hang, and records every request it read.
+//! canned manifests per (model, tag) to GET and HEAD, answers unknown tags as the
+//! registry does, can send the `ollama-content-digest` header, can hang, and records
+//! every request it read.
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
@@ -51,6 +52,8 @@ struct Shared {
     /// Connections kept open without an answer, closed when the stand-in is dropped.
     held: Mutex<Vec<TcpStream>>,
     hang_all: AtomicBool,
+    /// Whether manifests come with `ollama-content-digest: <sha256 hex of the body>`.
+    digest_header: AtomicBool,
     stopping: AtomicBool,
 }
 
@@ -90,6 +93,13 @@ impl StandIn {
     pub fn reply(&self, model: &str, tag: &str, reply: Reply) -> &StandIn {
         let key = (model.to_string(), tag.to_string());
         self.shared.replies.lock().unwrap().insert(key, reply);
+        self
+    }
+
+    /// From now on, sends each manifest's SHA-256 (bare hex, as the Ollama app compares
+    /// it with the local manifest's) in an `ollama-content-digest` header.
+    pub fn digest_header(&self) -> &StandIn {
+        self.shared.digest_header.store(true, Ordering::SeqCst);
         self
     }
 
@@ -167,19 +177,25 @@ fn serve(mut stream: TcpStream, shared: &Shared) {
     } else {
         "application/json; charset=utf-8"
     };
+    let digest = match status == 200 && shared.digest_header.load(Ordering::SeqCst) {
+        true => format!("Ollama-Content-Digest: {}\r\n", sha256_hex(body.as_bytes())),
+        false => String::new(),
+    };
     let head = format!(
         "HTTP/1.1 {status} {}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
-         Docker-Distribution-Api-Version: registry/2.0\r\nConnection: close\r\n\r\n",
+         {digest}Docker-Distribution-Api-Version: registry/2.0\r\nConnection: close\r\n\r\n",
         reason(status),
         body.len()
     );
     let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(body.as_bytes());
+    if request.method != "HEAD" {
+        let _ = stream.write_all(body.as_bytes());
+    }
 }
 
 /// The answer to a request, or `None` to hang.
 fn route(request: &Request, shared: &Shared) -> Option<(u16, String)> {
-    if request.method != "GET" {
+    if request.method != "GET" && request.method != "HEAD" {
         return Some((405, errors("UNSUPPORTED", "method not allowed", "{}")));
     }
     let Some((model, tag)) = manifest_path(&request.path) else {
@@ -213,6 +229,12 @@ fn manifest_path(path: &str) -> Option<(String, String)> {
     let (model, tag) = rest.split_once("/manifests/")?;
     let plain = |part: &str| !part.is_empty() && !part.contains(['/', '?', '#']);
     (plain(model) && plain(tag)).then(|| (model.to_string(), tag.to_string()))
+}
+
+/// The SHA-256 of some bytes as lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = provision::registry::sha256_digest(bytes);
+    digest.trim_start_matches("sha256:").to_string()
 }
 
 fn errors(code: &str, message: &str, detail: &str) -> String {
