@@ -20,18 +20,32 @@ pub struct Inventory {
     ollama: Ollama,
     entries: Vec<ListEntry>,
     listed: HashSet<String>,
+    /// What `ollama -v` reported: the server's version, else the client's.
+    version: Option<String>,
 }
 
 impl Inventory {
-    /// Runs `ollama list` (the one list of the run).
+    /// Runs `ollama list` (the one list of the run) and, at the same time, `ollama
+    /// -v`, whose version decides the rules the run plans by.
     pub fn read(ollama: &Ollama) -> Result<Inventory, OllamaError> {
-        let entries = ollama.list()?;
+        let (entries, version) = std::thread::scope(|scope| {
+            let version = scope.spawn(|| ollama.version().ok());
+            let entries = ollama.list();
+            (entries, version.join().ok().flatten())
+        });
+        let entries = entries?;
         let listed = entries.iter().filter_map(|e| key(&e.name)).collect();
         Ok(Inventory {
             ollama: ollama.clone(),
             entries,
             listed,
+            version: version.and_then(|v| v.server.or(v.client)),
         })
+    }
+
+    /// The version `ollama -v` reported (the server's, else the client's).
+    pub fn version(&self) -> Option<&str> {
+        self.version.as_deref()
     }
 
     /// Whether `ollama list` shows `name` (names compare as Ollama compares them).

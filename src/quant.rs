@@ -226,15 +226,6 @@ impl Quant {
         self.facts().kld
     }
 
-    /// Whether `ollama create --quantize` (v0.7.0 and later) can produce this level
-    /// from an F16/BF16/F32 source.
-    pub fn producible_by_create(self) -> bool {
-        matches!(
-            self,
-            Quant::F32 | Quant::F16 | Quant::BF16 | Quant::Q8_0 | Quant::Q4KS | Quant::Q4KM
-        )
-    }
-
     /// Whether this is an unquantized (float) level, the only kind of source
     /// `ollama create --quantize` accepts.
     pub fn is_float(self) -> bool {
@@ -310,18 +301,6 @@ mod tests {
         assert_eq!(Quant::from_tag("70b-instruct-fp16"), Some(Quant::F16));
         assert_eq!(Quant::from_tag("8b-q8_0"), Some(Quant::Q8_0));
         assert_eq!(Quant::from_tag("latest"), None);
-    }
-
-    #[test]
-    fn create_quantize_allow_list() {
-        let producible: Vec<&str> = Quant::all()
-            .filter(|q| q.producible_by_create())
-            .map(Quant::name)
-            .collect();
-        assert_eq!(
-            producible,
-            ["F32", "F16", "BF16", "Q8_0", "Q4_K_M", "Q4_K_S"]
-        );
     }
 
     #[test]

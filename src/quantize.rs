@@ -4,6 +4,8 @@
 
 use crate::catalog::Catalog;
 use crate::name::ModelName;
+use crate::ollama::rules::OllamaVersion;
+use crate::ollama::rules::quantize as rules;
 use crate::quant::Quant;
 use crate::tier::Tier;
 use serde::Serialize;
@@ -21,14 +23,20 @@ pub enum Optimization {
     FromTag { tag: String, level: Quant },
 }
 
-/// Decides for `model`, installed at `current`, and the tier `tier`.
-pub fn optimization(model: &str, current: Quant, tier: Tier) -> Result<Optimization, String> {
+/// Decides for `model`, installed at `current`, and the tier `tier`, on an Ollama
+/// of `version` (which levels its `create --quantize` makes, and from what).
+pub fn optimization(
+    model: &str,
+    current: Quant,
+    tier: Tier,
+    version: OllamaVersion,
+) -> Result<Optimization, String> {
     let wanted = tier.quant();
     if current <= wanted {
         return Ok(Optimization::AlreadyOptimized);
     }
-    if current.is_float() {
-        let level = nearest_producible(wanted);
+    if rules::check_source(version, current).is_ok() {
+        let level = nearest_producible(wanted, version);
         let note = (level != wanted).then(|| {
             format!(
                 "Ollama cannot produce {wanted} with `create --quantize`; {level} is the nearest level it can"
@@ -53,10 +61,11 @@ pub fn not_quantizable(model: &str, current: Quant) -> String {
     )
 }
 
-/// The level `create --quantize` can produce closest in bits to `wanted`.
-pub fn nearest_producible(wanted: Quant) -> Quant {
+/// The level `create --quantize` of this version can produce closest in bits to
+/// `wanted`.
+pub fn nearest_producible(wanted: Quant, version: OllamaVersion) -> Quant {
     Quant::all()
-        .filter(|q| q.producible_by_create())
+        .filter(|q| rules::can_create(version, *q))
         .min_by(|a, b| {
             let distance = |q: &Quant| (q.bits_per_weight() - wanted.bits_per_weight()).abs();
             distance(a).total_cmp(&distance(b))
@@ -89,6 +98,8 @@ pub fn optimized_name(model: &str, level: Quant) -> Result<String, String> {
 mod tests {
     use super::*;
 
+    const NEWEST: OllamaVersion = OllamaVersion::NEWEST;
+
     #[test]
     fn at_or_below_the_tier_is_already_optimized() {
         for (current, tier) in [
@@ -97,7 +108,7 @@ mod tests {
             (Quant::Q8_0, Tier::T16),
         ] {
             assert_eq!(
-                optimization("x", current, tier),
+                optimization("x", current, tier, NEWEST),
                 Ok(Optimization::AlreadyOptimized)
             );
         }
@@ -106,32 +117,43 @@ mod tests {
     #[test]
     fn float_weights_are_quantized_to_the_nearest_producible_level() {
         assert_eq!(
-            optimization("mine", Quant::F16, Tier::T4),
+            optimization("mine", Quant::F16, Tier::T4, NEWEST),
             Ok(Optimization::Quantize {
                 level: Quant::Q4KM,
                 note: None
             })
         );
         let Ok(Optimization::Quantize { level, note }) =
-            optimization("mine", Quant::BF16, Tier::T2)
+            optimization("mine", Quant::BF16, Tier::T2, NEWEST)
         else {
             panic!("quantize");
         };
         assert_eq!(level, Quant::Q4KS);
         assert!(note.unwrap().contains("cannot produce Q2_K"));
-        assert_eq!(nearest_producible(Quant::Q8_0), Quant::Q8_0);
+        assert_eq!(nearest_producible(Quant::Q8_0, NEWEST), Quant::Q8_0);
+        // Before 0.6.9 `create -q` made every K-quant (real 0.5.4: q2_K included).
+        let v054 = OllamaVersion::parse("0.5.4").unwrap();
+        assert_eq!(
+            optimization("mine", Quant::F16, Tier::T2, v054),
+            Ok(Optimization::Quantize {
+                level: Quant::Q2K,
+                note: None
+            })
+        );
+        // ...but only from F16 or F32 sources until 0.22.0.
+        assert!(optimization("mine", Quant::BF16, Tier::T2, v054).is_err());
     }
 
     #[test]
     fn quantized_library_models_use_the_tier_tag_and_others_cannot_be_requantized() {
         assert_eq!(
-            optimization("llama3.2:1b-instruct-q8_0", Quant::Q8_0, Tier::T4),
+            optimization("llama3.2:1b-instruct-q8_0", Quant::Q8_0, Tier::T4, NEWEST),
             Ok(Optimization::FromTag {
                 tag: "llama3.2:1b-instruct-q4_K_M".into(),
                 level: Quant::Q4KM
             })
         );
-        let error = optimization("mine:latest", Quant::Q8_0, Tier::T4).unwrap_err();
+        let error = optimization("mine:latest", Quant::Q8_0, Tier::T4, NEWEST).unwrap_err();
         assert!(error.contains("import an F16 version"), "{error}");
     }
 

@@ -102,7 +102,7 @@ fn writes(args: &AutoArgs) -> bool {
 /// The server variables of the plan, read and decided (`--server-env`).
 fn server_env(ctx: &Context, args: &AutoArgs, plan: &Plan, program: &str) -> ServerEnv {
     let file = args.server_env_file.as_deref();
-    ServerEnv::prepare(ctx, &plan.server_settings, args.server_env, file, program)
+    ServerEnv::prepare(ctx, plan, args.server_env, file, program)
 }
 
 /// Failed when a model, the server settings or a removal failed; with `--check`,

@@ -106,7 +106,7 @@ fn library_listing(ctx: &Context, args: &ListQuantsArgs, resolved: Resolved) -> 
     let auto = fit.quantization.filter(|_| fit.fits);
     let mut rows = merge(&published, &installed.installed, &remote, auto);
     judge(&mut rows, &fitting);
-    let create_quantize_from = create_source(&rows);
+    let create_quantize_from = create_source(&rows, fitting.plan.ollama.version);
     if args.installed {
         rows = only_installed(rows);
     }
@@ -237,11 +237,18 @@ fn local_listing(ctx: &Context, args: &ListQuantsArgs, name: &ModelName) -> Resu
         context: None,
         budget_bytes: None,
         profile: None,
-        create_quantize_from: create_source(&rows),
+        create_quantize_from: create_source(&rows, local_version(ctx)),
         quants: rows,
         installed_unknown: None,
         remote: Remote::default(),
     })
+}
+
+/// The Ollama version a local-only listing describes (`ollama -v`, else the newest).
+fn local_version(ctx: &Context) -> crate::ollama::rules::OllamaVersion {
+    let reported = ctx.device().ollama.version.as_deref();
+    crate::ollama::rules::OllamaTarget::from_reported(reported)
+        .map_or(crate::ollama::rules::OllamaVersion::NEWEST, |t| t.version)
 }
 
 #[cfg(test)]

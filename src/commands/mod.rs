@@ -17,6 +17,7 @@ use crate::cli::{Cli, Command};
 use crate::context::{Context, Env};
 use crate::exit::Outcome;
 use crate::inventory::{self, Inventory};
+use crate::ollama::rules::OllamaTarget;
 use crate::plan::{Chosen, Inputs, Plan};
 use anyhow::Result;
 
@@ -62,7 +63,32 @@ fn plan_selection(
     crate::server_env::require_server_device(ctx)?;
     let profile = &ctx.profile()?.profile;
     let renderer = ctx.renderer()?;
-    let local = match inventory {
+    let local = local_bases(ctx, selection, inventory);
+    let reported = match inventory {
+        Some(inventory) => inventory.version().map(String::from),
+        None => ctx.device().ollama.version.clone(),
+    };
+    let ollama = OllamaTarget::from_reported(reported.as_deref()).map_err(anyhow::Error::msg)?;
+    crate::plan::build(&Inputs {
+        ollama,
+        budget: &ctx.budget(),
+        profile,
+        forced_tier: ctx.flags.tier,
+        selection,
+        renderer,
+        local: &local,
+    })
+}
+
+/// What Ollama reports about the bases the catalog does not know: from the run's
+/// inventory, else asked only when such a base exists; when Ollama cannot be asked,
+/// each such base carries the reason.
+fn local_bases(
+    ctx: &Context,
+    selection: &[Chosen],
+    inventory: Option<&Inventory>,
+) -> Vec<crate::plan::LocalBase> {
+    match inventory {
         Some(inventory) => inventory.local_bases(selection),
         None if inventory::needs_ollama(selection) => {
             let read = ctx.ollama().and_then(|ollama| Inventory::read(&ollama));
@@ -75,13 +101,5 @@ fn plan_selection(
             }
         }
         None => Vec::new(),
-    };
-    crate::plan::build(&Inputs {
-        budget: &ctx.budget(),
-        profile,
-        forced_tier: ctx.flags.tier,
-        selection,
-        renderer,
-        local: &local,
-    })
+    }
 }

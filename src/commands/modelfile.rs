@@ -17,6 +17,7 @@ pub struct Edits<'a> {
 
 pub fn run(ctx: &Context, args: &ModelfileArgs) -> Result<Outcome> {
     let plan = super::plan(ctx, std::slice::from_ref(&args.model), None)?;
+    let ollama = plan.ollama.version;
     let edits = Edits {
         set: &args.set,
         system: args.system.as_deref(),
@@ -33,7 +34,11 @@ pub fn run(ctx: &Context, args: &ModelfileArgs) -> Result<Outcome> {
         );
     };
     apply(&mut file, &edits)?;
-    for warning in &file.validate()? {
+    // The plan checked the profile's values; what --set/--system changed is the
+    // user's input, checked against the same Ollama version.
+    let warnings = crate::ollama::rules::modelfile::check(ollama, &file)
+        .map_err(|e| UsageError(format!("--set/--system: {e}")))?;
+    for warning in &warnings {
         output::warn(warning);
     }
     output::print(&ctx.renderer()?.render(&file)?)?;

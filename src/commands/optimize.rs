@@ -8,6 +8,7 @@ use crate::exit::Outcome;
 use crate::interrupt::Interrupt;
 use crate::inventory::Inventory;
 use crate::ollama::Ollama;
+use crate::ollama::rules::{OllamaTarget, OllamaVersion};
 use crate::output::{self, SCHEMA_VERSION};
 use crate::plan::{TierReport, tier_report};
 use crate::quant::Quant;
@@ -20,8 +21,9 @@ pub fn run(ctx: &Context, args: &OptimizeArgs) -> Result<Outcome> {
     let interrupt = Interrupt::on_signals().context("could not install the Ctrl-C handler")?;
     let ollama = ctx.ollama()?.with_interrupt(interrupt);
     let current = current_level(&ollama, &args.model)?;
+    let version = server_version(&ollama)?;
     let optimization =
-        optimization(&args.model, current, tier.tier()).map_err(anyhow::Error::msg)?;
+        optimization(&args.model, current, tier.tier(), version).map_err(anyhow::Error::msg)?;
     let mut report = OptimizeReport {
         schema_version: SCHEMA_VERSION,
         model: args.model.clone(),
@@ -53,6 +55,14 @@ pub fn run(ctx: &Context, args: &OptimizeArgs) -> Result<Outcome> {
     }
     print(ctx.json(), &report)?;
     Ok(Outcome::Success)
+}
+
+/// The server's version (`ollama -v`), whose `create --quantize` makes the target.
+fn server_version(ollama: &Ollama) -> Result<OllamaVersion> {
+    let reported = ollama.version()?;
+    let text = reported.server.or(reported.client);
+    let target = OllamaTarget::from_reported(text.as_deref()).map_err(anyhow::Error::msg)?;
+    Ok(target.version)
 }
 
 /// The model's level, as `ollama show` reports it.

@@ -25,8 +25,7 @@ pub struct PlanReport<'a> {
 pub fn run(ctx: &Context, args: &PlanArgs) -> anyhow::Result<Outcome> {
     let plan = super::plan(ctx, &args.models, None)?;
     if let Some(format) = args.server_env_format {
-        let version = server_env::version_of(ctx.device().ollama.version.as_deref());
-        let desired = server_env::Desired::of(&plan.server_settings, version);
+        let desired = server_env::Desired::of(&plan.server_settings, Some(plan.ollama.version));
         output::print(&server_env::formats::render(format, &desired))?;
     } else if ctx.json() {
         output::json(&PlanReport {

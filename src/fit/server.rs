@@ -19,6 +19,7 @@ pub struct ServerSetting {
 ///
 /// `num_ctx` is the largest context the models were planned at. The variables
 /// that keep models loaded together are set only for rosters that stay hot.
+/// Which of them the planned-for Ollama reads is `server_env::Desired`'s call.
 pub fn server_settings(
     models: usize,
     policy: &FitPolicy,

@@ -1,6 +1,8 @@
 //! Which levels `ollama create --quantize` could make from an installed float copy.
 
 use super::Row;
+use crate::ollama::rules::OllamaVersion;
+use crate::ollama::rules::quantize as rules;
 use crate::quant::Quant;
 use serde::Serialize;
 
@@ -14,14 +16,16 @@ pub struct CreateSource {
     pub levels: Vec<Quant>,
 }
 
-/// The best installed float copy (F16 before BF16) and the levels `ollama create
-/// --quantize` produces from it; none without such a copy.
-pub fn create_source(rows: &[Row]) -> Option<CreateSource> {
-    let row = [Quant::F16, Quant::BF16]
-        .iter()
-        .find_map(|q| rows.iter().find(|r| r.quant == *q && r.installed))?;
-    let levels = Quant::all()
-        .filter(|q| q.producible_by_create() && *q != Quant::F32)
+/// The best installed float copy (F16 before BF16) this version quantizes from,
+/// and the levels its `ollama create --quantize` produces; none without such a copy.
+pub fn create_source(rows: &[Row], version: OllamaVersion) -> Option<CreateSource> {
+    let row = [Quant::F16, Quant::BF16].iter().find_map(|q| {
+        let usable = rules::check_source(version, *q).is_ok();
+        rows.iter().find(|r| r.quant == *q && r.installed && usable)
+    })?;
+    let levels = rules::create_targets(version)
+        .into_iter()
+        .filter(|q| *q != Quant::F32)
         .collect();
     Some(CreateSource {
         name: row.installed_names.first()?.clone(),
@@ -51,10 +55,10 @@ mod tests {
             &HashMap::new(),
             None,
         );
-        assert_eq!(create_source(&rows), None);
+        assert_eq!(create_source(&rows, OllamaVersion::NEWEST), None);
         let installed = [copy("m:bf", Quant::BF16), copy("m:1b-fp16", Quant::F16)];
         let rows = merge(&sources(), &installed, &HashMap::new(), None);
-        let source = create_source(&rows).unwrap();
+        let source = create_source(&rows, OllamaVersion::NEWEST).unwrap();
         assert_eq!(
             (source.name.as_str(), source.quant),
             ("m:1b-fp16", Quant::F16)

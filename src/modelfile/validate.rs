@@ -11,6 +11,16 @@ impl Modelfile {
     /// Fails on what Ollama would refuse (or we could not write exactly); returns
     /// warnings for what it would accept with a warning or silently override.
     pub fn validate(&self) -> Result<Vec<String>> {
+        self.validate_with(&params::lookup, &|name| params::unknown_parameter(name))
+    }
+
+    /// Like [`Modelfile::validate`], with the parameter names of one Ollama version
+    /// (`lookup`) and its wording for a name it refuses (`unknown`).
+    pub fn validate_with(
+        &self,
+        lookup: &dyn Fn(&str) -> Lookup,
+        unknown: &dyn Fn(&str) -> String,
+    ) -> Result<Vec<String>> {
         let mut warnings = Vec::new();
         if self.from.trim().is_empty() {
             bail!("FROM is empty");
@@ -24,8 +34,8 @@ impl Modelfile {
         let mut seen = Vec::new();
         for parameter in &self.parameters {
             let name = parameter.name.as_str();
-            match params::lookup(name) {
-                Lookup::Unknown => bail!(params::unknown_parameter(name)),
+            match lookup(name) {
+                Lookup::Unknown => bail!(unknown(name)),
                 Lookup::Deprecated => {
                     warnings.push(format!("parameter {name} is deprecated; Ollama ignores it"))
                 }

@@ -1,5 +1,6 @@
 //! The device as people read it: the rows of `probe` and of every device summary.
 
+use crate::ollama::rules::OllamaTarget;
 use crate::probe::Device;
 use crate::size::Binary;
 use crate::tier::{BudgetSource, TierInput};
@@ -103,8 +104,13 @@ pub fn ollama_rows(device: &Device) -> Vec<Vec<String>> {
         .models_dir
         .as_ref()
         .map_or("unknown".into(), |d| d.display().to_string());
+    let rules = match OllamaTarget::from_reported(ollama.version.as_deref()) {
+        Ok(target) => target.describe(),
+        Err(why) => format!("not supported: {why}"),
+    };
     vec![
         row("ollama", binary),
+        row("plans for ollama", rules),
         row("model store", store),
         row("free disk", size(ollama.models_dir_free_bytes)),
     ]

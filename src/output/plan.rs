@@ -21,6 +21,7 @@ pub fn text(plan: &Plan) -> String {
             "profile".to_string(),
             format!("{} (catalog as of {})", plan.profile, plan.catalog_as_of),
         ],
+        vec!["ollama".to_string(), plan.ollama.describe()],
     ]);
     out.push('\n');
     let mut rows = vec![

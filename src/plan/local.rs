@@ -4,6 +4,8 @@
 
 use crate::catalog::{Catalog, Family, ModelSize, QuantSize};
 use crate::ollama::ShowInfo;
+use crate::ollama::rules::OllamaVersion;
+use crate::ollama::rules::quantize as rules;
 use crate::quant::Quant;
 use crate::quantize::{Optimization, not_quantizable, optimization};
 use crate::tier::Tier;
@@ -37,18 +39,23 @@ impl LocalModel {
 }
 
 /// The plannable model of a local float base at `tier`, or why it is not one.
-pub(super) fn local_model(base: &str, show: &ShowInfo, tier: Tier) -> Result<LocalModel, String> {
+pub(super) fn local_model(
+    base: &str,
+    show: &ShowInfo,
+    tier: Tier,
+    version: OllamaVersion,
+) -> Result<LocalModel, String> {
     let own = own_level(base, show)?;
-    if !own.is_float() {
+    if rules::check_source(version, own).is_err() {
         return Err(not_quantizable(base, own));
     }
     let (family, size) = matching_size(show).ok_or_else(|| cannot_estimate(show))?;
-    let (top, note) = match optimization(base, own, tier)? {
+    let (top, note) = match optimization(base, own, tier, version)? {
         Optimization::Quantize { level, note } => (level, note),
         _ => (own, None),
     };
     let params = show.parameters.as_ref().map_or(size.params, |p| p.approx);
-    let quants = levels(own, top)
+    let quants = levels(own, top, version)
         .into_iter()
         .map(|quant| QuantSize {
             quant,
@@ -97,10 +104,12 @@ fn own_level(base: &str, show: &ShowInfo) -> Result<Quant, String> {
 /// The levels to try, highest first: the top (the base's own, or what
 /// `create --quantize` makes, F16 from F32 at tier 16), then each quantized
 /// level `create --quantize` makes below it.
-fn levels(own: Quant, top: Quant) -> Vec<Quant> {
+fn levels(own: Quant, top: Quant, version: OllamaVersion) -> Vec<Quant> {
     let own = (own == top).then_some(own);
     let made = Quant::all().filter(|q| {
-        q.producible_by_create() && *q <= top && (!q.is_float() || Some(*q) != own && *q == top)
+        rules::can_create(version, *q)
+            && *q <= top
+            && (!q.is_float() || Some(*q) != own && *q == top)
     });
     let mut levels: Vec<Quant> = own.into_iter().chain(made).collect();
     levels.sort_by(|a, b| b.cmp(a));
@@ -162,7 +171,13 @@ mod tests {
 
     #[test]
     fn an_f16_base_gets_the_producible_levels_at_or_below_the_tier() {
-        let model = local_model("mine", &show("F16", "8.0B"), Tier::T4).unwrap();
+        let model = local_model(
+            "mine",
+            &show("F16", "8.0B"),
+            Tier::T4,
+            OllamaVersion::NEWEST,
+        )
+        .unwrap();
         assert_eq!(quants(&model), [Quant::Q4KM, Quant::Q4KS]);
         assert_eq!(
             (model.family.name.as_str(), model.size.tag.as_str()),
@@ -176,14 +191,26 @@ mod tests {
             (8e9 * Quant::Q4KM.bits_per_weight() / 8.0) as u64
         );
         assert_eq!(model.note, None);
-        let model = local_model("me/mine:v1", &show("F16", "8.0B"), Tier::T8).unwrap();
+        let model = local_model(
+            "me/mine:v1",
+            &show("F16", "8.0B"),
+            Tier::T8,
+            OllamaVersion::NEWEST,
+        )
+        .unwrap();
         assert_eq!(quants(&model), [Quant::Q8_0, Quant::Q4KM, Quant::Q4KS]);
         assert_eq!(model.family.name, "me/mine");
     }
 
     #[test]
     fn tier_16_keeps_the_float_weights_without_quantizing() {
-        let model = local_model("mine", &show("F16", "8.0B"), Tier::T16).unwrap();
+        let model = local_model(
+            "mine",
+            &show("F16", "8.0B"),
+            Tier::T16,
+            OllamaVersion::NEWEST,
+        )
+        .unwrap();
         assert_eq!(
             quants(&model),
             [Quant::F16, Quant::Q8_0, Quant::Q4KM, Quant::Q4KS]
@@ -194,7 +221,13 @@ mod tests {
 
     #[test]
     fn an_f32_base_at_tier_16_is_made_f16_by_create() {
-        let model = local_model("mine", &show("F32", "8.0B"), Tier::T16).unwrap();
+        let model = local_model(
+            "mine",
+            &show("F32", "8.0B"),
+            Tier::T16,
+            OllamaVersion::NEWEST,
+        )
+        .unwrap();
         assert_eq!(
             quants(&model),
             [Quant::F16, Quant::Q8_0, Quant::Q4KM, Quant::Q4KS]
@@ -204,19 +237,38 @@ mod tests {
 
     #[test]
     fn tier_2_takes_the_nearest_producible_level_and_says_so() {
-        let model = local_model("mine", &show("BF16", "8.0B"), Tier::T2).unwrap();
+        let model = local_model(
+            "mine",
+            &show("BF16", "8.0B"),
+            Tier::T2,
+            OllamaVersion::NEWEST,
+        )
+        .unwrap();
         assert_eq!(quants(&model), [Quant::Q4KS]);
         assert!(model.note.unwrap().contains("nearest"));
     }
 
     #[test]
     fn quantized_or_unknown_bases_are_not_plannable() {
-        let error = local_model("mine", &show("Q4_K_M", "8.0B"), Tier::T4).unwrap_err();
+        let error = local_model(
+            "mine",
+            &show("Q4_K_M", "8.0B"),
+            Tier::T4,
+            OllamaVersion::NEWEST,
+        )
+        .unwrap_err();
         assert!(error.contains("only quantizes F16, BF16 or F32"), "{error}");
-        let error = local_model("mine", &show("F16", "123B"), Tier::T4).unwrap_err();
+        let error = local_model(
+            "mine",
+            &show("F16", "123B"),
+            Tier::T4,
+            OllamaVersion::NEWEST,
+        )
+        .unwrap_err();
         assert!(error.starts_with("cannot estimate memory: "), "{error}");
         assert!(error.contains("123B"), "{error}");
-        let error = local_model("mine", &show("", "8.0B"), Tier::T4).unwrap_err();
+        let error =
+            local_model("mine", &show("", "8.0B"), Tier::T4, OllamaVersion::NEWEST).unwrap_err();
         assert!(error.contains("no quantization"), "{error}");
     }
 }

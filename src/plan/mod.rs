@@ -19,8 +19,9 @@ use roster::fit_all;
 use source::Source;
 
 use crate::catalog::{Catalog, Resolved};
-use crate::fit::{ModelFit, ModelRequest, ServerSetting};
+use crate::fit::{FitPolicy, ModelFit, ModelRequest, ServerSetting};
 use crate::modelfile::{Modelfile, ParamValue, Parameter, Renderer};
+use crate::ollama::rules::{OllamaTarget, env};
 use crate::probe::Budget;
 use crate::profile::{Profile, RosterModel, resolve_parameters};
 use crate::quant::Quant;
@@ -32,6 +33,8 @@ use serde::Serialize;
 #[derive(Debug, Clone, Serialize)]
 pub struct Plan {
     pub profile: String,
+    /// The Ollama version the plan was made for.
+    pub ollama: OllamaTarget,
     /// The date the bundled catalog's data is as of.
     pub catalog_as_of: String,
     pub tier: TierReport,
@@ -90,6 +93,8 @@ pub struct RosterTotals {
 
 /// What a plan is computed from.
 pub struct Inputs<'a> {
+    /// The Ollama the models are planned for: its rules size and write them.
+    pub ollama: OllamaTarget,
     pub budget: &'a Budget,
     pub profile: &'a Profile,
     pub forced_tier: Option<Tier>,
@@ -106,7 +111,7 @@ pub fn build(inputs: &Inputs) -> Result<Plan> {
     let catalog = Catalog::bundled();
     let (profile, budget) = (inputs.profile, inputs.budget);
     let tier = tier_report(budget.tier_input(), &profile.thresholds, inputs.forced_tier);
-    let policy = profile.fit_policy();
+    let policy = policy(profile, inputs.ollama);
     let facts = facts(inputs, catalog, tier.tier())?;
     let requests = requests(inputs.selection, &facts)?;
     let concurrent = profile.roster.concurrent && requests.len() > 1;
@@ -115,6 +120,7 @@ pub fn build(inputs: &Inputs) -> Result<Plan> {
     let device = budget.describe();
     let context = ModelContext {
         profile,
+        ollama: inputs.ollama.version,
         tier: tier.tier(),
         device: &device,
         renderer: inputs.renderer,
@@ -140,6 +146,7 @@ pub fn build(inputs: &Inputs) -> Result<Plan> {
         .collect::<Result<_>>()?;
     Ok(Plan {
         profile: profile.name.clone(),
+        ollama: inputs.ollama,
         catalog_as_of: catalog.as_of.clone(),
         tier,
         budget: budget.clone(),
@@ -148,6 +155,19 @@ pub fn build(inputs: &Inputs) -> Result<Plan> {
         roster: fitted.roster,
         server_settings: fitted.server_settings,
     })
+}
+
+/// The profile's fit policy for the Ollama the plan is made for.
+fn policy(profile: &Profile, ollama: OllamaTarget) -> FitPolicy {
+    let mut policy = FitPolicy {
+        ollama: ollama.version,
+        ..profile.fit_policy()
+    };
+    // Before 0.5.0 Ollama has no quantized KV cache: size it as the f16 it uses.
+    if env::kv_cache_rule(policy.ollama) == env::KvCacheRule::F16Only {
+        policy.kv_cache_type = crate::estimate::KvCacheType::F16;
+    }
+    policy
 }
 
 /// Where each model's facts come from, and its parameters, resolved once: the
@@ -162,7 +182,8 @@ fn facts<'c>(
         .selection
         .iter()
         .map(|chosen| {
-            let source = Source::of(catalog, &chosen.model, inputs.local, tier)?;
+            let version = inputs.ollama.version;
+            let source = Source::of(catalog, &chosen.model, inputs.local, tier, version)?;
             let params = resolve_parameters(inputs.profile, &chosen.model, tier, cores);
             Ok((source, params))
         })
@@ -247,6 +268,7 @@ pub(crate) fn for_tests(
         gpus: Vec::new(),
     };
     build(&Inputs {
+        ollama: OllamaTarget::NEWEST,
         budget: &budget,
         profile,
         forced_tier: tier,

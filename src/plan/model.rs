@@ -4,6 +4,7 @@ use super::local::LocalModel;
 use super::{Chosen, PlannedModel, asked_ctx};
 use crate::fit::ModelFit;
 use crate::modelfile::{Modelfile, ParamValue, Parameter, Renderer};
+use crate::ollama::rules::OllamaVersion;
 use crate::profile::{Profile, RosterModel, Target};
 use crate::tier::Tier;
 use anyhow::{Context, Result};
@@ -11,6 +12,8 @@ use anyhow::{Context, Result};
 /// What every model of a plan shares.
 pub(super) struct ModelContext<'a> {
     pub profile: &'a Profile,
+    /// The Ollama version the Modelfile must read back exactly on.
+    pub ollama: OllamaVersion,
     pub tier: Tier,
     pub device: &'a str,
     pub renderer: &'a Renderer,
@@ -45,8 +48,8 @@ pub(super) fn planned(
     let (modelfile, text, warnings) = match (&fit.tag, fit.fits) {
         (Some(tag), true) => {
             let file = modelfile(context, model, tag, &fit, parameters);
-            let warnings = file
-                .validate()
+            let warnings = crate::ollama::rules::modelfile::check(context.ollama, &file)
+                .map_err(anyhow::Error::msg)
                 .with_context(|| format!("could not plan model '{}'", model.name))?;
             let text = context
                 .renderer

@@ -4,6 +4,7 @@
 use super::local::{LocalBase, LocalModel, local_model};
 use crate::catalog::{Catalog, Resolved};
 use crate::fit::{Budget, FitPolicy, ModelFit};
+use crate::ollama::rules::OllamaVersion;
 use crate::profile::RosterModel;
 use crate::tier::Tier;
 use anyhow::{Context, Result};
@@ -24,6 +25,7 @@ impl<'c> Source<'c> {
         model: &RosterModel,
         local: &[LocalBase],
         tier: Tier,
+        version: OllamaVersion,
     ) -> Result<Source<'c>> {
         let known = catalog.resolve(&model.base);
         let facts = local.iter().find(|l| l.name == model.base);
@@ -33,7 +35,7 @@ impl<'c> Source<'c> {
                 .with_context(|| format!("could not plan model '{}'", model.name));
         };
         Ok(match &facts.show {
-            Ok(show) => match local_model(&model.base, show, tier) {
+            Ok(show) => match local_model(&model.base, show, tier, version) {
                 Ok(local) => Source::Local(Box::new(local)),
                 Err(why) => Source::Unplannable(why),
             },

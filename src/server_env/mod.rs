@@ -114,11 +114,6 @@ impl Desired {
     }
 }
 
-/// The version `ollama -v` reported, when it parses.
-pub fn version_of(reported: Option<&str>) -> Option<OllamaVersion> {
-    reported.and_then(|text| OllamaVersion::parse(text).ok())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,7 +133,7 @@ mod tests {
             setting("OLLAMA_CONTEXT_LENGTH", "8192"),
             setting("OLLAMA_NEW_ENGINE", "1"),
         ];
-        let old = Desired::of(&settings, version_of(Some("0.5.7")));
+        let old = Desired::of(&settings, OllamaVersion::parse("0.5.7").ok());
         assert_eq!(old.pairs(), [("OLLAMA_KEEP_ALIVE", "-1")]);
         let reasons: Vec<&str> = old.ignored.iter().map(|i| i.reason.as_str()).collect();
         assert_eq!(

@@ -5,11 +5,11 @@
 
 use super::decide::{Decision, Mode, Observed, Place, VariableState};
 use super::observe::{self, Inputs};
-use super::{Desired, Ignored, Policy, decide, formats, version_of};
+use super::{Desired, Ignored, Policy, decide, formats};
 use crate::context::Context;
 use crate::execute::Executor;
 use crate::exit::UsageError;
-use crate::fit::ServerSetting;
+use crate::plan::Plan;
 use crate::steps::Step;
 use anyhow::Result;
 use serde::Serialize;
@@ -71,15 +71,13 @@ impl ServerEnv {
     /// shows the `ollama` program in command lines.
     pub fn prepare(
         ctx: &Context,
-        settings: &[ServerSetting],
+        plan: &Plan,
         policy: Policy,
         file: Option<&Path>,
         program: &str,
     ) -> ServerEnv {
-        // Seam: `auto` does not ask `ollama -v`, so this is None there and the
-        // newest rules apply; `plan` probes the version.
-        let version = version_of(ctx.device().ollama.version.as_deref());
-        let desired = Desired::of(settings, version);
+        // The variables the Ollama the plan was made for reads.
+        let desired = Desired::of(&plan.server_settings, Some(plan.ollama.version));
         let decision = decide(&desired, &observe_for(ctx, policy), policy);
         let report = Report {
             mode: decision.mode,

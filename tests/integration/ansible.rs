@@ -57,7 +57,7 @@ fn role_changes_then_is_ok_and_the_module_is_honest_in_check_mode_and_on_failure
     assert!(
         verbs_after(&emu, calls)
             .iter()
-            .all(|v| v == "list" || v == "show")
+            .all(|v| v == "list" || v == "-v" || v == "show")
     );
 
     let (before, calls) = (store(&emu), emu.calls().len());
@@ -65,7 +65,9 @@ fn role_changes_then_is_ok_and_the_module_is_honest_in_check_mode_and_on_failure
     assert!(before == store(&emu), "check mode changed the model store");
     let verbs = verbs_after(&emu, calls);
     assert!(
-        verbs.iter().all(|v| v == "list" || v == "show"),
+        verbs
+            .iter()
+            .all(|v| v == "list" || v == "-v" || v == "show"),
         "{verbs:?}"
     );
     check_mode_is_honest(&played);

@@ -84,9 +84,9 @@ fn an_f16_import_is_quantized_by_create_and_a_second_run_changes_nothing() {
         .stdout_has("up to date");
     let again = emu.log().since(before);
     assert!(creates(&again).is_empty());
-    // One list (the run's inventory), show of the base (planning), then three
-    // shows of the check.
-    assert_eq!(again.len(), 5);
+    // One list and one `-v` (the run's inventory, side by side), show of the base
+    // (planning), then three shows of the check.
+    assert_eq!(again.len(), 6);
 }
 
 #[test]

@@ -6,6 +6,7 @@
 
 use crate::support::Emulator;
 use provision::modelfile::{Modelfile, Renderer, render};
+use provision::ollama::rules::OllamaTarget;
 use provision::plan::{Inputs, build, select};
 use provision::probe::Budget;
 use provision::profile::{self, BUILTINS};
@@ -36,6 +37,7 @@ fn rendered() -> Vec<(PathBuf, Modelfile)> {
                 // member places none, and each model's own file is checked here.
                 let selection = select(&profile, std::slice::from_ref(&model.name)).unwrap();
                 let plan = build(&Inputs {
+                    ollama: OllamaTarget::NEWEST,
                     budget: &device,
                     profile: &profile,
                     forced_tier: Some(tier),

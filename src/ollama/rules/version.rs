@@ -88,10 +88,60 @@ impl OllamaVersion {
     }
 
     /// The version to apply rules for, from what `ollama -v` reported: the
-    /// server's, else the client's; None when neither was reported.
+    /// server's, else the client's; None when neither was reported. (A client
+    /// newer than its server still sends what the server's version reads.)
     pub fn of(reported: &crate::ollama::Version) -> Option<Result<OllamaVersion, String>> {
         let text = reported.server.as_deref().or(reported.client.as_deref())?;
         Some(OllamaVersion::parse(text))
+    }
+}
+
+impl serde::Serialize for OllamaVersion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// The Ollama a plan is made for (JSON `ollama`): the version whose rules apply,
+/// and whether it is the one `ollama -v` reported or the newest, assumed because no
+/// Ollama answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct OllamaTarget {
+    pub version: OllamaVersion,
+    /// `reported` (by `ollama -v`) or `newest` (none found).
+    pub source: &'static str,
+}
+
+impl OllamaTarget {
+    /// The newest behaviour, for planning without an Ollama.
+    pub const NEWEST: OllamaTarget = OllamaTarget {
+        version: OllamaVersion::NEWEST,
+        source: "newest",
+    };
+
+    /// The target for what `ollama -v` reported (None: nothing answered): its
+    /// version when it parses and is supported, else one line saying why not.
+    pub fn from_reported(reported: Option<&str>) -> Result<OllamaTarget, String> {
+        let Some(text) = reported else {
+            return Ok(OllamaTarget::NEWEST);
+        };
+        let version = OllamaVersion::parse(text)?;
+        version.check_supported()?;
+        Ok(OllamaTarget {
+            version,
+            source: "reported",
+        })
+    }
+
+    /// How people read it: `0.5.4`, or `none found: planned for the newest (0.33.0)`.
+    pub fn describe(&self) -> String {
+        match self.source {
+            "newest" => format!(
+                "none found: planned for the newest behaviour provision knows ({})",
+                self.version
+            ),
+            _ => self.version.to_string(),
+        }
     }
 }
 

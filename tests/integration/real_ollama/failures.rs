@@ -54,10 +54,16 @@ fn a_parameter_this_version_does_not_know_is_one_line() {
     // `draft_num_predict` is valid today (api/types.go at v0.33), unknown to 0.5.4.
     server.preinstall("llama3.2:1b-instruct-q8_0");
     let profile = chat_with("parameters: {draft_num_predict: 4}");
+    // Refused before anything runs: the plan is made for the server's version.
     let run = on_device(&server, &profile, "6GiB", &["auto", "--quiet"])
         .run()
         .code(1);
-    run.one_error_line(&["chat:", "unknown parameter 'draft_num_predict'"]);
+    run.one_error_line(&[
+        "could not plan model 'chat'",
+        "Ollama 0.5.4 rejects PARAMETER draft_num_predict",
+        "added in 0.30.0",
+    ]);
+    assert!(server.ollama(&["list"]).code(0).stdout.lines().count() <= 2);
 }
 
 #[test]
@@ -206,12 +212,14 @@ fn the_0_0_0_build_is_what_the_notes_say_and_fails_in_one_line() {
         "Error: one of '--license', '--modelfile', '--parameters', '--system', or \
          '--template' must be specified\n"
     );
-    // Today `auto` pulls (or finds the tag) and creates, and only the verifying
-    // `ollama show` fails. The line should name the version (0.0.0) and what is needed
-    // (issue 12, item 3); until then only the shape is asserted.
+    // Refused before anything is pulled or created, naming the version and what is
+    // needed (OllamaVersion::check_supported).
     server.preinstall("llama3.2:1b-instruct-q8_0");
     let run = on_device(&server, CHAT, "6GiB", &["auto", "--quiet"])
         .run()
         .code(1);
-    run.one_error_line(&["chat:"]);
+    run.one_error_line(&[
+        "Ollama reports version 0.0.0",
+        "needs Ollama 0.1.45 or newer",
+    ]);
 }
