@@ -73,5 +73,6 @@ fn plan_selection(
         selection,
         renderer,
         local: &local,
+        measured: &[],
     })
 }

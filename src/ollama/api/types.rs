@@ -2,6 +2,7 @@
 //! v0.33.0-rc2 (`ProcessModelResponse`, `GenerateResponse` with `Metrics`,
 //! `ShowResponse`, `ModelDetails`). Fields a version lacks are optional.
 
+use crate::name::ModelName;
 use serde::{Deserialize, Serialize};
 
 /// `details` of a model (`ModelDetails`).
@@ -95,28 +96,14 @@ pub struct Shown {
 
 impl Running {
     /// Whether this entry is `name` as Ollama compares names: case-insensitive,
-    /// `:latest` implied, the default host and namespace dropped.
+    /// `:latest` implied, the default host and namespace optional.
     pub fn is(&self, name: &str) -> bool {
-        let wanted = canonical(name);
+        let Ok(wanted) = ModelName::parse(name) else {
+            return false;
+        };
         [&self.name, &self.model]
             .iter()
-            .any(|shown| !shown.is_empty() && canonical(shown) == wanted)
-    }
-}
-
-/// A model name in the form `ps` shows it, lower-cased, for comparison.
-fn canonical(name: &str) -> String {
-    let name = name.trim().to_ascii_lowercase();
-    let name = name
-        .strip_prefix("registry.ollama.ai/")
-        .unwrap_or(&name)
-        .to_string();
-    let name = name.strip_prefix("library/").unwrap_or(&name).to_string();
-    let last = name.rsplit('/').next().unwrap_or(&name);
-    if last.contains(':') {
-        name
-    } else {
-        format!("{name}:latest")
+            .any(|shown| ModelName::parse(shown).is_ok_and(|n| n == wanted))
     }
 }
 
