@@ -6,6 +6,7 @@
 //! `fit`, `plan`, `steps`) are pure, and only [`inventory`], [`execute`] and the
 //! `ollama`/`registry` boundaries have side effects.
 
+pub mod bench;
 pub mod catalog;
 pub mod cli;
 mod commands;

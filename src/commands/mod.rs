@@ -2,13 +2,16 @@
 //! the context to the pieces and to output. Dispatch only dispatches.
 
 mod auto;
+mod bench;
 mod completions;
 mod list_quants;
+mod measured;
 mod modelfile;
 mod optimize;
 mod plan;
 mod probe;
 mod profiles;
+mod verify;
 
 use crate::cli::{Cli, Command};
 use crate::context::{Context, Env};
@@ -30,6 +33,8 @@ pub fn dispatch(cli: Cli, env: Env) -> Result<Outcome> {
         Command::ListQuants(args) => list_quants::run(&ctx, args),
         Command::Auto(args) => auto::run(&ctx, args),
         Command::Optimize(args) => optimize::run(&ctx, args),
+        Command::Verify(args) => verify::run(&ctx, args),
+        Command::Bench(args) => bench::run(&ctx, args),
         Command::Profiles(args) => profiles::run(&ctx, args),
         Command::Completions(args) => completions::run(&ctx, args),
     }
@@ -44,7 +49,9 @@ fn plan(ctx: &Context, models: &[String], inventory: Option<&Inventory>) -> Resu
     plan_selection(ctx, &selection, inventory)
 }
 
-/// Like [`plan`], for models already selected.
+/// Like [`plan`], for models already selected. Measurements recorded on this
+/// machine are used when they apply (`measured::applicable`); only then, or
+/// for a base the catalog does not know, is Ollama asked what it holds.
 fn plan_selection(
     ctx: &Context,
     selection: &[Chosen],
@@ -52,19 +59,26 @@ fn plan_selection(
 ) -> Result<Plan> {
     let profile = &ctx.profile()?.profile;
     let renderer = ctx.renderer()?;
-    let local = match inventory {
-        Some(inventory) => inventory.local_bases(selection),
-        None if inventory::needs_ollama(selection) => {
-            let read = ctx.ollama().and_then(|ollama| Inventory::read(&ollama));
-            match read {
-                Ok(inventory) => inventory.local_bases(selection),
-                Err(error) => {
-                    let why = crate::text::one_line(&error.to_string());
-                    inventory::unreadable_bases(selection, &why)
-                }
-            }
+    let wants_measurements = measured::recorded_here(ctx)?;
+    let needs_bases = inventory::needs_ollama(selection);
+    let read;
+    let inventory = match inventory {
+        Some(inventory) => Ok(inventory),
+        None if needs_bases || wants_measurements => {
+            read = ctx.ollama().and_then(|ollama| Inventory::read(&ollama));
+            read.as_ref()
+                .map_err(|error| crate::text::one_line(&error.to_string()))
         }
-        None => Vec::new(),
+        None => Err(String::new()),
+    };
+    let local = match &inventory {
+        Ok(inventory) => inventory.local_bases(selection),
+        Err(why) if needs_bases => inventory::unreadable_bases(selection, why),
+        Err(_) => Vec::new(),
+    };
+    let measured = match wants_measurements {
+        true => measured::applicable(ctx, inventory)?,
+        false => Vec::new(),
     };
     crate::plan::build(&Inputs {
         budget: &ctx.budget(),
@@ -73,6 +87,6 @@ fn plan_selection(
         selection,
         renderer,
         local: &local,
-        measured: &[],
+        measured: &measured,
     })
 }

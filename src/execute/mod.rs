@@ -2,12 +2,13 @@
 //! progress on stderr, Ctrl-C handling, removal of a half-created target, and
 //! verification of what was created.
 
+mod load;
 mod progress;
 
 pub use progress::{Progress, Task};
 
 use crate::interrupt::Interrupt;
-use crate::ollama::{ErrorClass, Ollama, OllamaError};
+use crate::ollama::{Api, ErrorClass, Ollama, OllamaError};
 use crate::quant::Quant;
 use crate::size::Decimal;
 use crate::steps::{Expect, Step, verify};
@@ -17,11 +18,23 @@ use anyhow::{Context, Result, anyhow};
 pub struct Executor<'a> {
     ollama: &'a Ollama,
     progress: &'a Progress,
+    /// The server's API, for the steps the CLI cannot do (loads).
+    api: Option<&'a Api>,
 }
 
 impl<'a> Executor<'a> {
     pub fn new(ollama: &'a Ollama, progress: &'a Progress) -> Self {
-        Executor { ollama, progress }
+        Executor {
+            ollama,
+            progress,
+            api: None,
+        }
+    }
+
+    /// Lets the executor run loads and unloads through `api`.
+    pub fn with_api(mut self, api: &'a Api) -> Self {
+        self.api = Some(api);
+        self
     }
 
     /// Runs `steps` in order and stops at the first that fails.
@@ -41,6 +54,8 @@ impl<'a> Executor<'a> {
             } => self.create(name, from, modelfile, *quantize, *replaces),
             Step::Verify { name, expect } => self.verify(name, expect),
             Step::Remove { name } => Ok(self.ollama.rm(name)?),
+            Step::Load { name, keep_alive } => self.load(name, keep_alive.as_ref()).map(drop),
+            Step::Unload { name } => self.unload(name),
         }
     }
 

@@ -9,6 +9,7 @@ mod placement;
 pub use judge::{ERROR_TOLERANCE_PERCENT, judge};
 pub use placement::{Placement, planned};
 
+use crate::ollama::KeepAlive;
 use crate::ollama::api::{Generated, Running};
 use crate::quant::Quant;
 use serde::Serialize;
@@ -93,6 +94,21 @@ pub struct RosterCheck {
     pub resident_together: bool,
     /// Models loaded but gone once the whole roster was loaded.
     pub evicted: Vec<String>,
+}
+
+/// A whole load check (`verify --json`; `verify` of `auto --verify --json`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Verification {
+    /// The API's base URL.
+    pub server: String,
+    pub ollama_version: String,
+    /// Whether the models were loaded together (a concurrent roster).
+    pub concurrent: bool,
+    /// The `keep_alive` the loads asked for (none: the server's default).
+    pub keep_alive: Option<KeepAlive>,
+    pub models: Vec<LoadCheck>,
+    pub roster: Option<RosterCheck>,
+    pub summary: CheckSummary,
 }
 
 /// How many checks ended each way.

@@ -5,6 +5,8 @@ pub mod auto;
 pub mod device;
 pub mod plan;
 pub mod quants;
+pub mod verify;
+pub mod bench;
 mod table;
 
 pub use table::{Align, aligned, table};
