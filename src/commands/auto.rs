@@ -8,6 +8,7 @@ use crate::execute::{Executor, Progress};
 use crate::exit::Outcome;
 use crate::interrupt::{Interrupt, is_interrupted};
 use crate::inventory::Inventory;
+use crate::loaded::AfterAuto;
 use crate::lock::{self, Contention, RunLock};
 use crate::output::{self, SCHEMA_VERSION};
 use crate::plan::{Plan, TierReport};
@@ -30,6 +31,9 @@ pub struct AutoReport<'a> {
     pub mode: &'static str,
     pub models: &'a [ModelReport],
     pub summary: Summary,
+    /// With `--verify`: the loads (dry run) or the load check.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verify: Option<&'a AfterAuto>,
 }
 
 pub fn run(ctx: &Context, args: &AutoArgs) -> Result<Outcome> {
@@ -45,7 +49,7 @@ pub fn run(ctx: &Context, args: &AutoArgs) -> Result<Outcome> {
     };
     // After the lock: a run waiting for it still dies on the first Ctrl-C.
     let interrupt = Interrupt::on_signals().context("could not install the Ctrl-C handler")?;
-    let ollama = ollama.with_interrupt(interrupt);
+    let ollama = ollama.with_interrupt(interrupt.clone());
     let inventory = Inventory::read(&ollama)?;
     let plan = super::plan(ctx, &args.models, Some(&inventory))?;
     let observed = inventory.observe(&plan.models)?;
@@ -59,9 +63,18 @@ pub fn run(ctx: &Context, args: &AutoArgs) -> Result<Outcome> {
     } else {
         reports.iter().for_each(say_failure);
     }
+    let verified = match args.verify {
+        true => Some(super::verify::after_auto(
+            ctx, args, &ollama, interrupt, &progress, &plan, &reports,
+        )?),
+        false => None,
+    };
     let summary = Summary::of(&reports);
-    print_report(ctx, args, &plan, &reports, &summary)?;
-    Ok(outcome(args, &summary))
+    print_report(ctx, args, &plan, &reports, &summary, verified.as_ref())?;
+    match verified.as_ref().and_then(AfterAuto::failed) {
+        Some(true) => Ok(Outcome::Failed),
+        _ => Ok(outcome(args, &summary)),
+    }
 }
 
 /// Failed when a model failed; with `--check`, changes needed when there are.
@@ -168,6 +181,7 @@ fn print_report(
     plan: &Plan,
     reports: &[ModelReport],
     summary: &Summary,
+    verified: Option<&AfterAuto>,
 ) -> Result<()> {
     let mode = if args.dry_run {
         "dry_run"
@@ -186,6 +200,7 @@ fn print_report(
             mode,
             models: reports,
             summary: summary.clone(),
+            verify: verified,
         });
     }
     if args.quiet {
@@ -196,5 +211,6 @@ fn print_report(
     } else {
         output::auto::summary(plan, reports, summary)
     };
-    output::print(&text)
+    let checked = verified.map_or_else(String::new, output::verify::after_auto);
+    output::print(&(text + &checked))
 }

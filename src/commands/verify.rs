@@ -2,18 +2,18 @@
 //! through Ollama, judge what `GET /api/ps` shows against the plan, record the
 //! sizes measured for later plans.
 
-use crate::cli::VerifyArgs;
+use crate::cli::{AutoArgs, VerifyArgs};
 use crate::context::Context;
 use crate::execute::{Executor, Progress};
 use crate::exit::Outcome;
 use crate::interrupt::Interrupt;
-use crate::loaded::{self, LoadCheck, Verification};
+use crate::loaded::{self, AfterAuto, LoadCheck, Verification};
 use crate::measurements::{self, Key, Measurement, Store, device_key};
-use crate::ollama::Api;
+use crate::ollama::{Api, Ollama};
 use crate::output::{self, SCHEMA_VERSION};
 use crate::plan::Plan;
 use crate::probe::Budget;
-use crate::steps;
+use crate::steps::{self, ModelReport, Status};
 use anyhow::{Context as _, Result};
 use serde::Serialize;
 
@@ -48,6 +48,42 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<Outcome> {
         output::print(&output::verify::text(&verification))?;
     }
     Ok(outcome(&verification))
+}
+
+/// `auto --verify`: load the models `auto` left in place (created, updated or
+/// unchanged) and check them; with `--dry-run`, only the loads it would run.
+pub(super) fn after_auto(
+    ctx: &Context,
+    args: &AutoArgs,
+    ollama: &Ollama,
+    interrupt: Interrupt,
+    progress: &Progress,
+    plan: &Plan,
+    reports: &[ModelReport],
+) -> Result<AfterAuto> {
+    let in_place = |name: &str| {
+        reports.iter().any(|r| {
+            r.name == name
+                && match args.dry_run {
+                    true => !matches!(r.status, Status::Failed | Status::Skipped),
+                    false => matches!(
+                        r.status,
+                        Status::Created | Status::Updated | Status::Unchanged
+                    ),
+                }
+        })
+    };
+    if args.dry_run {
+        let keep_alive = steps::keep_alive(&ctx.profile()?.profile, plan);
+        let loads = steps::load_steps(plan, keep_alive.as_ref(), in_place);
+        let steps = loads.iter().map(|s| s.to_string()).collect();
+        return Ok(AfterAuto::Planned { steps });
+    }
+    let api = ctx.api()?.with_interrupt(interrupt);
+    let executor = Executor::new(ollama, progress).with_api(&api);
+    Ok(AfterAuto::Checked(check(
+        ctx, &executor, &api, plan, in_place,
+    )?))
 }
 
 /// Failed when a model failed its check; warnings do not fail it.

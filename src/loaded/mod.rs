@@ -111,6 +111,25 @@ pub struct Verification {
     pub summary: CheckSummary,
 }
 
+/// What `auto --verify` adds to the run: the loads it would run (dry run), or
+/// the load check of the models in place.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum AfterAuto {
+    Planned { steps: Vec<String> },
+    Checked(Verification),
+}
+
+impl AfterAuto {
+    /// Whether the check failed (none for a dry run).
+    pub fn failed(&self) -> Option<bool> {
+        match self {
+            AfterAuto::Planned { .. } => None,
+            AfterAuto::Checked(verification) => Some(verification.summary.failed > 0),
+        }
+    }
+}
+
 /// How many checks ended each way.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct CheckSummary {

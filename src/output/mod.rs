@@ -2,12 +2,12 @@
 //! error and warning lines, the table renderer, and each command's text.
 
 pub mod auto;
+pub mod bench;
 pub mod device;
 pub mod plan;
 pub mod quants;
-pub mod verify;
-pub mod bench;
 mod table;
+pub mod verify;
 
 pub use table::{Align, aligned, table};
 

@@ -2,7 +2,7 @@
 //! size beside the estimate, placement beside the plan's), then the roster.
 
 use super::table;
-use crate::loaded::{CheckStatus, LoadCheck, Verification};
+use crate::loaded::{AfterAuto, CheckStatus, LoadCheck, Verification};
 use crate::size::Binary;
 
 /// The check's table and what it found.
@@ -44,7 +44,10 @@ pub fn text(verification: &Verification) -> String {
         } else if roster.evicted.is_empty() {
             "not resident together: not every model loaded".to_string()
         } else {
-            format!("not resident together: {} evicted", roster.evicted.join(", "))
+            format!(
+                "not resident together: {} evicted",
+                roster.evicted.join(", ")
+            )
         };
         out.push_str(&format!("\n\nroster (kept loaded together): {line}"));
     }
@@ -54,6 +57,21 @@ pub fn text(verification: &Verification) -> String {
         s.ok, s.warning, s.failed, s.skipped
     ));
     out
+}
+
+/// What `auto --verify` adds to auto's text: the loads a dry run would send,
+/// or the load check.
+pub fn after_auto(verified: &AfterAuto) -> String {
+    match verified {
+        AfterAuto::Planned { steps } => {
+            let mut out = "\nthen the load check (--verify):\n".to_string();
+            for step in steps {
+                out.push_str(&format!("  {step}\n"));
+            }
+            out
+        }
+        AfterAuto::Checked(verification) => format!("\n{}", text(verification)),
+    }
 }
 
 fn row(check: &LoadCheck) -> Vec<String> {
@@ -67,9 +85,13 @@ fn row(check: &LoadCheck) -> Vec<String> {
     vec![
         check.name.clone(),
         status.to_string(),
-        check.size_bytes.map_or_else(dash, |b| Binary(b).to_string()),
+        check
+            .size_bytes
+            .map_or_else(dash, |b| Binary(b).to_string()),
         Binary(check.estimated_bytes).to_string(),
-        check.error_percent.map_or_else(dash, |e| format!("{e:+.1}%")),
+        check
+            .error_percent
+            .map_or_else(dash, |e| format!("{e:+.1}%")),
         check.placement.clone().unwrap_or_else(dash),
         check.planned_placement.clone().unwrap_or_else(dash),
         check.context_length.map_or_else(dash, |c| c.to_string()),

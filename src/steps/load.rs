@@ -24,7 +24,11 @@ pub fn load_steps(
     include: impl Fn(&str) -> bool,
 ) -> Vec<Step> {
     let mut steps = Vec::new();
-    for model in plan.models.iter().filter(|m| m.fit.fits && include(&m.name)) {
+    for model in plan
+        .models
+        .iter()
+        .filter(|m| m.fit.fits && include(&m.name))
+    {
         steps.push(Step::Load {
             name: model.name.clone(),
             keep_alive: keep_alive.cloned(),

@@ -18,6 +18,7 @@ pub mod real_ollama;
 pub mod registry;
 mod run;
 mod running;
+pub mod served;
 
 // Each test crate that includes this module uses a different part of it.
 #[allow(unused_imports)]
