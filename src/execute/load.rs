@@ -7,6 +7,7 @@ use crate::ollama::api::{Api, ApiError, Generated};
 use crate::ollama::{ErrorClass, KeepAlive};
 use crate::steps::Step;
 use anyhow::{Context, Result};
+use std::time::Instant;
 
 impl Executor<'_> {
     fn api(&self) -> Result<&Api> {
@@ -35,10 +36,12 @@ impl Executor<'_> {
         for step in steps {
             match step {
                 Step::Load { name, keep_alive } => {
+                    let started = Instant::now();
                     let load = match self.load(name, keep_alive.as_ref()) {
                         Ok(answer) => Ok(answer),
                         Err(error) => Err(failure(error)?),
                     };
+                    let seconds = started.elapsed().as_secs_f64();
                     let after_load = match load {
                         Ok(_) => api.ps()?.into_iter().find(|r| r.is(name)),
                         Err(_) => None,
@@ -47,6 +50,7 @@ impl Executor<'_> {
                         name: name.clone(),
                         load,
                         after_load,
+                        seconds,
                     });
                 }
                 Step::Unload { name } => {

@@ -22,6 +22,9 @@ pub struct Observation {
     pub load: Result<Generated, LoadFailure>,
     /// Its `ps` entry right after its own load (none: `ps` did not show it).
     pub after_load: Option<Running>,
+    /// How long the load request took (Ollama reports no `load_duration` for a
+    /// load without a prompt: observed on 0.5.4).
+    pub seconds: f64,
 }
 
 /// A failed load, in one line.
@@ -81,6 +84,7 @@ pub struct LoadCheck {
     pub expires_at: Option<String>,
     /// For a concurrent roster: still loaded once every model was loaded.
     pub resident: Option<bool>,
+    /// How long the load request took, wall clock (≈0 when it was loaded).
     pub load_seconds: Option<f64>,
     /// The manifest sha256 of what loaded.
     pub digest: Option<String>,

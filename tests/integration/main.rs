@@ -32,3 +32,4 @@ mod profiles;
 mod real_ollama;
 mod registry;
 mod verify;
+mod verify_real;
