@@ -14,6 +14,8 @@ const PURE: &[&str] = &[
     "modelfile/",
     "profile/",
     "estimate.rs",
+    "loaded/",
+    "bench.rs",
     "quantize.rs",
     "tier.rs",
     "quant.rs",

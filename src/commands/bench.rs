@@ -140,19 +140,7 @@ fn time(
     keep_alive: Option<&KeepAlive>,
     warm: bool,
 ) -> Result<BenchRow> {
-    let mut row = BenchRow {
-        name: target.name.clone(),
-        quantization: target.quantization,
-        status: "failed",
-        warm,
-        speed: None,
-        size_bytes: None,
-        size_vram_bytes: None,
-        placement: None,
-        error: target.missing.clone(),
-        digest: None,
-        num_ctx: target.num_ctx,
-    };
+    let mut row = untimed(target, warm);
     if row.error.is_some() {
         say_failure(&row);
         return Ok(row);
@@ -184,6 +172,23 @@ fn time(
         Err(error) => return Err(error.into()),
     }
     Ok(row)
+}
+
+/// A target's row before it ran: failed with the reason known beforehand, if any.
+fn untimed(target: &Target, warm: bool) -> BenchRow {
+    BenchRow {
+        name: target.name.clone(),
+        quantization: target.quantization,
+        status: "failed",
+        warm,
+        speed: None,
+        size_bytes: None,
+        size_vram_bytes: None,
+        placement: None,
+        error: target.missing.clone(),
+        digest: None,
+        num_ctx: target.num_ctx,
+    }
 }
 
 /// Size, placement and context from the model's `ps` entry after its run.

@@ -36,22 +36,8 @@ impl Executor<'_> {
         for step in steps {
             match step {
                 Step::Load { name, keep_alive } => {
-                    let started = Instant::now();
-                    let load = match self.load(name, keep_alive.as_ref()) {
-                        Ok(answer) => Ok(answer),
-                        Err(error) => Err(failure(error)?),
-                    };
-                    let seconds = started.elapsed().as_secs_f64();
-                    let after_load = match load {
-                        Ok(_) => api.ps()?.into_iter().find(|r| r.is(name)),
-                        Err(_) => None,
-                    };
-                    observations.models.push(Observation {
-                        name: name.clone(),
-                        load,
-                        after_load,
-                        seconds,
-                    });
+                    let observed = self.observe_load(api, name, keep_alive.as_ref())?;
+                    observations.models.push(observed);
                 }
                 Step::Unload { name } => {
                     let loaded = observations
@@ -68,6 +54,31 @@ impl Executor<'_> {
         }
         observations.at_end = api.ps()?;
         Ok(observations)
+    }
+
+    /// Loads one model and reads its `ps` entry.
+    fn observe_load(
+        &self,
+        api: &Api,
+        name: &str,
+        keep_alive: Option<&KeepAlive>,
+    ) -> Result<Observation> {
+        let started = Instant::now();
+        let load = match self.load(name, keep_alive) {
+            Ok(answer) => Ok(answer),
+            Err(error) => Err(failure(error)?),
+        };
+        let seconds = started.elapsed().as_secs_f64();
+        let after_load = match load {
+            Ok(_) => api.ps()?.into_iter().find(|r| r.is(name)),
+            Err(_) => None,
+        };
+        Ok(Observation {
+            name: name.to_string(),
+            load,
+            after_load,
+            seconds,
+        })
     }
 }
 

@@ -53,27 +53,7 @@ fn check(
     seen: Option<&Observation>,
     at_end: Option<&[Running]>,
 ) -> LoadCheck {
-    let mut check = LoadCheck {
-        name: model.name.clone(),
-        tag: model.fit.tag.clone(),
-        quantization: model.fit.quantization,
-        status: CheckStatus::Skipped,
-        loaded: false,
-        size_bytes: None,
-        size_vram_bytes: None,
-        estimated_bytes: estimated(model),
-        error_percent: None,
-        placement: None,
-        planned_placement: model.fit.run.map(|run| planned(run).to_string()),
-        context_length: None,
-        planned_num_ctx: model.fit.num_ctx,
-        expires_at: None,
-        resident: None,
-        load_seconds: None,
-        digest: None,
-        failures: Vec::new(),
-        warnings: Vec::new(),
-    };
+    let mut check = unchecked(model);
     let Some(seen) = seen.filter(|_| model.fit.fits) else {
         return check;
     };
@@ -97,14 +77,7 @@ fn check(
                 .push("loaded, but `GET /api/ps` does not list it".to_string()),
         }
         if let Some(at_end) = at_end {
-            let resident = at_end.iter().any(|r| r.is(&model.name));
-            check.resident = Some(resident);
-            if !resident {
-                check.failures.push(
-                    "evicted: not resident once the whole roster was loaded (the server keeps fewer models loaded than the roster has, OLLAMA_MAX_LOADED_MODELS, or they do not fit together)"
-                        .to_string(),
-                );
-            }
+            resident(&model.name, at_end, &mut check);
         }
     }
     check.status = if !check.failures.is_empty() {
@@ -115,6 +88,43 @@ fn check(
         CheckStatus::Ok
     };
     check
+}
+
+/// The check of a model before anything is known of its load: skipped.
+fn unchecked(model: &PlannedModel) -> LoadCheck {
+    LoadCheck {
+        name: model.name.clone(),
+        tag: model.fit.tag.clone(),
+        quantization: model.fit.quantization,
+        status: CheckStatus::Skipped,
+        loaded: false,
+        size_bytes: None,
+        size_vram_bytes: None,
+        estimated_bytes: estimated(model),
+        error_percent: None,
+        placement: None,
+        planned_placement: model.fit.run.map(|run| planned(run).to_string()),
+        context_length: None,
+        planned_num_ctx: model.fit.num_ctx,
+        expires_at: None,
+        resident: None,
+        load_seconds: None,
+        digest: None,
+        failures: Vec::new(),
+        warnings: Vec::new(),
+    }
+}
+
+/// Whether a model of a concurrent roster is still loaded once all were.
+fn resident(name: &str, at_end: &[Running], check: &mut LoadCheck) {
+    let resident = at_end.iter().any(|r| r.is(name));
+    check.resident = Some(resident);
+    if !resident {
+        check.failures.push(
+            "evicted: not resident once the whole roster was loaded (the server keeps fewer models loaded than the roster has, OLLAMA_MAX_LOADED_MODELS, or they do not fit together)"
+                .to_string(),
+        );
+    }
 }
 
 /// The real size and placement beside the plan's.

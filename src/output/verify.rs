@@ -15,23 +15,32 @@ pub fn text(verification: &Verification) -> String {
         "server  {} (Ollama {}), keep_alive {keep}\n\n",
         verification.server, verification.ollama_version
     );
-    let mut rows = vec![
-        [
-            "MODEL",
-            "STATUS",
-            "SIZE",
-            "ESTIMATE",
-            "ERROR",
-            "PLACEMENT",
-            "PLANNED",
-            "CONTEXT",
-            "UNTIL",
-        ]
-        .map(String::from)
-        .to_vec(),
+    let header = [
+        "MODEL",
+        "STATUS",
+        "SIZE",
+        "ESTIMATE",
+        "ERROR",
+        "PLACEMENT",
+        "PLANNED",
+        "CONTEXT",
+        "UNTIL",
     ];
+    let mut rows = vec![header.map(String::from).to_vec()];
     rows.extend(verification.models.iter().map(row));
     out.push_str(&table(&rows));
+    out.push_str(&findings(verification));
+    let s = &verification.summary;
+    out.push_str(&format!(
+        "\n\n{} ok, {} with warnings, {} failed, {} skipped\n",
+        s.ok, s.warning, s.failed, s.skipped
+    ));
+    out
+}
+
+/// Each failure and warning under its model, then the roster's residency.
+fn findings(verification: &Verification) -> String {
+    let mut out = String::new();
     for check in &verification.models {
         for line in check.failures.iter().chain(&check.warnings) {
             out.push_str(&format!("\n{}: {line}", check.name));
@@ -51,11 +60,6 @@ pub fn text(verification: &Verification) -> String {
         };
         out.push_str(&format!("\n\nroster (kept loaded together): {line}"));
     }
-    let s = &verification.summary;
-    out.push_str(&format!(
-        "\n\n{} ok, {} with warnings, {} failed, {} skipped\n",
-        s.ok, s.warning, s.failed, s.skipped
-    ));
     out
 }
 
