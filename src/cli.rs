@@ -1,5 +1,6 @@
 //! The command line: clap types only. Parsing here never touches the system.
 
+use crate::quant::Quant;
 use crate::server_env::{Format as ServerEnvFormat, Policy as ServerEnvPolicy};
 use crate::size::parse_size;
 use crate::tier::Tier;
@@ -135,6 +136,22 @@ pub enum Command {
     /// current (or the registry could not be asked: a warning), 3 some are outdated
     /// (`provision auto --update` brings them current).
     Outdated(OutdatedArgs),
+    /// Load the planned models through Ollama and check each against the plan:
+    /// loaded or not, the real size beside the estimate, the placement (GPU, CPU
+    /// or split) beside the planned one, a concurrent roster resident together.
+    ///
+    /// The server is the one OLLAMA_HOST names (default 127.0.0.1:11434). Sizes
+    /// are recorded in $XDG_STATE_HOME/provision/measurements.json for later
+    /// plans. Exit codes: 0 every model as planned (warnings allowed), 1 a model
+    /// failed, 2 usage, 130 interrupted.
+    Verify(VerifyArgs),
+
+    /// Time a short fixed generation of each planned model (or of the installed
+    /// levels of one model with --quants): load time, prompt and decode tokens/s.
+    ///
+    /// The speeds are recorded beside the sizes `verify` measures. Exit codes: 0
+    /// every model ran, 1 one failed, 2 usage, 130 interrupted.
+    Bench(BenchArgs),
 
     /// List the built-in and user profiles with their descriptions and where they come from.
     Profiles(ProfilesArgs),
@@ -294,6 +311,40 @@ pub struct AutoArgs {
     /// Give up on the registry after this many seconds (--update).
     #[arg(long, value_name = "SECONDS", env = "PROVISION_REGISTRY_TIMEOUT", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..))]
     pub remote_timeout: u64,
+
+    /// Then load the models and check them as `provision verify` does (with
+    /// --dry-run: print the loads).
+    #[arg(long, conflicts_with = "check")]
+    pub verify: bool,
+}
+
+/// The flags of `provision verify`.
+#[derive(Debug, Clone, Args)]
+pub struct VerifyArgs {
+    /// Models to check instead of the profile's roster.
+    #[arg(value_name = "MODEL")]
+    pub models: Vec<String>,
+
+    /// Print only errors and warnings (and the report with --json).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// The flags of `provision bench`.
+#[derive(Debug, Clone, Args)]
+pub struct BenchArgs {
+    /// Models to time instead of the profile's roster (one with --quants).
+    #[arg(value_name = "MODEL")]
+    pub models: Vec<String>,
+
+    /// Time these installed levels of one library model side by side
+    /// (e.g. Q8_0,Q4_K_M) instead of the planned models.
+    #[arg(long, value_name = "QUANT,…", value_delimiter = ',')]
+    pub quants: Vec<Quant>,
+
+    /// Print only errors and warnings (and the report with --json).
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// The flags of `provision optimize`.

@@ -6,12 +6,13 @@
 //! gets values, so it can be tested with values.
 
 use crate::cli::Global;
+use crate::measurements::Store;
 use crate::modelfile::Renderer;
-use crate::ollama::{Ollama, OllamaError};
+use crate::ollama::host::ServerHost;
+use crate::ollama::{Api, Ollama, OllamaError};
 use crate::probe::{self, Budget, Device, Overrides, Roots};
 use crate::profile::{self, Loaded};
 use crate::registry::Registry;
-use crate::server_env::ServerHost;
 use anyhow::{Context as _, Result};
 use std::collections::BTreeMap;
 use std::ffi::{OsStr, OsString};
@@ -98,6 +99,7 @@ pub struct Context {
     device: OnceLock<Device>,
     profile: OnceLock<Loaded>,
     renderer: OnceLock<Renderer>,
+    measurements: OnceLock<Store>,
 }
 
 impl Context {
@@ -111,6 +113,7 @@ impl Context {
             device: OnceLock::new(),
             profile: OnceLock::new(),
             renderer: OnceLock::new(),
+            measurements: OnceLock::new(),
         }
     }
 
@@ -176,6 +179,35 @@ impl Context {
     pub fn ollama(&self) -> Result<Ollama, OllamaError> {
         let located = Ollama::locate_in(self.flags.ollama.as_deref(), self.env.os("PATH"))?;
         Ok(located.with_timeout(Duration::from_secs(self.flags.timeout)))
+    }
+
+    /// The client of the Ollama server's HTTP API at `OLLAMA_HOST` (read by
+    /// Ollama's own rules), with the quick-call timeout of `--timeout`.
+    pub fn api(&self) -> Result<Api> {
+        let base = self.server_host().base_url()?;
+        let quick = Duration::from_secs(self.flags.timeout);
+        Ok(Api::new(base).with_timeouts(quick, crate::ollama::api::SLOW_TIMEOUT))
+    }
+
+    /// The measurements file: `$XDG_STATE_HOME/provision/measurements.json`.
+    pub fn measurements_path(&self) -> Option<PathBuf> {
+        let dir = self.paths.state.as_ref()?;
+        Some(dir.join(crate::measurements::FILE_NAME))
+    }
+
+    /// The measurements recorded on this machine, read once; a file that cannot
+    /// be read is one warning and no measurements.
+    pub fn measurements(&self) -> &Store {
+        self.measurements.get_or_init(|| {
+            let Some(path) = self.measurements_path() else {
+                return Store::default();
+            };
+            let store = Store::read(&path);
+            if let Some(problem) = store.problem() {
+                crate::output::warn(problem);
+            }
+            store
+        })
     }
 
     /// The registry `PROVISION_REGISTRY` names, through the proxies the environment

@@ -48,6 +48,12 @@ impl Inventory {
         self.version.as_deref()
     }
 
+    /// Each listed name with its ID (the first 12 digits of its manifest digest).
+    pub fn ids(&self) -> Vec<(String, String)> {
+        let ids = self.entries.iter().map(|e| (e.name.clone(), e.id.clone()));
+        ids.collect()
+    }
+
     /// Whether `ollama list` shows `name` (names compare as Ollama compares them).
     pub fn is_listed(&self, name: &str) -> bool {
         key(name).is_some_and(|k| self.listed.contains(&k))

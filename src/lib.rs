@@ -6,6 +6,7 @@
 //! `fit`, `plan`, `steps`) are pure, and only [`inventory`], [`execute`] and the
 //! `ollama`/`registry` boundaries have side effects.
 
+pub mod bench;
 pub mod catalog;
 pub mod cli;
 mod commands;
@@ -18,7 +19,9 @@ pub mod gguf;
 pub mod interrupt;
 pub mod inventory;
 pub mod levels;
+pub mod loaded;
 pub mod lock;
+pub mod measurements;
 pub mod modelfile;
 pub mod name;
 pub mod ollama;

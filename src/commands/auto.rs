@@ -9,6 +9,7 @@ use crate::execute::{Executor, Progress};
 use crate::exit::Outcome;
 use crate::interrupt::{Interrupt, is_interrupted};
 use crate::inventory::Inventory;
+use crate::loaded::AfterAuto;
 use crate::lock::{self, Contention, RunLock};
 use crate::outdated::TagStatus;
 use crate::output::{self, SCHEMA_VERSION};
@@ -43,6 +44,9 @@ pub struct AutoReport<'a> {
     /// With `--prune`: what was (or would be) removed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prune: Option<&'a PruneReport>,
+    /// With `--verify`: the loads (dry run) or the load check.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verify: Option<&'a AfterAuto>,
 }
 
 pub fn run(ctx: &Context, args: &AutoArgs) -> Result<Outcome> {
@@ -59,7 +63,7 @@ pub fn run(ctx: &Context, args: &AutoArgs) -> Result<Outcome> {
     };
     // After the lock: a run waiting for it still dies on the first Ctrl-C.
     let interrupt = Interrupt::on_signals().context("could not install the Ctrl-C handler")?;
-    let ollama = ollama.with_interrupt(interrupt);
+    let ollama = ollama.with_interrupt(interrupt.clone());
     let inventory = Inventory::read(&ollama)?;
     let plan = super::plan(ctx, &args.models, Some(&inventory))?;
     let observed = inventory.observe(&plan.models)?;
@@ -78,20 +82,29 @@ pub fn run(ctx: &Context, args: &AutoArgs) -> Result<Outcome> {
     server.warn(args.quiet);
     let acts = writes.then_some((&executor, &progress));
     let prune = super::prune::after_auto(ctx, args, &plan, &reports, &inventory, &recorder, acts)?;
+    let verified = match args.verify {
+        true => Some(super::verify::after_auto(
+            ctx, args, &ollama, interrupt, &progress, &plan, &reports,
+        )?),
+        false => None,
+    };
     let finished = Finished {
         summary: Summary::of(&reports),
         server,
         upkeep: Upkeep { outdated, prune },
+        verified,
     };
     print_report(ctx, args, &plan, &reports, &finished)?;
     Ok(outcome(args, &finished))
 }
 
-/// How a run ended besides the models: the server settings and the upkeep.
+/// How a run ended besides the models: the server settings, the upkeep and,
+/// with `--verify`, the load check.
 struct Finished {
     summary: Summary,
     server: ServerEnv,
     upkeep: Upkeep,
+    verified: Option<AfterAuto>,
 }
 
 /// Whether the run changes anything (not `--dry-run`, not `--check`).
@@ -112,8 +125,10 @@ fn outcome(args: &AutoArgs, finished: &Finished) -> Outcome {
         summary,
         server,
         upkeep,
+        verified,
     } = finished;
-    if summary.failed > 0 || server.failed() || upkeep.failed() {
+    let load_failed = verified.as_ref().and_then(AfterAuto::failed) == Some(true);
+    if summary.failed > 0 || server.failed() || upkeep.failed() || load_failed {
         Outcome::Failed
     } else if args.check && (summary.planned > 0 || server.changes_needed() || upkeep.pending()) {
         Outcome::ChangesNeeded
@@ -220,6 +235,7 @@ fn print_report(
         summary,
         server,
         upkeep,
+        verified,
     } = finished;
     let mode = if args.dry_run {
         "dry_run"
@@ -241,6 +257,7 @@ fn print_report(
             server_env: server.report(),
             outdated: upkeep.outdated.as_deref(),
             prune: upkeep.prune.as_ref(),
+            verify: verified.as_ref(),
         });
     }
     if args.quiet {
@@ -253,5 +270,8 @@ fn print_report(
     };
     text.push_str(&server.text(args.dry_run));
     text.push_str(&upkeep.text(!writes(args)));
+    if let Some(verified) = verified {
+        text.push_str(&output::verify::after_auto(verified));
+    }
     output::print(&text)
 }

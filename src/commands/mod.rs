@@ -2,8 +2,10 @@
 //! the context to the pieces and to output. Dispatch only dispatches.
 
 mod auto;
+mod bench;
 mod completions;
 mod list_quants;
+mod measured;
 mod modelfile;
 mod optimize;
 mod outdated;
@@ -12,6 +14,7 @@ mod probe;
 mod profiles;
 mod prune;
 mod upkeep;
+mod verify;
 
 use crate::cli::{Cli, Command};
 use crate::context::{Context, Env};
@@ -39,6 +42,8 @@ pub fn dispatch(cli: Cli, env: Env) -> Result<Outcome> {
         Command::Optimize(args) => optimize::run(&ctx, args),
         Command::Prune(args) => prune::run(&ctx, args),
         Command::Outdated(args) => outdated::run(&ctx, args),
+        Command::Verify(args) => verify::run(&ctx, args),
+        Command::Bench(args) => bench::run(&ctx, args),
         Command::Profiles(args) => profiles::run(&ctx, args),
         Command::Completions(args) => completions::run(&ctx, args),
     }
@@ -53,7 +58,9 @@ fn plan(ctx: &Context, models: &[String], inventory: Option<&Inventory>) -> Resu
     plan_selection(ctx, &selection, inventory)
 }
 
-/// Like [`plan`], for models already selected.
+/// Like [`plan`], for models already selected. Measurements recorded on this
+/// machine are used when they apply (`measured::applicable`); only then, or
+/// for a base the catalog does not know, is Ollama asked what it holds.
 fn plan_selection(
     ctx: &Context,
     selection: &[Chosen],
@@ -63,12 +70,32 @@ fn plan_selection(
     crate::server_env::require_server_device(ctx)?;
     let profile = &ctx.profile()?.profile;
     let renderer = ctx.renderer()?;
-    let local = local_bases(ctx, selection, inventory);
-    let reported = match inventory {
-        Some(inventory) => inventory.version().map(String::from),
-        None => ctx.device().ollama.version.clone(),
+    let wants_measurements = measured::recorded_here(ctx)?;
+    let needs_bases = inventory::needs_ollama(selection);
+    let read;
+    let inventory = match inventory {
+        Some(inventory) => Ok(inventory),
+        None if needs_bases || wants_measurements => {
+            read = ctx.ollama().and_then(|ollama| Inventory::read(&ollama));
+            read.as_ref()
+                .map_err(|error| crate::text::one_line(&error.to_string()))
+        }
+        None => Err(String::new()),
+    };
+    let local = match &inventory {
+        Ok(inventory) => inventory.local_bases(selection),
+        Err(why) if needs_bases => inventory::unreadable_bases(selection, why),
+        Err(_) => Vec::new(),
+    };
+    let reported = match &inventory {
+        Ok(inventory) => inventory.version().map(String::from),
+        Err(_) => ctx.device().ollama.version.clone(),
     };
     let ollama = OllamaTarget::from_reported(reported.as_deref()).map_err(anyhow::Error::msg)?;
+    let measured = match wants_measurements {
+        true => measured::applicable(ctx, inventory)?,
+        false => Vec::new(),
+    };
     crate::plan::build(&Inputs {
         ollama,
         budget: &ctx.budget(),
@@ -77,29 +104,6 @@ fn plan_selection(
         selection,
         renderer,
         local: &local,
+        measured: &measured,
     })
-}
-
-/// What Ollama reports about the bases the catalog does not know: from the run's
-/// inventory, else asked only when such a base exists; when Ollama cannot be asked,
-/// each such base carries the reason.
-fn local_bases(
-    ctx: &Context,
-    selection: &[Chosen],
-    inventory: Option<&Inventory>,
-) -> Vec<crate::plan::LocalBase> {
-    match inventory {
-        Some(inventory) => inventory.local_bases(selection),
-        None if inventory::needs_ollama(selection) => {
-            let read = ctx.ollama().and_then(|ollama| Inventory::read(&ollama));
-            match read {
-                Ok(inventory) => inventory.local_bases(selection),
-                Err(error) => {
-                    let why = crate::text::one_line(&error.to_string());
-                    inventory::unreadable_bases(selection, &why)
-                }
-            }
-        }
-        None => Vec::new(),
-    }
 }

@@ -2,13 +2,14 @@
 //! the server's environment), with progress on stderr, Ctrl-C handling, removal
 //! of a half-created target, and verification of what was created.
 
+mod load;
 mod progress;
 mod server;
 
 pub use progress::{Progress, Task};
 
 use crate::interrupt::Interrupt;
-use crate::ollama::{ErrorClass, Ollama, OllamaError};
+use crate::ollama::{Api, ErrorClass, Ollama, OllamaError};
 use crate::quant::Quant;
 use crate::size::Decimal;
 use crate::state::Recorder;
@@ -20,6 +21,8 @@ pub struct Executor<'a> {
     ollama: &'a Ollama,
     progress: &'a Progress,
     recorder: Option<&'a Recorder>,
+    /// The server's API, for the steps the CLI cannot do (loads).
+    api: Option<&'a Api>,
 }
 
 impl<'a> Executor<'a> {
@@ -28,6 +31,7 @@ impl<'a> Executor<'a> {
             ollama,
             progress,
             recorder: None,
+            api: None,
         }
     }
 
@@ -35,6 +39,12 @@ impl<'a> Executor<'a> {
     /// created and removed is remembered in its state file).
     pub fn recording(mut self, recorder: &'a Recorder) -> Self {
         self.recorder = Some(recorder);
+        self
+    }
+
+    /// Lets the executor run loads and unloads through `api`.
+    pub fn with_api(mut self, api: &'a Api) -> Self {
+        self.api = Some(api);
         self
     }
 
@@ -69,6 +79,8 @@ impl<'a> Executor<'a> {
                 self.systemctl(systemctl, &["restart", unit])
             }
             Step::WaitForServer { seconds } => self.wait_for_server(*seconds),
+            Step::Load { name, keep_alive } => self.load(name, keep_alive.as_ref()).map(drop),
+            Step::Unload { name } => self.unload(name),
         }
     }
 

@@ -54,6 +54,17 @@ pub struct ModelRequest<'a> {
     /// Try exactly the quantizations the size lists, not the policy's canonical
     /// ones: a local base, whose list is what `ollama create --quantize` makes.
     pub listed_only: bool,
+    /// Sizes measured on this machine (`provision verify`), each replacing the
+    /// estimate's total in exactly its configuration.
+    pub measured: &'a [MeasuredSize],
+}
+
+/// The memory one level of a model took when loaded here at one context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MeasuredSize {
+    pub quant: Quant,
+    pub num_ctx: u32,
+    pub total_bytes: u64,
 }
 
 impl<'a> ModelRequest<'a> {
@@ -67,6 +78,7 @@ impl<'a> ModelRequest<'a> {
             min_quant: None,
             max_quant: None,
             listed_only: false,
+            measured: &[],
         }
     }
 }

@@ -74,7 +74,22 @@ impl<'a> Walk<'a> {
         }
     }
 
+    /// The estimate of `quant` at `num_ctx`; a size measured in exactly that
+    /// configuration replaces its total.
     pub fn estimate(&self, quant: Quant, num_ctx: u32, placement: Placement) -> Estimate {
+        let mut estimate = self.estimated(quant, num_ctx, placement);
+        let measured = self
+            .request
+            .measured
+            .iter()
+            .find(|m| m.quant == quant && m.num_ctx == estimate.num_ctx);
+        if let Some(measured) = measured {
+            estimate.total_bytes = measured.total_bytes;
+        }
+        estimate
+    }
+
+    fn estimated(&self, quant: Quant, num_ctx: u32, placement: Placement) -> Estimate {
         let size = self.request.resolved.size;
         estimate(&EstimateInput {
             shape: &self.shape,

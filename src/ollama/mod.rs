@@ -1,8 +1,12 @@
 //! The `ollama` boundary: the wrapper that runs the program, pure parsers of its
-//! output, and the typed failures callers branch on.
+//! output, the client of the server's HTTP API, and the typed failures callers
+//! branch on.
 
+pub mod api;
 pub mod error;
 mod goquote;
+pub mod host;
+pub mod keep_alive;
 pub mod list;
 pub mod parameters;
 mod process;
@@ -14,7 +18,9 @@ pub mod version;
 mod wrapper;
 
 pub use crate::interrupt::Interrupt;
+pub use api::{Api, ApiError};
 pub use error::ErrorClass;
+pub use keep_alive::KeepAlive;
 pub use list::{DisplayedSize, ListEntry};
 pub use parameters::{ParamValue, Parameter};
 pub use progress::{ProgressLine, ProgressState};

@@ -2,6 +2,7 @@
 //! error and warning lines, the table renderer, and each command's text.
 
 pub mod auto;
+pub mod bench;
 pub mod device;
 pub mod outdated;
 pub mod plan;
@@ -9,6 +10,7 @@ pub mod prune;
 pub mod quants;
 pub mod server_env;
 mod table;
+pub mod verify;
 
 pub use table::{Align, aligned, table};
 

@@ -4,6 +4,7 @@
 //! it is `auto`.
 
 mod local;
+mod measured;
 mod model;
 mod models;
 mod roster;
@@ -19,7 +20,8 @@ use roster::fit_all;
 use source::Source;
 
 use crate::catalog::{Catalog, Resolved};
-use crate::fit::{FitPolicy, ModelFit, ModelRequest, ServerSetting};
+use crate::fit::{FitPolicy, MeasuredSize, ModelFit, ModelRequest, ServerSetting};
+use crate::measurements::{Measured, Measurement};
 use crate::modelfile::{Modelfile, ParamValue, Parameter, Renderer};
 use crate::ollama::rules::{OllamaTarget, env};
 use crate::probe::Budget;
@@ -79,6 +81,9 @@ pub struct PlannedModel {
     /// The context the model's resolved parameters ask for, before fitting.
     #[serde(skip)]
     pub asked_ctx: Option<u32>,
+    /// The measurement on this machine the fit used instead of the estimate
+    /// (null when none applies).
+    pub measured: Option<Measured>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -104,6 +109,9 @@ pub struct Inputs<'a> {
     /// What Ollama reports about the bases the catalog does not know; a base
     /// that is in neither is an error.
     pub local: &'a [LocalBase],
+    /// Measurements on this machine that apply to the installed models (read
+    /// by the command layer, `crate::measurements::applicable`).
+    pub measured: &'a [Measurement],
 }
 
 /// Computes the plan (see the module comment).
@@ -113,7 +121,8 @@ pub fn build(inputs: &Inputs) -> Result<Plan> {
     let tier = tier_report(budget.tier_input(), &profile.thresholds, inputs.forced_tier);
     let policy = policy(profile, inputs.ollama);
     let facts = facts(inputs, catalog, tier.tier())?;
-    let requests = requests(inputs.selection, &facts)?;
+    let sizes = measured::sizes(inputs.selection, inputs.measured);
+    let requests = requests(inputs.selection, &facts, &sizes)?;
     let concurrent = profile.roster.concurrent && requests.len() > 1;
     let fitted = fit_all(&requests, budget, tier.tier(), &policy, concurrent);
     let (mut fits, mut shares) = (fitted.fits.into_iter(), fitted.shares.into_iter());
@@ -124,6 +133,7 @@ pub fn build(inputs: &Inputs) -> Result<Plan> {
         tier: tier.tier(),
         device: &device,
         renderer: inputs.renderer,
+        measured: inputs.measured,
     };
     let models = inputs
         .selection
@@ -194,12 +204,14 @@ fn facts<'c>(
 fn requests<'c>(
     selection: &[Chosen],
     facts: &'c [(Source<'c>, Vec<Parameter>)],
+    measured: &'c [Vec<MeasuredSize>],
 ) -> Result<Vec<ModelRequest<'c>>> {
     let mut requests = Vec::new();
-    for (chosen, (source, params)) in selection.iter().zip(facts) {
+    for ((chosen, (source, params)), sizes) in selection.iter().zip(facts).zip(measured) {
         if let Some(resolved) = source.resolved(&chosen.model)? {
             let mut request = request(&chosen.model, resolved, asked_ctx(params));
             request.listed_only = source.local().is_some();
+            request.measured = sizes;
             requests.push(request);
         }
     }
@@ -241,6 +253,7 @@ pub fn request<'c>(
         min_quant,
         max_quant,
         listed_only: false,
+        measured: &[],
     }
 }
 
@@ -275,6 +288,7 @@ pub(crate) fn for_tests(
         selection: &select(profile, wanted).unwrap(),
         renderer: &Renderer::new(None).unwrap(),
         local,
+        measured: &[],
     })
     .unwrap()
 }

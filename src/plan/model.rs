@@ -17,6 +17,7 @@ pub(super) struct ModelContext<'a> {
     pub tier: Tier,
     pub device: &'a str,
     pub renderer: &'a Renderer,
+    pub measured: &'a [crate::measurements::Measurement],
 }
 
 pub(super) fn planned(
@@ -42,6 +43,10 @@ pub(super) fn planned(
     }
     if let Some(note) = &quantize_note {
         fit.reason = format!("{}; {note}", fit.reason);
+    }
+    let measured = super::measured::note(&model.name, &fit, context.measured);
+    if let Some(measured) = &measured {
+        fit.reason = format!("{}; {}", fit.reason, measured.sentence());
     }
     let quantize = local.and_then(|l| l.quantize(fit.quantization));
     let asked = asked_ctx(&parameters);
@@ -72,6 +77,7 @@ pub(super) fn planned(
         modelfile_text: text,
         warnings,
         asked_ctx: asked,
+        measured,
     })
 }
 

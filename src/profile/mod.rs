@@ -41,6 +41,11 @@ pub struct Profile {
     /// Threads per model; absent means Ollama decides.
     #[serde(default)]
     pub num_thread: Option<NumThread>,
+    /// How long `verify`, `bench` and `auto --verify` ask Ollama to keep a model
+    /// loaded (`-1`, `5m`, `24h`); absent: forever for a concurrent roster, the
+    /// server's default otherwise.
+    #[serde(default)]
+    pub keep_alive: Option<crate::ollama::KeepAlive>,
     /// Parameters for every model.
     #[serde(default)]
     pub parameters: Parameters,

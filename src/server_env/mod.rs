@@ -11,14 +11,13 @@ pub mod act;
 pub mod decide;
 pub mod diff;
 pub mod formats;
-pub mod host;
 pub mod observe;
 pub mod session;
 pub mod state;
 pub mod systemd;
 
+pub use crate::ollama::host::{LocalNames, ServerHost};
 pub use decide::{Decision, Observed, Place, decide};
-pub use host::{LocalNames, ServerHost};
 pub use session::{ServerEnv, require_server_device};
 
 use crate::fit::ServerSetting;

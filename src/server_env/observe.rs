@@ -3,8 +3,8 @@
 //! is under the root the context gives (`PROVISION_ROOT`, default `/`).
 
 use super::decide::{Observed, Place};
-use super::host::{LocalNames, ServerHost};
 use super::systemd::{self, UnitState};
+use crate::ollama::host::{LocalNames, ServerHost};
 use anyhow::{Context, Result, bail};
 use std::collections::BTreeMap;
 use std::ffi::OsStr;

@@ -96,7 +96,9 @@ impl Inner {
             Step::WriteServerEnv { .. }
             | Step::ReloadSystemd { .. }
             | Step::RestartServer { .. }
-            | Step::WaitForServer { .. } => return false,
+            | Step::WaitForServer { .. }
+            | Step::Load { .. }
+            | Step::Unload { .. } => return false,
             Step::Create { name, from, .. } => state.record_target(name, from, now),
             Step::Remove { name } => state.forget(name),
         }

@@ -4,6 +4,7 @@
 
 mod compare;
 mod decide;
+mod load;
 mod optimize;
 mod report;
 mod server;
@@ -11,10 +12,12 @@ mod verify;
 
 pub use compare::{changes, expected, quantized_changes, typed};
 pub use decide::{Decision, Observed, decide, owned};
+pub use load::{keep_alive, load_steps};
 pub use optimize::{OptimizeReport, OptimizeStatus, optimize_steps};
 pub use report::{Action, ModelReport, Status, Summary, share_pulls_among};
 pub use verify::{Expect, verify};
 
+use crate::ollama::KeepAlive;
 use crate::quant::Quant;
 use serde::Serialize;
 use std::fmt;
@@ -49,10 +52,19 @@ pub enum Step {
     RestartServer { systemctl: PathBuf, unit: String },
     /// `ollama list` until the server answers, for at most `seconds`.
     WaitForServer { seconds: u64 },
+    /// `POST /api/generate` without a prompt: load NAME, kept for `keep_alive`
+    /// (the server's default when none).
+    Load {
+        name: String,
+        keep_alive: Option<KeepAlive>,
+    },
+    /// `POST /api/generate` with `keep_alive` 0: unload NAME.
+    Unload { name: String },
 }
 
 impl Step {
-    /// The arguments of the `ollama` call; the create's Modelfile is a private
+    /// The arguments of the `ollama` call (none for a load or an unload, which
+    /// are API requests); the create's Modelfile is a private
     /// temporary file, shown as `<Modelfile>`.
     pub fn args(&self) -> Vec<String> {
         let words: Vec<&str> = match self {
@@ -70,13 +82,18 @@ impl Step {
             Step::WriteServerEnv { .. }
             | Step::ReloadSystemd { .. }
             | Step::RestartServer { .. } => Vec::new(),
+            Step::Load { .. } | Step::Unload { .. } => Vec::new(),
         };
         words.into_iter().map(String::from).collect()
     }
 
-    /// The exact command line, with the program shown as `program`.
+    /// The exact command line, with the program shown as `program`; a load or
+    /// unload, which no `ollama` command does alone, as its API request.
     pub fn command_line(&self, program: &str) -> String {
         if let Some(line) = server::command_line(self, program) {
+            return line;
+        }
+        if let Some(line) = load::request_line(self) {
             return line;
         }
         crate::ollama::command_line(program, &self.args())
@@ -92,7 +109,13 @@ impl Step {
 
     /// Whether the step changes what Ollama holds (or the server's settings).
     pub fn writes(&self) -> bool {
-        !matches!(self, Step::Verify { .. } | Step::WaitForServer { .. })
+        !matches!(
+            self,
+            Step::Verify { .. }
+                | Step::WaitForServer { .. }
+                | Step::Load { .. }
+                | Step::Unload { .. }
+        )
     }
 }
 

@@ -44,6 +44,7 @@ fn rendered() -> Vec<(PathBuf, Modelfile)> {
                     selection: &selection,
                     renderer: &renderer,
                     local: &[],
+                    measured: &[],
                 })
                 .unwrap();
                 let planned = plan.models.into_iter().next().unwrap();

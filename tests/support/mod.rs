@@ -19,6 +19,7 @@ pub mod real_ollama;
 pub mod registry;
 mod run;
 mod running;
+pub mod served;
 pub mod systemd;
 
 // Each test crate that includes this module uses a different part of it.

@@ -90,6 +90,11 @@ impl Server {
         self.dir.path().join("bin/ollama")
     }
 
+    /// `127.0.0.1:<port>`: the server's `OLLAMA_HOST`, for `provision`'s API client.
+    pub fn host(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
     /// The server's model store (`OLLAMA_MODELS`).
     pub fn store(&self) -> PathBuf {
         self.dir.path().join("models")

@@ -1,4 +1,5 @@
-//! `OLLAMA_HOST` read the way Ollama reads it, and whether it names this machine.
+//! `OLLAMA_HOST` read the way Ollama reads it: the server it names, whether that
+//! is this machine, and the base URL of its HTTP API.
 //!
 //! The parse follows `envconfig.Host()` and `envconfig.Var()` in
 //! `envconfig/config.go` at v0.33.0-rc2 (cases from `TestHost` in
@@ -6,7 +7,9 @@
 //! stripped, no scheme means `http` with port 11434, an explicit `http://` or
 //! `https://` without a port means 80 or 443, `ollama.com` alone is
 //! `https://ollama.com:443`, a bad port falls back to the default, a path is kept.
+//! `ConnectableHost` (same file) reaches a bind-all address through loopback.
 
+use anyhow::{Result, bail};
 use std::fmt;
 use std::net::IpAddr;
 
@@ -90,6 +93,32 @@ impl ServerHost {
     }
 }
 
+impl ServerHost {
+    /// The base URL of the server's API (`http://127.0.0.1:11434`, no trailing
+    /// slash), as `ConnectableHost` dials it: a bind-all or empty host is reached
+    /// through loopback. Only `http` and `https` can be spoken.
+    pub fn base_url(&self) -> Result<String> {
+        if !matches!(self.scheme.as_str(), "http" | "https") {
+            bail!(
+                "OLLAMA_HOST names the scheme {:?}, which is not http or https",
+                self.scheme
+            );
+        }
+        let host = match self.host.parse::<IpAddr>() {
+            Ok(ip) if ip.is_unspecified() && ip.is_ipv4() => "127.0.0.1",
+            Ok(ip) if ip.is_unspecified() => "::1",
+            _ if self.host.is_empty() => "127.0.0.1",
+            _ => self.host.as_str(),
+        };
+        let connectable = ServerHost {
+            host: host.to_string(),
+            path: self.path.trim_end_matches('/').to_string(),
+            ..self.clone()
+        };
+        Ok(connectable.to_string())
+    }
+}
+
 /// Go's `net.SplitHostPort` for the forms Ollama meets: `host:port`,
 /// `[v6]:port`, `:port`; None when there is no port or the form is ambiguous.
 fn split_host_port(text: &str) -> Option<(&str, &str)> {
@@ -120,6 +149,7 @@ impl fmt::Display for ServerHost {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     /// Every case of `TestHost` in `envconfig/config_test.go` at v0.33.0-rc2.
     #[test]
@@ -196,6 +226,72 @@ mod tests {
             "ollama.com",
         ] {
             assert!(!local(there), "{there}");
+        }
+    }
+
+    fn base_url(value: Option<&str>) -> Result<String> {
+        ServerHost::parse(value).base_url()
+    }
+
+    #[test]
+    fn the_api_is_reached_as_connectable_host_dials() {
+        // envconfig/config_test.go TestHost at v0.33.0-rc2, each through
+        // ConnectableHost (where Go's URL keeps an empty host, `http://:1234`,
+        // its dialer reaches the local system: 127.0.0.1 here).
+        let host = [
+            ("", "http://127.0.0.1:11434"),
+            ("1.2.3.4", "http://1.2.3.4:11434"),
+            (":1234", "http://127.0.0.1:1234"),
+            ("1.2.3.4:1234", "http://1.2.3.4:1234"),
+            ("example.com", "http://example.com:11434"),
+            ("example.com:1234", "http://example.com:1234"),
+            (":0", "http://127.0.0.1:0"),
+            (":66000", "http://127.0.0.1:11434"),
+            (":-1", "http://127.0.0.1:11434"),
+            ("[::1]", "http://[::1]:11434"),
+            ("[::]", "http://[::1]:11434"),
+            ("::1", "http://[::1]:11434"),
+            ("[::1]:1337", "http://[::1]:1337"),
+            (" 1.2.3.4 ", "http://1.2.3.4:11434"),
+            ("\"1.2.3.4\"", "http://1.2.3.4:11434"),
+            (" \" 1.2.3.4 \" ", "http://1.2.3.4:11434"),
+            ("'1.2.3.4'", "http://1.2.3.4:11434"),
+            ("http://1.2.3.4", "http://1.2.3.4:80"),
+            ("http://1.2.3.4:4321", "http://1.2.3.4:4321"),
+            ("https://1.2.3.4", "https://1.2.3.4:443"),
+            ("https://1.2.3.4:4321", "https://1.2.3.4:4321"),
+            (
+                "https://example.com/ollama",
+                "https://example.com:443/ollama",
+            ),
+            ("ollama.com", "https://ollama.com:443"),
+        ];
+        // TestConnectableHost's own rows, beyond the ones above.
+        let connectable = [
+            ("0.0.0.0", "http://127.0.0.1:11434"),
+            ("0.0.0.0:1234", "http://127.0.0.1:1234"),
+            ("[::]:1234", "http://[::1]:1234"),
+            ("192.168.1.5:8080", "http://192.168.1.5:8080"),
+            ("https://0.0.0.0:4321", "https://127.0.0.1:4321"),
+        ];
+        for (value, expected) in host.into_iter().chain(connectable) {
+            assert_eq!(base_url(Some(value)).unwrap(), expected, "{value:?}");
+        }
+        assert_eq!(base_url(None).unwrap(), "http://127.0.0.1:11434");
+    }
+
+    #[test]
+    fn another_scheme_is_one_clear_error() {
+        let error = base_url(Some("unix:///run/ollama.sock")).unwrap_err();
+        assert!(error.to_string().contains("\"unix\""), "{error}");
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics(text in "\\PC{0,40}") {
+            if let Ok(url) = base_url(Some(&text)) {
+                prop_assert!(url.starts_with("http://") || url.starts_with("https://"));
+            }
         }
     }
 }
