@@ -76,6 +76,42 @@ impl<'a> Walk<'a> {
 
     /// The estimate of `quant` at `num_ctx`; a size measured in exactly that
     /// configuration replaces its total.
+    /// What Ollama ≥ 0.30 compares with 80 % of the free memory before it loads
+    /// the model next to others (`server/sched.go` `Scheduler.load`): its
+    /// `PredictServerVRAM` plus the generation-batch surcharge. None for the
+    /// versions that load by another rule.
+    pub fn admission(&self, quant: Quant, num_ctx: u32) -> Option<u64> {
+        use crate::ollama::rules::llama_server::{self as server, BatchDevice};
+        if self.rule != MemoryRule::LlamaServer {
+            return None;
+        }
+        let shape = &self.shape;
+        let heads = shape.layers.iter().map(|l| l.head_count);
+        let kv_min = shape
+            .layers
+            .iter()
+            .map(|l| l.head_count_kv)
+            .filter(|&k| k > 0)
+            .min();
+        let model = server::ServerModel {
+            file_bytes: self.file_bytes(quant).0,
+            block_count: shape.block_count,
+            head_count_kv_min: kv_min.unwrap_or(1),
+            embedding_length: shape.embedding_length.unwrap_or(0),
+            head_count_max: heads.max().unwrap_or(0),
+            n_ctx_train: shape.context_length.unwrap_or(0),
+        };
+        let request = server::LoadRequest {
+            num_ctx: u64::from(num_ctx),
+            parallel: u64::from(self.policy.num_parallel.max(1)),
+            completion: true,
+            num_batch: None,
+            device: BatchDevice::Other,
+            available: self.budget.memory_bytes(),
+        };
+        Some(server::predict_load(&model, &request).predicted_for_load)
+    }
+
     pub fn estimate(&self, quant: Quant, num_ctx: u32, placement: Placement) -> Estimate {
         let mut estimate = self.estimated(quant, num_ctx, placement);
         let measured = self

@@ -50,6 +50,9 @@ struct Option_ {
     quant: Quant,
     estimate: Estimate,
     loss: f64,
+    /// What Ollama ≥ 0.30 checks against 80 % of the free memory before loading
+    /// it next to the others; none on versions that load by another rule.
+    admission: Option<u64>,
 }
 
 /// Fits models that stay loaded together (see the module comment). Rosters are
@@ -74,7 +77,11 @@ pub fn fit_roster(
         .max()
         .unwrap_or(policy.num_ctx);
     let server = server_settings(requests.len(), policy, always_hot, num_ctx);
-    let (fits, picks, reason) = choose(&options, usable);
+    let names: Vec<String> = requests
+        .iter()
+        .map(|r| format!("{}:{}", r.resolved.family.name, r.resolved.size.size))
+        .collect();
+    let (fits, picks, reason) = choose(&options, &names, usable, (memory, always_hot));
     let total = sum_at(&options, &picks);
     let models = requests
         .iter()
@@ -102,17 +109,34 @@ pub fn fit_roster(
 }
 
 /// Picks one option per model (the best mix), or the smallest of each when no mix
-/// fits, with the sentence that says which.
-fn choose(options: &[Vec<Option_>], usable: u64) -> (bool, Vec<usize>, String) {
+/// fits, with the sentence that says which. A roster kept hot must also pass
+/// Ollama's own admission check (`admitted`), or Ollama would evict to load it.
+fn choose(
+    options: &[Vec<Option_>],
+    names: &[String],
+    usable: u64,
+    (memory, always_hot): (u64, bool),
+) -> (bool, Vec<usize>, String) {
     let costs: Vec<Vec<(u64, f64)>> = options
         .iter()
         .map(|o| o.iter().map(|o| (o.estimate.total_bytes, o.loss)).collect())
         .collect();
-    if let Some(picks) = search::best_mix(&costs, usable) {
+    let accept = |picks: &[usize]| !always_hot || refused(options, names, picks, memory).is_none();
+    if let Some(picks) = search::best_mix_where(&costs, usable, &accept) {
         return (
             true,
             picks,
             format!("the roster fits within budget {}", Binary(usable)),
+        );
+    }
+    if let Some(picks) = search::best_mix(&costs, usable)
+        && always_hot
+        && let Some(why) = refused(options, names, &picks, memory)
+    {
+        return (
+            false,
+            picks,
+            format!("the roster fits in memory, but {why}"),
         );
     }
     let smallest: Vec<usize> = options.iter().map(|o| o.len().saturating_sub(1)).collect();
@@ -133,8 +157,38 @@ fn options_for(walk: &Walk) -> Vec<Option_> {
             quant,
             estimate: walk.estimate(quant, walk.requested_ctx(), placement),
             loss: walk.request.priority * quant.quality_loss(),
+            admission: walk.admission(quant, walk.requested_ctx()),
         })
         .collect()
+}
+
+/// Why Ollama ≥ 0.30 would not load this mix together, if it would not: loaded
+/// last, each model's prediction must be at most 80 % of what the others leave
+/// free (`server/sched.go` `Scheduler.load` at v0.33.0-rc2), else it evicts them.
+fn refused(
+    options: &[Vec<Option_>],
+    names: &[String],
+    picks: &[usize],
+    memory: u64,
+) -> Option<String> {
+    use crate::ollama::rules::llama_server::{admits, eighty_percent};
+    let total = sum_at(options, picks);
+    let mut picked = options.iter().zip(names).zip(picks);
+    picked.find_map(|((model, name), &pick)| {
+        let option = model.get(pick)?;
+        let predicted = option.admission?;
+        let free = memory.saturating_sub(total - option.estimate.total_bytes);
+        (!admits(predicted, free)).then(|| {
+            format!(
+                "Ollama would not keep it loaded together: loaded last, {name} at {} ({}) predicts {} > 80 % of the {} the others leave free ({})",
+                option.quant,
+                Binary(option.estimate.total_bytes),
+                Binary(predicted),
+                Binary(free),
+                Binary(eighty_percent(free))
+            )
+        })
+    })
 }
 
 fn sum_at(options: &[Vec<Option_>], picks: &[usize]) -> u64 {
@@ -211,5 +265,49 @@ fn empty_estimate() -> Estimate {
         total_bytes: 0,
         num_ctx: 0,
         layer_bytes: 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::fit::GpuInfo;
+    use crate::ollama::rules::OllamaVersion;
+
+    /// Two gemma3:12b at 32K on a 32 GiB GPU: their real KV is small (sliding
+    /// windows), but Ollama ≥ 0.30 predicts an f16 KV over every layer
+    /// (`PredictServerVRAM`), so loading the second would evict the first.
+    #[test]
+    fn a_roster_kept_hot_must_pass_ollamas_admission_check() {
+        let budget = Budget {
+            ram_bytes: 64 << 30,
+            cores: 8,
+            gpus: vec![GpuInfo {
+                name: "g".into(),
+                memory_bytes: 32 << 30,
+            }],
+        };
+        let resolved = Catalog::bundled().resolve("gemma3:12b").unwrap();
+        let requests = [ModelRequest::new(resolved), ModelRequest::new(resolved)];
+        let fit = |ollama: &str| {
+            let policy = FitPolicy {
+                num_ctx: 32768,
+                ollama: OllamaVersion::parse(ollama).unwrap(),
+                ..FitPolicy::default()
+            };
+            fit_roster(&requests, &budget, Tier::T16, &policy, true)
+        };
+        let newest = fit("0.33.0");
+        assert!(!newest.fits);
+        assert!(
+            newest.reason.starts_with(
+                "the roster fits in memory, but Ollama would not keep it loaded together: loaded last, gemma3:12b at Q4_K_M"
+            ),
+            "{}",
+            newest.reason
+        );
+        // The classic estimator (0.12.10) admits by its own fit, which this passes.
+        assert!(fit("0.12.10").fits, "{}", fit("0.12.10").reason);
     }
 }

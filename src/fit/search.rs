@@ -7,6 +7,16 @@ const EPSILON: f64 = 1e-12;
 /// model that minimises the summed loss with summed bytes ≤ `limit`; ties go to the
 /// smaller total. None if a model has no option or no mix fits.
 pub fn best_mix(options: &[Vec<(u64, f64)>], limit: u64) -> Option<Vec<usize>> {
+    best_mix_where(options, limit, &|_| true)
+}
+
+/// Like [`best_mix`], among the mixes `accept` takes (a check on the whole mix,
+/// such as Ollama's admission rule for models loaded together).
+pub fn best_mix_where(
+    options: &[Vec<(u64, f64)>],
+    limit: u64,
+    accept: &dyn Fn(&[usize]) -> bool,
+) -> Option<Vec<usize>> {
     if options.iter().any(Vec::is_empty) {
         return None;
     }
@@ -22,6 +32,7 @@ pub fn best_mix(options: &[Vec<(u64, f64)>], limit: u64) -> Option<Vec<usize>> {
     let mut search = Search {
         options,
         limit,
+        accept,
         min_bytes,
         min_loss,
         picks: Vec::new(),
@@ -34,6 +45,7 @@ pub fn best_mix(options: &[Vec<(u64, f64)>], limit: u64) -> Option<Vec<usize>> {
 struct Search<'a> {
     options: &'a [Vec<(u64, f64)>],
     limit: u64,
+    accept: &'a dyn Fn(&[usize]) -> bool,
     min_bytes: Vec<u64>,
     min_loss: Vec<f64>,
     picks: Vec<usize>,
@@ -51,7 +63,7 @@ impl Search<'_> {
             return;
         }
         if i == self.options.len() {
-            if better(loss, bytes, self.best.as_ref()) {
+            if better(loss, bytes, self.best.as_ref()) && (self.accept)(&self.picks) {
                 self.best = Some((loss, bytes, self.picks.clone()));
             }
             return;
