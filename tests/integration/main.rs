@@ -25,3 +25,4 @@ mod plan;
 mod probe;
 mod profiles;
 mod registry;
+mod reliability;
