@@ -14,6 +14,7 @@ pub mod estimate;
 pub mod execute;
 pub mod exit;
 pub mod fit;
+pub mod input;
 pub mod interrupt;
 pub mod inventory;
 pub mod levels;

@@ -72,12 +72,12 @@ impl Renderer {
                     dir.display()
                 )
             }
-            Some(dir) => Some(dir.join(TEMPLATE_NAME)).filter(|path| path.is_file()),
+            Some(dir) => Some(dir.join(TEMPLATE_NAME)).filter(|path| path.exists()),
             None => None,
         };
         let (text, source) = match custom {
             Some(path) => {
-                let text = std::fs::read_to_string(&path)
+                let text = crate::input::read_text(&path, crate::input::TEXT_LIMIT)
                     .with_context(|| format!("could not read template {}", path.display()))?;
                 (text, path.display().to_string())
             }

@@ -88,7 +88,7 @@ fn yaml_error(origin: &str, error: &serde_yaml::Error) -> anyhow::Error {
 
 /// Reads a profile file.
 pub fn load_file(path: &Path) -> Result<Profile> {
-    let text = std::fs::read_to_string(path)
+    let text = crate::input::read_text(path, crate::input::TEXT_LIMIT)
         .with_context(|| format!("could not read profile {}", path.display()))?;
     parse(&text, &path.display().to_string())
 }
