@@ -2,6 +2,7 @@
 //! binary and failed before its fix.
 
 mod input;
+mod usage;
 
 use crate::support::{Provision, Run};
 use std::time::{Duration, Instant};
