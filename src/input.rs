@@ -92,6 +92,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("bin");
         std::fs::write(&path, [0xff, 0xfe, 0x00]).unwrap();
-        assert_eq!(read_text(&path, 8).unwrap_err().to_string(), "not UTF-8 text");
+        assert_eq!(
+            read_text(&path, 8).unwrap_err().to_string(),
+            "not UTF-8 text"
+        );
     }
 }

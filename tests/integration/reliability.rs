@@ -1,6 +1,7 @@
 //! Issue 16's reproductions, one module per defect: each ran through the built
 //! binary and failed before its fix.
 
+mod ignored;
 mod input;
 mod usage;
 
@@ -12,7 +13,10 @@ use std::time::{Duration, Instant};
 fn run_within(provision: Provision, limit: Duration) -> Run {
     use std::process::Stdio;
     let mut command = provision.command();
-    command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let mut child = command.spawn().expect("spawn provision");
     let started = Instant::now();
     while child.try_wait().expect("poll provision").is_none() {
@@ -23,11 +27,19 @@ fn run_within(provision: Provision, limit: Duration) -> Run {
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    Run::from(child.wait_with_output().expect("collect provision's output"))
+    Run::from(
+        child
+            .wait_with_output()
+            .expect("collect provision's output"),
+    )
 }
 
 /// Makes a named pipe at `path`.
 fn mkfifo(path: &std::path::Path) {
     let made = std::process::Command::new("mkfifo").arg(path).status();
-    assert!(made.expect("run mkfifo").success(), "mkfifo {}", path.display());
+    assert!(
+        made.expect("run mkfifo").success(),
+        "mkfifo {}",
+        path.display()
+    );
 }

@@ -5,7 +5,8 @@ use super::{mkfifo, run_within};
 use crate::support::{Device, Provision};
 use std::time::Duration;
 
-const PROFILE: &str = "name: p\ndescription: d\nroster:\n  models:\n    - {name: a, base: 'llama3.2:1b', role: r}\n";
+const PROFILE: &str =
+    "name: p\ndescription: d\nroster:\n  models:\n    - {name: a, base: 'llama3.2:1b', role: r}\n";
 
 #[test]
 fn a_profile_starting_with_a_utf8_bom_reads_as_without_one() {
@@ -39,7 +40,8 @@ fn a_named_pipe_as_profile_or_template_does_not_block() {
         provision.args(["--profile", &pipe.display().to_string(), "plan"]),
         Duration::from_secs(10),
     );
-    run.code(1).one_error_line(&["p.yaml", "not a regular file (a named pipe)"]);
+    run.code(1)
+        .one_error_line(&["p.yaml", "not a regular file (a named pipe)"]);
 
     let provision = Provision::new().device(Device::DESKTOP);
     let templates = provision.home().join("templates");

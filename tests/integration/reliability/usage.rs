@@ -12,7 +12,11 @@ fn a_missing_argument_is_named_on_one_line() {
     ] {
         let expected =
             format!("provision: the following required arguments were not provided: {argument}\n");
-        Provision::new().arg(command).run().code(2).stderr_is(&expected);
+        Provision::new()
+            .arg(command)
+            .run()
+            .code(2)
+            .stderr_is(&expected);
     }
 }
 
