@@ -197,7 +197,7 @@ pub(super) mod tests {
                 "p.yaml:5:",
             ),
             (
-                "name: x\ndescription: y\nparameters:\n  num_ctx: 1\n  Temperature: 1\nroster: {models: []}\n",
+                "name: x\ndescription: y\nparameters:\n  num_ctx: 1024\n  Temperature: 1\nroster: {models: []}\n",
                 "p.yaml:5:3: parameters: unknown parameter 'Temperature'",
             ),
             (

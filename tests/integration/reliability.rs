@@ -3,6 +3,7 @@
 
 mod ignored;
 mod input;
+mod ranges;
 mod usage;
 
 use crate::support::{Provision, Run};
