@@ -33,8 +33,9 @@ pub struct AutoReport<'a> {
 }
 
 pub fn run(ctx: &Context, args: &AutoArgs) -> Result<Outcome> {
-    // The profile and template fail here, before any wait for the lock.
-    ctx.profile()?;
+    // The profile, the MODEL names and the template fail here, before Ollama is
+    // looked for and before any wait for the lock.
+    crate::plan::select(&ctx.profile()?.profile, &args.models)?;
     ctx.renderer()?;
     let progress = Progress::new(args.quiet, ctx.terminal_redraws());
     let writes = !(args.dry_run || args.check);

@@ -4,10 +4,10 @@
 use crate::cli::OptimizeArgs;
 use crate::context::Context;
 use crate::execute::{Executor, Progress};
-use crate::exit::Outcome;
+use crate::exit::{Outcome, UsageError};
 use crate::interrupt::Interrupt;
 use crate::inventory::Inventory;
-use crate::ollama::Ollama;
+use crate::ollama::{ErrorClass, Ollama};
 use crate::output::{self, SCHEMA_VERSION};
 use crate::plan::{TierReport, tier_report};
 use crate::quant::Quant;
@@ -55,9 +55,13 @@ pub fn run(ctx: &Context, args: &OptimizeArgs) -> Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-/// The model's level, as `ollama show` reports it.
+/// The model's level, as `ollama show` reports it. A MODEL Ollama does not hold
+/// is a usage error, as an unknown MODEL is in every command.
 fn current_level(ollama: &Ollama, model: &str) -> Result<Quant> {
-    let info = ollama.show(model)?;
+    let info = ollama.show(model).map_err(|error| match error.class() {
+        Some(ErrorClass::ModelNotFound { .. }) => UsageError(error.to_string()).into(),
+        _ => anyhow::Error::new(error),
+    })?;
     let shown = info.known_quantization().unwrap_or("unknown");
     shown.parse().map_err(|_| {
         anyhow!("could not optimize {model}: `ollama show` reports quantization {shown}")

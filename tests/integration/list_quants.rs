@@ -225,10 +225,10 @@ fn a_server_that_is_down_still_lists_the_published_levels() {
 }
 
 #[test]
-fn unknown_names_suggest_catalog_names_and_exit_1() {
+fn unknown_names_suggest_catalog_names_and_exit_2() {
     list_quants(&["nosuchmodel"])
         .run()
-        .code(1)
+        .code(2)
         .stdout_is("")
         .one_error_line(&[
             "unknown model 'nosuchmodel' in the catalog (known models: llama3.1,",
@@ -236,11 +236,11 @@ fn unknown_names_suggest_catalog_names_and_exit_1() {
         ]);
     list_quants(&["lama3.1:8b"])
         .run()
-        .code(1)
+        .code(2)
         .one_error_line(&["unknown model 'lama3.1:8b' in the catalog (did you mean llama3.1"]);
     list_quants(&["qwen3:8b-q6_K"])
         .run()
-        .code(1)
+        .code(2)
         .one_error_line(&["unknown tag 'qwen3:8b-q6_K'"]);
 }
 
@@ -264,7 +264,7 @@ fn local_names_list_installed_copies_only() {
     list_quants(&["hf.co/someone/Thing-GGUF:Q4_K_M"])
         .emulator(&emu)
         .run()
-        .code(1)
+        .code(2)
         .one_error_line(&[
         "'hf.co/someone/Thing-GGUF:Q4_K_M' is not a library model and no copy of it is installed",
     ]);
