@@ -7,6 +7,7 @@ use crate::execute::{Executor, Progress};
 use crate::exit::{Outcome, UsageError};
 use crate::interrupt::Interrupt;
 use crate::inventory::Inventory;
+use crate::name::ModelName;
 use crate::ollama::{ErrorClass, Ollama};
 use crate::output::{self, SCHEMA_VERSION};
 use crate::plan::{TierReport, tier_report};
@@ -16,6 +17,7 @@ use crate::steps::{OptimizeReport, OptimizeStatus, Step, optimize_steps};
 use anyhow::{Context as _, Result, anyhow};
 
 pub fn run(ctx: &Context, args: &OptimizeArgs) -> Result<Outcome> {
+    check_names(args)?;
     let tier = tier(ctx)?;
     let interrupt = Interrupt::on_signals().context("could not install the Ctrl-C handler")?;
     let ollama = ctx.ollama()?.with_interrupt(interrupt);
@@ -53,6 +55,16 @@ pub fn run(ctx: &Context, args: &OptimizeArgs) -> Result<Outcome> {
     }
     print(ctx.json(), &report)?;
     Ok(Outcome::Success)
+}
+
+/// MODEL and `--name` must be names Ollama accepts, before anything runs: a bad
+/// `--name` would otherwise surface only when `ollama create` refuses it.
+fn check_names(args: &OptimizeArgs) -> Result<()> {
+    ModelName::parse(&args.model).map_err(|e| UsageError(e.to_string()))?;
+    if let Some(name) = &args.name {
+        ModelName::parse(name).map_err(|e| UsageError(format!("--name: {e}")))?;
+    }
+    Ok(())
 }
 
 /// The model's level, as `ollama show` reports it. A MODEL Ollama does not hold

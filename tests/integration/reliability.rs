@@ -4,6 +4,7 @@
 mod exit_codes;
 mod ignored;
 mod input;
+mod names;
 mod ranges;
 mod usage;
 
