@@ -26,3 +26,28 @@ fn optimize_refuses_a_bad_name_before_running_anything() {
     }
     assert_eq!(emu.log().len(), before, "no ollama call ran");
 }
+
+#[test]
+fn a_roster_whose_names_differ_only_in_case_is_refused() {
+    let yaml = "name: p\ndescription: d\nroster:\n  models:\n    - {name: A, base: 'llama3.2:1b', role: r}\n    - {name: a, base: 'qwen2.5:0.5b', role: r}\n";
+    let emu = Emulator::new();
+    Provision::new()
+        .device(Device::DESKTOP)
+        .emulator(&emu)
+        .profile(yaml)
+        .arg("auto")
+        .run()
+        .code(1)
+        .one_error_line(&["roster models 'A' and 'a' are the same model to Ollama"]);
+    assert_eq!(emu.log().len(), 0, "no ollama call ran");
+}
+
+#[test]
+fn model_arguments_that_differ_only_in_case_are_refused() {
+    Provision::new()
+        .device(Device::DESKTOP)
+        .args(["plan", "qwen2.5:7b", "QWEN2.5:7B"])
+        .run()
+        .code(2)
+        .one_error_line(&["MODEL arguments 'qwen2.5:7b' and 'QWEN2.5:7B'"]);
+}
