@@ -6,6 +6,7 @@ mod ignored;
 mod input;
 mod names;
 mod ranges;
+mod server;
 mod usage;
 
 use crate::support::{Provision, Run};
