@@ -95,7 +95,9 @@ pub struct Estimate {
     pub layer_bytes: u64,
 }
 
-/// Estimates the memory a model needs with these settings.
+/// Estimates the memory a model needs with these settings. Blob sizes come from
+/// outside (`ollama list`, the registry), so the sums saturate: an absurd size is
+/// an estimate that fits nothing, never an overflow.
 pub fn estimate(input: &EstimateInput) -> Estimate {
     let dims = input.dims;
     let num_ctx = input.num_ctx.min(dims.context).max(1);
@@ -109,15 +111,18 @@ pub fn estimate(input: &EstimateInput) -> Estimate {
     let weights = match input.placement {
         Placement::Gpu => input.file_bytes.saturating_sub(host_embedding),
         Placement::Cpu => input.file_bytes,
-    } + input.projector_bytes;
+    }
+    .saturating_add(input.projector_bytes);
     let graph = graph_bytes(input.architecture, dims, num_ctx, input.parallel);
-    let overhead = RUNTIME_MINIMUM_BYTES + layer_bytes;
+    let overhead = RUNTIME_MINIMUM_BYTES.saturating_add(layer_bytes);
     Estimate {
         weights_bytes: weights,
         kv_cache_bytes: kv,
         graph_bytes: graph,
         overhead_bytes: overhead,
-        total_bytes: weights + kv + graph + overhead,
+        total_bytes: [kv, graph, overhead]
+            .into_iter()
+            .fold(weights, u64::saturating_add),
         num_ctx,
         layer_bytes,
     }
@@ -324,5 +329,31 @@ mod tests {
         assert_eq!(cpu.weights_bytes, 4_920_738_944);
         // token_embd Q4_K: 128256 × 4096 × 4.5 / 8 bytes stay in host RAM on a GPU.
         assert_eq!(cpu.weights_bytes - gpu.weights_bytes, 295_501_824);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_blob_size_estimates_without_overflow(
+            file_bytes in proptest::num::u64::ANY,
+            projector_bytes in proptest::num::u64::ANY,
+            num_ctx in proptest::num::u32::ANY,
+            parallel in 1u32..=64,
+        ) {
+            let r = Catalog::bundled().resolve("llama3.1:8b").unwrap();
+            for placement in [Placement::Gpu, Placement::Cpu] {
+                let e = estimate(&EstimateInput {
+                    architecture: &r.family.architecture,
+                    dims: &r.size.dims,
+                    quant: r.quant,
+                    file_bytes,
+                    projector_bytes,
+                    num_ctx,
+                    parallel,
+                    kv_cache: KvCacheType::F16,
+                    placement,
+                });
+                proptest::prop_assert!(e.total_bytes >= e.weights_bytes);
+            }
+        }
     }
 }

@@ -105,8 +105,13 @@ impl FitPolicy {
                 self.num_ctx
             );
         }
-        if self.num_parallel == 0 {
-            anyhow::bail!("fit.num_parallel must be at least 1");
+        // llama.cpp holds at most 64 sequences (`LLAMA_MAX_SEQ` in
+        // llama/llama.cpp/src/llama-cparams.h, ollama/ollama at v0.12.0).
+        if !(1..=64).contains(&self.num_parallel) {
+            anyhow::bail!(
+                "fit.num_parallel must be from 1 to 64 (llama.cpp's most sequences), not {}",
+                self.num_parallel
+            );
         }
         if !(0.0..1.0).contains(&self.reserve.fraction) {
             anyhow::bail!(

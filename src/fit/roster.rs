@@ -151,7 +151,7 @@ fn sum_at(options: &[Vec<Option_>], picks: &[usize]) -> u64 {
         .zip(picks)
         .filter_map(|(o, &p)| o.get(p))
         .map(|o| o.estimate.total_bytes)
-        .sum()
+        .fold(0, u64::saturating_add)
 }
 
 fn share(
