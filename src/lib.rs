@@ -7,6 +7,7 @@
 //! `ollama`/`registry` boundaries have side effects.
 
 pub mod catalog;
+pub mod child;
 pub mod cli;
 mod commands;
 pub mod context;

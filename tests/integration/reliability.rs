@@ -1,6 +1,7 @@
 //! Issue 16's reproductions, one module per defect: each ran through the built
 //! binary and failed before its fix.
 
+mod children;
 mod exit_codes;
 mod hook;
 mod hostile;

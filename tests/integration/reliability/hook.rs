@@ -28,9 +28,10 @@ fn a_hung_server_is_given_up_on_within_the_wait() {
 fn without_a_usable_timeout_a_background_job_bounds_the_call() {
     // An old BusyBox `timeout` (no `-k`), or none at all: the fallback path.
     let emu = Emulator::new().fault("hang");
-    let provision = Provision::new()
-        .emulator(&emu)
-        .tool("timeout", "#!/bin/sh\necho 'timeout: unrecognized option' >&2\nexit 125\n");
+    let provision = Provision::new().emulator(&emu).tool(
+        "timeout",
+        "#!/bin/sh\necho 'timeout: unrecognized option' >&2\nexit 125\n",
+    );
     let (run, took) = hook(provision, "3");
     run.code(1).stderr_has("did not answer within 3s");
     assert!(took < Duration::from_secs(9), "took {took:?}");
