@@ -175,7 +175,7 @@ fn share(
             share: 0.0,
             num_ctx: 0,
             num_gpu: 0,
-            reason: super::model::no_candidates(request, tier),
+            reason: super::verdict::no_candidates(request, tier),
         };
     };
     let reason = match (fits, pick) {

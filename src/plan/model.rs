@@ -73,7 +73,8 @@ pub(super) fn planned(
 }
 
 /// The Modelfile of a fitted model: the profile's parameters at the device tier,
-/// with the context the fit settled on and the GPU layers of a partial offload.
+/// with the context the fit settled on and the GPU layers it pins (a partial
+/// offload's, or 0 for a CPU fallback).
 fn modelfile(
     context: &ModelContext,
     model: &RosterModel,
@@ -90,8 +91,8 @@ fn modelfile(
     };
     let mut file = crate::profile::modelfile(context.profile, model, &target);
     file.set("num_ctx", ParamValue::Int(i64::from(fit.num_ctx)));
-    if let Some(offload) = fit.offload {
-        file.set("num_gpu", ParamValue::Int(i64::from(offload.num_gpu)));
+    if let Some(layers) = fit.pinned_num_gpu {
+        file.set("num_gpu", ParamValue::Int(i64::from(layers)));
     }
     file.provenance.tool = Some(format!("provision {}", env!("CARGO_PKG_VERSION")));
     file

@@ -105,6 +105,7 @@ pub(super) fn unplannable(
         num_thread: budget.cores,
         num_gpu: 0,
         offload: None,
+        pinned_num_gpu: None,
         reason: reason.to_string(),
     }
 }

@@ -10,6 +10,7 @@ mod input;
 mod names;
 mod ranges;
 mod server;
+mod small_gpu;
 mod usage;
 
 use crate::support::{Provision, Run};
