@@ -11,6 +11,7 @@ pub mod child;
 pub mod cli;
 mod commands;
 pub mod context;
+pub mod download;
 pub mod estimate;
 pub mod execute;
 pub mod exit;

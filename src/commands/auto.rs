@@ -52,6 +52,8 @@ pub fn run(ctx: &Context, args: &AutoArgs) -> Result<Outcome> {
     let observed = inventory.observe(&plan.models)?;
     let mut reports = decide_all(&plan, observed, args.force, &ollama.program());
     if writes {
+        let steps = reports.iter_mut().flat_map(|r| r.steps.iter_mut());
+        super::room_for_pulls(ctx, steps, args.force)?;
         act(
             &Executor::new(&ollama, &progress),
             &mut reports,

@@ -49,6 +49,7 @@ pub fn run(ctx: &Context, args: &OptimizeArgs) -> Result<Outcome> {
             &ollama.program(),
         )?;
         if report.status == OptimizeStatus::Planned && !args.dry_run {
+            super::room_for_pulls(ctx, report.steps.iter_mut(), args.force)?;
             Executor::new(&ollama, &progress).run(&report.steps)?;
             report.status = OptimizeStatus::Created;
         }

@@ -97,6 +97,9 @@ pub struct ModelFit {
     pub tag: Option<String>,
     /// Whether the weights size is registry-exact or installed (vs estimated).
     pub size_exact: bool,
+    /// Bytes `ollama pull` of the tag downloads (its weights and any projector),
+    /// from the catalog or the installed copy; `None` when nothing fits.
+    pub download_bytes: Option<u64>,
     pub run: Option<Run>,
     /// The estimate of the choice; when nothing fits, of the smallest candidate.
     pub estimate: Estimate,

@@ -109,6 +109,11 @@ pub(super) fn chosen(
             resolved.size.tag_for(quant)
         )),
         size_exact: walk.file_bytes(quant).1,
+        download_bytes: Some(
+            walk.file_bytes(quant)
+                .0
+                .saturating_add(resolved.size.projector_bytes),
+        ),
         run: Some(run),
         estimate,
         needed_bytes: needed,
@@ -153,6 +158,7 @@ pub(super) fn no_fit(walk: &Walk, candidates: &[Quant], mut notes: Vec<String>) 
         quantization: None,
         tag: None,
         size_exact: walk.file_bytes(smallest).1,
+        download_bytes: None,
         run: None,
         estimate,
         needed_bytes: estimate.total_bytes,

@@ -41,6 +41,10 @@ pub(super) fn planned(
         fit.reason = format!("{}; {note}", fit.reason);
     }
     let quantize = local.and_then(|l| l.quantize(fit.quantization));
+    if local.is_some() {
+        // Built from what Ollama already holds: nothing to pull.
+        fit.download_bytes = None;
+    }
     let asked = asked_ctx(&parameters);
     let (modelfile, text, warnings) = match (&fit.tag, fit.fits) {
         (Some(tag), true) => {

@@ -97,6 +97,7 @@ pub(super) fn unplannable(
         quantization: None,
         tag: None,
         size_exact: false,
+        download_bytes: None,
         run: None,
         estimate: Default::default(),
         needed_bytes: 0,

@@ -41,6 +41,9 @@ pub struct RemoteTag {
     pub total_bytes: u64,
     /// `sha256:<hex>` of the manifest body; its first 12 hex digits are the `ollama list` ID.
     pub digest: String,
+    /// `(digest, size)` of the config and every layer: what `ollama pull` fetches,
+    /// less the blobs the model store already holds.
+    pub blobs: Vec<(String, u64)>,
 }
 
 impl Manifest {
@@ -96,10 +99,15 @@ impl RemoteTag {
                 "could not use the registry manifest: its layer sizes add up to more than 2^64 bytes"
             );
         };
+        let blobs = std::iter::once(&manifest.config)
+            .chain(&manifest.layers)
+            .map(|blob| (blob.digest.clone(), blob.size))
+            .collect();
         Ok(RemoteTag {
             model_bytes,
             total_bytes,
             digest: sha256_digest(body),
+            blobs,
         })
     }
 }
