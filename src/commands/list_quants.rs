@@ -119,6 +119,7 @@ fn library_listing(ctx: &Context, args: &ListQuantsArgs, resolved: Resolved) -> 
         size: Some(size.size.clone()),
         catalog_as_of: Some(Catalog::bundled().as_of.clone()),
         context: Some(requested_context(&fitting)),
+        context_from: Some(context_from(&fitting)),
         budget_bytes: Some(fit.budget_bytes),
         profile: Some(fitting.plan.profile.clone()),
         quants: rows,
@@ -126,6 +127,26 @@ fn library_listing(ctx: &Context, args: &ListQuantsArgs, resolved: Resolved) -> 
         remote: remote_report,
         create_quantize_from,
     })
+}
+
+/// Where the FITS context comes from: the profile's parameters at this device's
+/// tier (a tier override such as `"4": {num_ctx: 4096}` included), else its
+/// `fit.num_ctx`; and whether the native context capped it.
+fn context_from(fitting: &Fitting) -> String {
+    let profile = &fitting.plan.profile;
+    let origin = match fitting.request.num_ctx {
+        Some(_) => format!(
+            "the {profile} profile's parameters at this device's {}-bit tier",
+            fitting.plan.tier.bits
+        ),
+        None => format!("the {profile} profile's fit.num_ctx"),
+    };
+    let native = fitting.request.resolved.size.dims.context;
+    let asked = fitting.request.num_ctx.unwrap_or(fitting.policy.num_ctx);
+    match asked > native {
+        true => format!("{origin}, capped at the native {native}"),
+        false => origin,
+    }
 }
 
 fn requested_context(fitting: &Fitting) -> u32 {
@@ -238,6 +259,7 @@ fn local_listing(ctx: &Context, args: &ListQuantsArgs, name: &ModelName) -> Resu
         size: None,
         catalog_as_of: None,
         context: None,
+        context_from: None,
         budget_bytes: None,
         profile: None,
         create_quantize_from: create_source(&rows),

@@ -133,7 +133,10 @@ fn the_table_lists_all_fifteen_with_sizes_fits_and_the_auto_mark() {
         "the mark matches `plan`"
     );
     let context = plan["models"][0]["num_ctx"].as_u64().unwrap();
-    let fits = format!("\nFITS: estimated memory at num_ctx {context} (profile default)");
+    let fits = format!(
+        "\nFITS: estimated memory at num_ctx {context} (the default profile's parameters at \
+         this device's 8-bit tier)"
+    );
     let run = run
         .stdout_has(&fits)
         .stdout_has("\nollama create --quantize: none (no F16/BF16 copy installed)\n");

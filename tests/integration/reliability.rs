@@ -2,6 +2,7 @@
 //! binary and failed before its fix.
 
 mod children;
+mod cosmetic;
 mod disk;
 mod exit_codes;
 mod hook;

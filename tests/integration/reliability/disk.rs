@@ -24,16 +24,16 @@ fn pulls_larger_than_the_free_space_are_refused_with_both_numbers() {
     let stand_in = StandIn::start();
     stand_in.manifest("llama3.2", "1b-instruct-q8_0", huge_manifest());
     let emu = Emulator::new();
-    auto(&emu, &stand_in, &[])
-        .run()
-        .code(1)
-        .one_error_line(&[
-            "not enough disk space for the pulls: 1048576.0 TiB",
-            "to download (registry sizes) but",
-            "free in the model store",
-            "--force",
-        ]);
-    assert!(emu.log().iter().all(|c| c.verb() != "pull"), "nothing pulled");
+    auto(&emu, &stand_in, &[]).run().code(1).one_error_line(&[
+        "not enough disk space for the pulls: 1048576.0 TiB",
+        "to download (registry sizes) but",
+        "free in the model store",
+        "--force",
+    ]);
+    assert!(
+        emu.log().iter().all(|c| c.verb() != "pull"),
+        "nothing pulled"
+    );
 }
 
 #[test]
