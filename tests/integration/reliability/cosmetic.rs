@@ -26,3 +26,60 @@ fn list_quants_rows_run_by_bits_and_the_footer_names_the_context() {
          device's 4-bit tier) against",
     );
 }
+
+/// The keys of `optimize --json`, whatever the action.
+const OPTIMIZE_KEYS: [&str; 11] = [
+    "action",
+    "commands",
+    "level",
+    "model",
+    "note",
+    "quantization",
+    "schema_version",
+    "status",
+    "tag",
+    "target",
+    "tier",
+];
+
+#[test]
+fn optimize_json_keeps_every_key_and_its_pull_has_a_size() {
+    use crate::support::Emulator;
+    let emu =
+        Emulator::new().pulled(&["qwen2.5:0.5b-instruct-q4_K_M", "qwen2.5:0.5b-instruct-q8_0"]);
+    let optimize = |args: &[&str]| {
+        Provision::new()
+            .device(Device::DESKTOP)
+            .emulator(&emu)
+            .arg("optimize")
+            .args(args.iter().copied())
+    };
+    for args in [
+        &["qwen2.5:0.5b-instruct-q4_K_M", "--tier", "8", "--json"][..],
+        &[
+            "qwen2.5:0.5b-instruct-q8_0",
+            "--tier",
+            "4",
+            "--json",
+            "--dry-run",
+        ],
+    ] {
+        let json = optimize(args).run().code(0).json();
+        let mut keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort();
+        assert_eq!(keys, OPTIMIZE_KEYS, "{json}");
+    }
+    let emu = Emulator::new().pulled(&["qwen2.5:0.5b-instruct-q8_0"]);
+    Provision::new()
+        .device(Device::DESKTOP)
+        .emulator(&emu)
+        .args(["optimize", "qwen2.5:0.5b-instruct-q8_0", "--tier", "4"])
+        .run()
+        .code(0)
+        .stderr_has("pulling qwen2.5:0.5b-instruct-q4_K_M 397 MB\n");
+}
