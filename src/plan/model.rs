@@ -46,6 +46,16 @@ pub(super) fn planned(
         fit.download_bytes = None;
     }
     let asked = asked_ctx(&parameters);
+    // The threads the Modelfile sets (a share of the cores in a concurrent roster).
+    if let Some(ParamValue::Int(n)) = parameters
+        .iter()
+        .rev()
+        .find(|p| p.name == "num_thread")
+        .map(|p| &p.value)
+        && let Ok(n) = u32::try_from(*n)
+    {
+        fit.num_thread = n;
+    }
     let (modelfile, text, warnings) = match (&fit.tag, fit.fits) {
         (Some(tag), true) => {
             let file = modelfile(context, model, tag, &fit, parameters);

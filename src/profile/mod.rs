@@ -11,7 +11,7 @@ pub use list::{Listing, list};
 pub use load::{BUILTINS, Loaded, Source, load_file, parse, select, user_dir};
 pub use params::Parameters;
 pub use resolve::{Target, modelfile, resolve_parameters};
-pub use threads::{NumThread, ThreadRule};
+pub use threads::{NumThread, ThreadRule, cores_per_model};
 
 use crate::fit::{FitPolicy, Reserve};
 use crate::modelfile::quote;

@@ -83,3 +83,29 @@ fn optimize_json_keeps_every_key_and_its_pull_has_a_size() {
         .code(0)
         .stderr_has("pulling qwen2.5:0.5b-instruct-q4_K_M 397 MB\n");
 }
+
+#[test]
+fn a_concurrent_roster_shares_the_cores() {
+    let json = Provision::new()
+        .args([
+            "--profile",
+            "syndicate",
+            "--ram",
+            "512GiB",
+            "--cores",
+            "32",
+            "--vram",
+            "0",
+        ])
+        .args(["plan", "--json"])
+        .run()
+        .code(0)
+        .json();
+    let models = json["models"].as_array().unwrap();
+    assert_eq!(models.len(), 4);
+    for model in models {
+        assert_eq!(model["num_thread"], 8, "{}", model["name"]);
+        let text = model["modelfile_text"].as_str().unwrap();
+        assert!(text.contains("PARAMETER num_thread 8\n"), "{text}");
+    }
+}
