@@ -60,7 +60,13 @@ pub(super) fn offload_fit(
             Binary(offload.gpu_bytes),
             Binary(offload.ram_bytes)
         ));
-        let estimate = walk.estimate(quant, walk.requested_ctx(), Placement::Cpu);
+        let mut estimate = walk.estimate(quant, walk.requested_ctx(), Placement::Cpu);
+        // Both devices hold a runtime minimum and a graph: the GPU's come on top of
+        // the CPU estimate, so the total is what the two parts add up to.
+        let total = offload.gpu_bytes.saturating_add(offload.ram_bytes);
+        let gpu_fixed = total.saturating_sub(estimate.total_bytes);
+        estimate.overhead_bytes = estimate.overhead_bytes.saturating_add(gpu_fixed);
+        estimate.total_bytes = total;
         Some(chosen(walk, quant, estimate, How::Offload(offload), notes))
     })
 }
@@ -162,5 +168,13 @@ mod tests {
         let fit = on(6 * GIB, 64 * GIB, &FitPolicy::default());
         assert_eq!(fit.run, Some(Run::PartialOffload), "{}", fit.reason);
         assert_eq!(fit.pinned_num_gpu, fit.offload.map(|o| o.num_gpu));
+        let offload = fit.offload.unwrap();
+        assert_eq!(
+            fit.estimate.total_bytes,
+            offload.gpu_bytes + offload.ram_bytes
+        );
+        let e = fit.estimate;
+        let parts = e.weights_bytes + e.kv_cache_bytes + e.graph_bytes + e.overhead_bytes;
+        assert_eq!(parts, e.total_bytes);
     }
 }

@@ -109,3 +109,30 @@ fn a_concurrent_roster_shares_the_cores() {
         assert!(text.contains("PARAMETER num_thread 8\n"), "{text}");
     }
 }
+
+#[test]
+fn a_partial_offload_s_gpu_and_ram_parts_add_up_to_its_total() {
+    let json = Provision::new()
+        .args([
+            "--vram", "6GiB", "--ram", "64GiB", "--cores", "8", "plan", "--json",
+        ])
+        .run()
+        .code(0)
+        .json();
+    let model = &json["models"][0];
+    assert_eq!(model["run"], "partial_offload", "{model}");
+    let offload = &model["offload"];
+    let parts = offload["gpu_bytes"].as_u64().unwrap() + offload["ram_bytes"].as_u64().unwrap();
+    let estimate = &model["estimate"];
+    assert_eq!(estimate["total_bytes"].as_u64().unwrap(), parts, "{model}");
+    let sum: u64 = [
+        "weights_bytes",
+        "kv_cache_bytes",
+        "graph_bytes",
+        "overhead_bytes",
+    ]
+    .iter()
+    .map(|k| estimate[k].as_u64().unwrap())
+    .sum();
+    assert_eq!(sum, parts, "the parts of the estimate add up too");
+}
