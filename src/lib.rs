@@ -58,10 +58,13 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
 fn usage(error: &clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
     match error.kind() {
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            let _ = error.print();
-            ExitCode::from(exit::OK)
-        }
+        // A full disk or closed pipe on stdout is reported like any other output.
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => match error.print() {
+            Ok(()) => ExitCode::from(exit::OK),
+            Err(io) => output::report(
+                &anyhow::Error::new(io).context("could not write to standard output"),
+            ),
+        },
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             let _ = error.print();
             ExitCode::from(exit::USAGE)

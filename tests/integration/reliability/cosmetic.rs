@@ -136,3 +136,38 @@ fn a_partial_offload_s_gpu_and_ram_parts_add_up_to_its_total() {
     .sum();
     assert_eq!(sum, parts, "the parts of the estimate add up too");
 }
+
+#[test]
+fn a_full_stdout_is_named_as_stdout_by_every_command() {
+    for args in [
+        &["probe"][..],
+        &["plan", "--json"],
+        &["list-quants", "llama3.2:1b"],
+        &["profiles"],
+        &["completions", "bash"],
+        &["--help"],
+        &["--version"],
+    ] {
+        let provision = Provision::new()
+            .device(Device::DESKTOP)
+            .args(args.iter().copied());
+        let mut command = provision.command();
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let output = command
+            .stdin(std::process::Stdio::null())
+            .stdout(full)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.lines().any(|l| l
+                .starts_with("provision: could not write to standard output: ")
+                && l.contains("No space left on device")),
+            "{args:?}: {stderr}"
+        );
+    }
+}
