@@ -35,15 +35,55 @@ if ! ollama_path=$(command -v "$ollama_bin" 2>/dev/null); then
   exit 1
 fi
 
-# `ollama list` fails while the server is not up yet (it checks the heartbeat first).
+# Runs `ollama list` for at most $1 seconds: 0 when the server answered, 124 when
+# the call had to be ended (a hung server never answers, and `ollama list` has no
+# deadline of its own), anything else when it failed (not up yet: it checks the
+# heartbeat first). `timeout` is used when it is GNU-compatible (`-k`); otherwise,
+# as on old BusyBox or without coreutils, a background job that is killed.
+if timeout -k 1 1 true >/dev/null 2>&1; then
+  answered() {
+    timeout -k 1 "$1" "$ollama_path" list >/dev/null 2>&1
+  }
+else
+  answered() {
+    "$ollama_path" list >/dev/null 2>&1 &
+    pid=$!
+    elapsed=0
+    while kill -0 "$pid" 2>/dev/null; do
+      if [ "$elapsed" -ge "$1" ]; then
+        kill "$pid" 2>/dev/null
+        sleep 1
+        kill -9 "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+        return 124
+      fi
+      sleep 1
+      elapsed=$((elapsed + 1))
+    done
+    wait "$pid"
+  }
+fi
+
+# The whole wait, calls included, stays within PROVISION_WAIT_SECONDS (each call
+# gets what is left, at least one second).
 waited=0
-until "$ollama_path" list >/dev/null 2>&1; do
+while :; do
+  left=$((wait_seconds - waited))
+  [ "$left" -ge 1 ] || left=1
+  answered "$left"
+  status=$?
+  [ "$status" -eq 0 ] && break
+  if [ "$status" -eq 124 ]; then
+    waited=$((waited + left))
+  fi
   if [ "$waited" -ge "$wait_seconds" ]; then
     echo "install-hook: the Ollama server did not answer within ${wait_seconds}s; start it with 'ollama serve' or 'systemctl start ollama'" >&2
     exit 1
   fi
-  sleep 1
-  waited=$((waited + 1))
+  if [ "$status" -ne 124 ]; then
+    sleep 1
+    waited=$((waited + 1))
+  fi
 done
 
 OLLAMA_BIN=$ollama_path "$provision_bin" auto --quiet --json "$@"

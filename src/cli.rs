@@ -34,15 +34,15 @@ pub struct Cli {
 #[command(next_help_heading = "Global options")]
 pub struct Global {
     /// Use this much RAM as the memory budget instead of the probed one (16GiB, 16G, 8GB, bytes).
-    #[arg(long, global = true, value_name = "SIZE", env = "PROVISION_RAM", value_parser = parse_size)]
+    #[arg(long, global = true, value_name = "SIZE", env = "PROVISION_RAM", value_parser = parse_size, allow_negative_numbers = true)]
     pub ram: Option<u64>,
 
     /// Use this many CPU cores instead of the probed effective count.
-    #[arg(long, global = true, value_name = "N", env = "PROVISION_CORES", value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, global = true, value_name = "N", env = "PROVISION_CORES", value_parser = clap::value_parser!(u32).range(1..), allow_negative_numbers = true)]
     pub cores: Option<u32>,
 
     /// Use one GPU with this much memory instead of the probed GPUs; 0 means no GPU.
-    #[arg(long, global = true, value_name = "SIZE", env = "PROVISION_VRAM", value_parser = parse_size)]
+    #[arg(long, global = true, value_name = "SIZE", env = "PROVISION_VRAM", value_parser = parse_size, allow_negative_numbers = true)]
     pub vram: Option<u64>,
 
     /// Force the tier instead of deciding it from the device: 16, 8, 4 or 2.
@@ -75,7 +75,7 @@ pub struct Global {
     pub ollama: Option<std::path::PathBuf>,
 
     /// Give up on quick `ollama` calls (version, list, show) after this many seconds.
-    #[arg(long, global = true, value_name = "SECONDS", env = "PROVISION_OLLAMA_TIMEOUT", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, global = true, value_name = "SECONDS", env = "PROVISION_OLLAMA_TIMEOUT", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..), allow_negative_numbers = true)]
     pub timeout: u64,
 }
 
@@ -208,7 +208,7 @@ pub struct ListQuantsArgs {
     #[arg(long)]
     pub installed: bool,
     /// Give up on the registry after this many seconds (one deadline for all tags).
-    #[arg(long, value_name = "SECONDS", env = "PROVISION_REGISTRY_TIMEOUT", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "SECONDS", env = "PROVISION_REGISTRY_TIMEOUT", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..), allow_negative_numbers = true)]
     pub remote_timeout: u64,
 }
 
@@ -378,11 +378,26 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Cli, clap::Erro
     Cli::try_parse_from(args)
 }
 
-/// The first line of clap's message without its `error: ` prefix.
+/// clap's message on one line, without its `error: ` prefix and the usage and
+/// `--help` lines: the list a message announces (`not provided: <MODEL>`) and
+/// clap's tips (`tip: to pass '-1' as a value, use '-- -1'`) stay, because they
+/// name the argument.
 pub fn usage_line(error: &clap::Error) -> String {
     let rendered = error.render().to_string();
-    let first = rendered.lines().next().unwrap_or_default();
-    crate::text::one_line(first.strip_prefix("error: ").unwrap_or(first))
+    let mut line = String::new();
+    let message = rendered
+        .lines()
+        .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+        .map(str::trim)
+        .filter(|l| !l.is_empty());
+    for part in message {
+        let part = part.strip_prefix("error: ").unwrap_or(part);
+        if !line.is_empty() {
+            line.push_str(if part.starts_with("tip:") { "; " } else { " " });
+        }
+        line.push_str(part);
+    }
+    crate::text::one_line(&line)
 }
 
 #[cfg(test)]
@@ -449,6 +464,46 @@ mod tests {
         assert_eq!(cli.global.timeout, 5);
         assert!(
             Cli::try_parse_from(["provision", "completions", "bash", "--timeout", "0"]).is_err()
+        );
+    }
+
+    fn line_of(args: &[&str]) -> String {
+        usage_line(&Cli::try_parse_from(args).unwrap_err())
+    }
+
+    #[test]
+    fn a_missing_argument_is_named() {
+        for (command, argument) in [
+            ("modelfile", "<MODEL>"),
+            ("optimize", "<MODEL>"),
+            ("list-quants", "<MODEL>"),
+            ("completions", "<SHELL>"),
+        ] {
+            assert_eq!(
+                line_of(&["provision", command]),
+                format!("the following required arguments were not provided: {argument}")
+            );
+        }
+    }
+
+    #[test]
+    fn a_negative_number_is_a_bad_value_of_its_flag_and_tips_are_kept() {
+        assert!(
+            line_of(&["provision", "plan", "--ram", "-1"])
+                .starts_with("invalid value '-1' for '--ram <SIZE>': '-1' is not a size"),
+        );
+        assert!(
+            line_of(&["provision", "--cores", "-2", "probe"])
+                .starts_with("invalid value '-2' for '--cores <N>'"),
+        );
+        assert_eq!(
+            line_of(&["provision", "plan", "-1"]),
+            "unexpected argument '-1' found; tip: to pass '-1' as a value, use '-- -1'"
+        );
+        assert_eq!(
+            line_of(&["provision", "completions", "tcsh"]),
+            "invalid value 'tcsh' for '<SHELL>' [possible values: bash, elvish, fish, \
+             powershell, zsh]; tip: a similar value exists: 'zsh'"
         );
     }
 

@@ -107,7 +107,9 @@ pub struct Estimate {
     pub layer_bytes: u64,
 }
 
-/// Estimates the memory a model needs with these settings.
+/// Estimates the memory a model needs with these settings. Blob sizes come from
+/// outside (`ollama list`, the registry), so the sums saturate: an absurd size is
+/// an estimate that fits nothing, never an overflow.
 pub fn estimate(input: &EstimateInput) -> Estimate {
     let shape = input.shape;
     let native = shape.context_length.unwrap_or(0);
@@ -125,19 +127,23 @@ pub fn estimate(input: &EstimateInput) -> Estimate {
     let weights = match input.placement {
         Placement::Gpu => input.file_bytes.saturating_sub(host_embedding),
         Placement::Cpu => input.file_bytes,
-    } + input.projector_bytes;
-    let graph = graph_bytes(shape, per_slot, input.parallel) + shape.vision_graph_bytes;
+    }
+    .saturating_add(input.projector_bytes);
+    let graph =
+        graph_bytes(shape, per_slot, input.parallel).saturating_add(shape.vision_graph_bytes);
     let overhead = match (input.placement, input.rule) {
         (Placement::Cpu, _) => 0,
         (Placement::Gpu, MemoryRule::LlamaServer) => RUNTIME_MINIMUM_BYTES,
-        (Placement::Gpu, _) => RUNTIME_MINIMUM_BYTES + layer_bytes,
+        (Placement::Gpu, _) => RUNTIME_MINIMUM_BYTES.saturating_add(layer_bytes),
     };
     Estimate {
         weights_bytes: weights,
         kv_cache_bytes: kv,
         graph_bytes: graph,
         overhead_bytes: overhead,
-        total_bytes: weights + kv + graph + overhead,
+        total_bytes: [kv, graph, overhead]
+            .into_iter()
+            .fold(weights, u64::saturating_add),
         num_ctx,
         layer_bytes,
     }
@@ -411,5 +417,32 @@ mod tests {
         assert!(facts.bytes.read_per_token < file_bytes / 3);
         // 48 layers × 4 KV heads × 128 × 2 × 2 B = 96 KiB a token.
         assert_eq!(estimate.kv_cache_bytes, 4096 * 96 * 1024);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_blob_size_estimates_without_overflow(
+            file_bytes in proptest::num::u64::ANY,
+            projector_bytes in proptest::num::u64::ANY,
+            num_ctx in proptest::num::u32::ANY,
+            parallel in 1u32..=64,
+        ) {
+            let r = Catalog::bundled().resolve("llama3.1:8b").unwrap();
+            let shape = r.size.shape("llama");
+            for placement in [Placement::Gpu, Placement::Cpu] {
+                let e = estimate(&EstimateInput {
+                    shape: &shape,
+                    rule: CLASSIC,
+                    quant: r.quant,
+                    file_bytes,
+                    projector_bytes,
+                    num_ctx,
+                    parallel,
+                    kv_cache: KvCacheType::F16,
+                    placement,
+                });
+                proptest::prop_assert!(e.total_bytes >= e.weights_bytes);
+            }
+        }
     }
 }

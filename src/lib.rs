@@ -8,14 +8,17 @@
 
 pub mod bench;
 pub mod catalog;
+pub mod child;
 pub mod cli;
 mod commands;
 pub mod context;
+pub mod download;
 pub mod estimate;
 pub mod execute;
 pub mod exit;
 pub mod fit;
 pub mod gguf;
+pub mod input;
 pub mod interrupt;
 pub mod inventory;
 pub mod levels;
@@ -63,10 +66,13 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
 fn usage(error: &clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
     match error.kind() {
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            let _ = error.print();
-            ExitCode::from(exit::OK)
-        }
+        // A full disk or closed pipe on stdout is reported like any other output.
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => match error.print() {
+            Ok(()) => ExitCode::from(exit::OK),
+            Err(io) => output::report(
+                &anyhow::Error::new(io).context("could not write to standard output"),
+            ),
+        },
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             let _ = error.print();
             ExitCode::from(exit::USAGE)

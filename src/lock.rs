@@ -74,7 +74,8 @@ pub fn acquire(
 fn read_pid(file: &mut File) -> Option<u32> {
     let mut text = String::new();
     file.seek(SeekFrom::Start(0)).ok()?;
-    file.read_to_string(&mut text).ok()?;
+    // A pid is a few digits; whatever else the file holds is not read.
+    Read::by_ref(file).take(32).read_to_string(&mut text).ok()?;
     text.trim().parse().ok()
 }
 

@@ -98,6 +98,19 @@ impl ModelName {
     }
 }
 
+/// Whether two texts name the same model to Ollama (case aside, `latest` when no
+/// tag); texts that are not names are the same only when equal.
+pub fn same_model(a: &str, b: &str) -> bool {
+    match (ModelName::parse(a), ModelName::parse(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+/// Why two different spellings are one model, for the errors that refuse them.
+pub const SAME_MODEL_WHY: &str =
+    "Ollama compares names ignoring case, and a name without a tag is `:latest`";
+
 impl PartialEq for ModelName {
     fn eq(&self, other: &Self) -> bool {
         self.key() == other.key()

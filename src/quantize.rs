@@ -10,9 +10,10 @@ use crate::quant::Quant;
 use crate::tier::Tier;
 use serde::Serialize;
 
-/// How the tier version of a model is made.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "action", rename_all = "snake_case")]
+/// How the tier version of a model is made. Serialised as four keys that are
+/// always there (`action`, `level`, `note`, `tag`; `null` where the action has
+/// none), so scripts read `optimize --json` without checking which exist.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Optimization {
     /// The model is already at or below the tier's precision.
     AlreadyOptimized,
@@ -21,6 +22,25 @@ pub enum Optimization {
     Quantize { level: Quant, note: Option<String> },
     /// A quantized library model: build from the library's tag at the tier.
     FromTag { tag: String, level: Quant },
+}
+
+impl Serialize for Optimization {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let (action, level, note, tag) = match self {
+            Optimization::AlreadyOptimized => ("already_optimized", None, None, None),
+            Optimization::Quantize { level, note } => {
+                ("quantize", Some(level), note.as_ref(), None)
+            }
+            Optimization::FromTag { tag, level } => ("from_tag", Some(level), None, Some(tag)),
+        };
+        let mut fields = serializer.serialize_struct("Optimization", 4)?;
+        fields.serialize_field("action", action)?;
+        fields.serialize_field("level", &level)?;
+        fields.serialize_field("note", &note)?;
+        fields.serialize_field("tag", &tag)?;
+        fields.end()
+    }
 }
 
 /// Decides for `model`, installed at `current`, and the tier `tier`, on an Ollama
@@ -99,6 +119,24 @@ mod tests {
     use super::*;
 
     const NEWEST: OllamaVersion = OllamaVersion::NEWEST;
+
+    #[test]
+    fn every_action_serialises_the_same_four_keys() {
+        let json = serde_json::to_value(Optimization::AlreadyOptimized).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"action": "already_optimized", "level": null, "note": null, "tag": null})
+        );
+        let json = serde_json::to_value(Optimization::FromTag {
+            tag: "m:1b-q4_K_M".into(),
+            level: Quant::Q4KM,
+        })
+        .unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"action": "from_tag", "level": "Q4_K_M", "note": null, "tag": "m:1b-q4_K_M"})
+        );
+    }
 
     #[test]
     fn at_or_below_the_tier_is_already_optimized() {

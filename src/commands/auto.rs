@@ -51,8 +51,9 @@ pub struct AutoReport<'a> {
 
 pub fn run(ctx: &Context, args: &AutoArgs) -> Result<Outcome> {
     crate::server_env::require_server_device(ctx)?;
-    // The profile and template fail here, before any wait for the lock.
-    ctx.profile()?;
+    // The profile, the MODEL names and the template fail here, before Ollama is
+    // looked for and before any wait for the lock.
+    crate::plan::select(&ctx.profile()?.profile, &args.models)?;
     ctx.renderer()?;
     let progress = Progress::new(args.quiet, ctx.terminal_redraws());
     let writes = writes(args);
@@ -73,6 +74,8 @@ pub fn run(ctx: &Context, args: &AutoArgs) -> Result<Outcome> {
     let recorder = Recorder::open(ctx.paths.state.as_deref(), super::prune::names(&inventory));
     let executor = Executor::new(&ollama, &progress).recording(&recorder);
     if writes {
+        let steps = reports.iter_mut().flat_map(|r| r.steps.iter_mut());
+        super::room_for_pulls(ctx, steps, args.force)?;
         act(&executor, &mut reports, args.fail_fast)?;
         server.apply(&executor)?;
     } else {

@@ -4,7 +4,7 @@
 use crate::catalog::{Catalog, LookupError, Resolved};
 use crate::cli::ListQuantsArgs;
 use crate::context::Context;
-use crate::exit::Outcome;
+use crate::exit::{Outcome, UsageError};
 use crate::fit::{FitPolicy, ModelRequest};
 use crate::inventory::Inventory;
 use crate::levels::installed::Gathered;
@@ -16,7 +16,7 @@ use crate::levels::{
 use crate::name::ModelName;
 use crate::output::{self, SCHEMA_VERSION};
 use crate::plan::Plan;
-use anyhow::{Result, bail};
+use anyhow::Result;
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -44,23 +44,25 @@ fn local_name(name: &str) -> Option<ModelName> {
 }
 
 /// The catalog entry, or one line naming the closest models (or all of them when
-/// none is close).
+/// none is close): a usage error, as an unknown MODEL is in every command.
 fn resolve(name: &str) -> Result<Resolved<'static>> {
     let catalog = Catalog::bundled();
-    catalog.resolve(name).map_err(|error| match error {
-        LookupError::UnknownModel { name, suggestions } if suggestions.is_empty() => {
+    let message = match catalog.resolve(name) {
+        Ok(resolved) => return Ok(resolved),
+        Err(LookupError::UnknownModel { name, suggestions }) if suggestions.is_empty() => {
             let known: Vec<&str> = catalog.families.iter().map(|f| f.name.as_str()).collect();
-            anyhow::anyhow!(
+            format!(
                 "unknown model '{name}' in the catalog (known models: {})",
                 known.join(", ")
             )
         }
-        LookupError::UnknownModel { name, suggestions } => anyhow::anyhow!(
+        Err(LookupError::UnknownModel { name, suggestions }) => format!(
             "unknown model '{name}' in the catalog (did you mean {}?)",
             suggestions.join(", ")
         ),
-        other => other.into(),
-    })
+        Err(other) => other.to_string(),
+    };
+    Err(UsageError(message).into())
 }
 
 /// The fit context of a library model: the plan `auto` would make for it alone,
@@ -117,6 +119,7 @@ fn library_listing(ctx: &Context, args: &ListQuantsArgs, resolved: Resolved) -> 
         size: Some(size.size.clone()),
         catalog_as_of: Some(Catalog::bundled().as_of.clone()),
         context: Some(requested_context(&fitting)),
+        context_from: Some(context_from(&fitting)),
         budget_bytes: Some(fit.budget_bytes),
         profile: Some(fitting.plan.profile.clone()),
         quants: rows,
@@ -124,6 +127,26 @@ fn library_listing(ctx: &Context, args: &ListQuantsArgs, resolved: Resolved) -> 
         remote: remote_report,
         create_quantize_from,
     })
+}
+
+/// Where the FITS context comes from: the profile's parameters at this device's
+/// tier (a tier override such as `"4": {num_ctx: 4096}` included), else its
+/// `fit.num_ctx`; and whether the native context capped it.
+fn context_from(fitting: &Fitting) -> String {
+    let profile = &fitting.plan.profile;
+    let origin = match fitting.request.num_ctx {
+        Some(_) => format!(
+            "the {profile} profile's parameters at this device's {}-bit tier",
+            fitting.plan.tier.bits
+        ),
+        None => format!("the {profile} profile's fit.num_ctx"),
+    };
+    let native = fitting.request.resolved.size.dims.context;
+    let asked = fitting.request.num_ctx.unwrap_or(fitting.policy.num_ctx);
+    match asked > native {
+        true => format!("{origin}, capped at the native {native}"),
+        false => origin,
+    }
 }
 
 fn requested_context(fitting: &Fitting) -> u32 {
@@ -201,7 +224,7 @@ fn remote_sizes(
 }
 
 /// A name outside the library: its installed tags only, no catalog; nothing
-/// installed (or no way to tell) is an error.
+/// installed is an unknown MODEL (exit 2), no way to tell is a failure (exit 1).
 fn local_listing(ctx: &Context, args: &ListQuantsArgs, name: &ModelName) -> Result<Listing> {
     let shown = name.display_shortest();
     let inventory = ctx
@@ -212,9 +235,10 @@ fn local_listing(ctx: &Context, args: &ListQuantsArgs, name: &ModelName) -> Resu
         })?;
     let gathered = inventory.installed(Scope::Local(name));
     if gathered.installed.is_empty() {
-        bail!(
+        return Err(UsageError(format!(
             "'{shown}' is not a library model and no copy of it is installed: pull it first (`ollama pull {shown}`)"
-        );
+        ))
+        .into());
     }
     if !gathered.problems.is_empty() {
         output::warn(&format!(
@@ -235,6 +259,7 @@ fn local_listing(ctx: &Context, args: &ListQuantsArgs, name: &ModelName) -> Resu
         size: None,
         catalog_as_of: None,
         context: None,
+        context_from: None,
         budget_bytes: None,
         profile: None,
         create_quantize_from: create_source(&rows, local_version(ctx)),

@@ -22,6 +22,7 @@ use crate::exit::Outcome;
 use crate::inventory::{self, Inventory};
 use crate::ollama::rules::OllamaTarget;
 use crate::plan::{Chosen, Inputs, Plan};
+use crate::steps::Step;
 use anyhow::Result;
 
 /// Builds the context and runs the subcommand.
@@ -106,4 +107,42 @@ fn plan_selection(
         local: &local,
         measured: &measured,
     })
+}
+
+/// Before anything is pulled: gives each pull its size (the registry's, else the
+/// catalog's) and refuses the run when what is still to download does not fit
+/// the model store's free space; `force` tries anyway, with a warning.
+fn room_for_pulls<'s>(
+    ctx: &Context,
+    steps: impl Iterator<Item = &'s mut Step>,
+    force: bool,
+) -> Result<()> {
+    let mut pulls: Vec<(&mut Option<u64>, String)> = steps
+        .filter_map(|step| match step {
+            Step::Pull { tag, bytes } => Some((bytes, tag.clone())),
+            _ => None,
+        })
+        .collect();
+    if pulls.is_empty() {
+        return Ok(());
+    }
+    let tags: Vec<String> = pulls.iter().map(|(_, tag)| tag.clone()).collect();
+    let side = &ctx.device().ollama;
+    let registry = ctx.registry().map_err(|e| format!("no registry: {e:#}"));
+    let store = side.models_dir.as_deref();
+    let download = crate::download::gather(registry.as_ref().map_err(String::clone), &tags, store);
+    for ((bytes, _), size) in pulls.iter_mut().zip(&download.pulls) {
+        if size.bytes.is_some() {
+            **bytes = size.bytes;
+        }
+    }
+    let shown = store.map_or_else(|| "?".to_string(), |s| s.display().to_string());
+    match crate::download::check(&download, side.models_dir_free_bytes, &shown) {
+        Ok(()) => Ok(()),
+        Err(message) if force => {
+            crate::output::warn(&format!("{message} (--force: trying anyway)"));
+            Ok(())
+        }
+        Err(message) => Err(anyhow::anyhow!(message)),
+    }
 }

@@ -16,6 +16,15 @@ pub struct Edits<'a> {
 }
 
 pub fn run(ctx: &Context, args: &ModelfileArgs) -> Result<Outcome> {
+    if ctx.json() {
+        // The Modelfile is the output; `plan --json` carries it as `modelfile_text`.
+        return Err(UsageError(
+            "--json does not apply to `modelfile`: it prints a Modelfile \
+             (`plan MODEL --json` has it as modelfile_text)"
+                .into(),
+        )
+        .into());
+    }
     let plan = super::plan(ctx, std::slice::from_ref(&args.model), None)?;
     let ollama = plan.ollama.version;
     let edits = Edits {

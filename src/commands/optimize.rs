@@ -4,11 +4,12 @@
 use crate::cli::OptimizeArgs;
 use crate::context::Context;
 use crate::execute::{Executor, Progress};
-use crate::exit::Outcome;
+use crate::exit::{Outcome, UsageError};
 use crate::interrupt::Interrupt;
 use crate::inventory::Inventory;
-use crate::ollama::Ollama;
+use crate::name::ModelName;
 use crate::ollama::rules::{OllamaTarget, OllamaVersion};
+use crate::ollama::{ErrorClass, Ollama};
 use crate::output::{self, SCHEMA_VERSION};
 use crate::plan::{TierReport, tier_report};
 use crate::quant::Quant;
@@ -17,6 +18,7 @@ use crate::steps::{OptimizeReport, OptimizeStatus, Step, optimize_steps};
 use anyhow::{Context as _, Result, anyhow};
 
 pub fn run(ctx: &Context, args: &OptimizeArgs) -> Result<Outcome> {
+    check_names(args)?;
     let tier = tier(ctx)?;
     let interrupt = Interrupt::on_signals().context("could not install the Ctrl-C handler")?;
     let ollama = ctx.ollama()?.with_interrupt(interrupt);
@@ -49,6 +51,7 @@ pub fn run(ctx: &Context, args: &OptimizeArgs) -> Result<Outcome> {
             &ollama.program(),
         )?;
         if report.status == OptimizeStatus::Planned && !args.dry_run {
+            super::room_for_pulls(ctx, report.steps.iter_mut(), args.force)?;
             Executor::new(&ollama, &progress).run(&report.steps)?;
             report.status = OptimizeStatus::Created;
         }
@@ -65,9 +68,23 @@ fn server_version(ollama: &Ollama) -> Result<OllamaVersion> {
     Ok(target.version)
 }
 
-/// The model's level, as `ollama show` reports it.
+/// MODEL and `--name` must be names Ollama accepts, before anything runs: a bad
+/// `--name` would otherwise surface only when `ollama create` refuses it.
+fn check_names(args: &OptimizeArgs) -> Result<()> {
+    ModelName::parse(&args.model).map_err(|e| UsageError(e.to_string()))?;
+    if let Some(name) = &args.name {
+        ModelName::parse(name).map_err(|e| UsageError(format!("--name: {e}")))?;
+    }
+    Ok(())
+}
+
+/// The model's level, as `ollama show` reports it. A MODEL Ollama does not hold
+/// is a usage error, as an unknown MODEL is in every command.
 fn current_level(ollama: &Ollama, model: &str) -> Result<Quant> {
-    let info = ollama.show(model)?;
+    let info = ollama.show(model).map_err(|error| match error.class() {
+        Some(ErrorClass::ModelNotFound { .. }) => UsageError(error.to_string()).into(),
+        _ => anyhow::Error::new(error),
+    })?;
     let shown = info.known_quantization().unwrap_or("unknown");
     shown.parse().map_err(|_| {
         anyhow!("could not optimize {model}: `ollama show` reports quantization {shown}")

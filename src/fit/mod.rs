@@ -1,13 +1,16 @@
 //! The fit decision: for each model the highest quantization (and context) that
 //! really fits the budget, and for concurrent rosters the mix that fits together.
 
+mod fallback;
 mod model;
 mod policy;
 mod roster;
 mod search;
 mod server;
+mod verdict;
 
-pub use model::{Offload, estimate_at, fit_model};
+pub use fallback::Offload;
+pub use model::{estimate_at, fit_model};
 pub use policy::{FitPolicy, Reserve};
 pub use roster::{RosterFit, RosterShare, fit_roster};
 pub use server::{ServerSetting, server_settings};
@@ -106,6 +109,9 @@ pub struct ModelFit {
     pub tag: Option<String>,
     /// Whether the weights size is registry-exact or installed (vs estimated).
     pub size_exact: bool,
+    /// Bytes `ollama pull` of the tag downloads (its weights and any projector),
+    /// from the catalog or the installed copy; `None` when nothing fits.
+    pub download_bytes: Option<u64>,
     pub run: Option<Run>,
     /// The estimate of the choice; when nothing fits, of the smallest candidate.
     pub estimate: Estimate,
@@ -118,6 +124,11 @@ pub struct ModelFit {
     /// Layers on the GPU (`num_gpu`): 0 on CPU, all layers + output on a full fit.
     pub num_gpu: u32,
     pub offload: Option<Offload>,
+    /// The `num_gpu` the Modelfile must pin: a partial offload's layers, or 0 for
+    /// a model that falls back to the CPU on a machine with a GPU (else Ollama
+    /// would place layers there); `None` when Ollama's own placement is planned.
+    #[serde(skip)]
+    pub pinned_num_gpu: Option<u32>,
     /// Why: each rejected option with its numbers, then the choice.
     pub reason: String,
 }

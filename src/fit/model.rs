@@ -1,25 +1,19 @@
 //! Fitting one model: walk down from the tier's quantization, shrink the context
 //! before dropping below the quality floor, offload part of the layers to a GPU
-//! that is too small, and never pick what does not fit.
+//! that is too small or run on the CPU (see [`super::fallback`]), and never pick
+//! what does not fit.
 
-use super::{Budget, FitPolicy, ModelFit, ModelRequest, Run, gpu_layers};
-use crate::estimate::{Estimate, EstimateInput, Placement, RUNTIME_MINIMUM_BYTES, estimate};
+use super::fallback::{cpu_fit, offload_fit};
+use super::verdict::{How, chosen, no_candidates, no_fit, reserve_took_all};
+use super::{Budget, FitPolicy, ModelFit, ModelRequest};
+use crate::estimate::{Estimate, EstimateInput, Placement, estimate};
 use crate::gguf::Facts;
 use crate::ollama::rules::MemoryRule;
 use crate::ollama::rules::memory::ollama_engine_required;
 use crate::quant::Quant;
 use crate::size::Binary;
 use crate::tier::Tier;
-use serde::Serialize;
 use std::borrow::Cow;
-
-/// A partial offload: `num_gpu` layers on the GPU, the rest in RAM.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Offload {
-    pub num_gpu: u32,
-    pub gpu_bytes: u64,
-    pub ram_bytes: u64,
-}
 
 /// Everything the walk needs about one model and the device.
 pub(super) struct Walk<'a> {
@@ -166,10 +160,9 @@ impl<'a> Walk<'a> {
     }
 
     /// The largest context in [min_ctx, requested) (steps of 256) at which the
-    /// quantization fits, if any.
-    fn shrunk_ctx(&self, quant: Quant) -> Option<u32> {
-        let fits =
-            |ctx: u32| self.estimate(quant, ctx, self.placement()).total_bytes <= self.usable;
+    /// quantization fits `usable` when placed on `placement`, if any.
+    pub fn shrunk_ctx(&self, quant: Quant, placement: Placement, usable: u64) -> Option<u32> {
+        let fits = |ctx: u32| self.estimate(quant, ctx, placement).total_bytes <= usable;
         let floor = self.policy.min_ctx.min(self.requested_ctx());
         if !fits(floor) {
             return None;
@@ -186,22 +179,10 @@ impl<'a> Walk<'a> {
         Some((low * 256).max(floor))
     }
 
-    /// A partial offload of `quant` at the requested context, if its GPU part and
-    /// its RAM part both fit.
-    fn offload(&self, quant: Quant) -> Option<Offload> {
-        let ctx = self.requested_ctx();
-        let cpu = self.estimate(quant, ctx, Placement::Cpu);
-        let fixed = RUNTIME_MINIMUM_BYTES + cpu.graph_bytes;
-        let layers = self.request.resolved.size.dims.layers;
-        let room = self.usable.checked_sub(fixed)?;
-        let on_gpu = ((room / cpu.layer_bytes.max(1)) as u32).min(layers.saturating_sub(1));
-        let ram_bytes = cpu.total_bytes - u64::from(on_gpu) * cpu.layer_bytes;
-        let ram_usable = self.policy.usable(self.budget.ram_bytes);
-        (on_gpu > 0 && ram_bytes <= ram_usable).then_some(Offload {
-            num_gpu: on_gpu,
-            gpu_bytes: fixed + u64::from(on_gpu) * cpu.layer_bytes,
-            ram_bytes,
-        })
+    /// The RAM models may use when they run on the CPU: the RAM budget minus the
+    /// reserve.
+    pub fn ram_usable(&self) -> u64 {
+        self.policy.usable(self.budget.ram_bytes)
     }
 }
 
@@ -237,6 +218,9 @@ pub fn fit_model(
         (candidates.clone(), Vec::new())
     };
     let mut notes = Vec::new();
+    if walk.usable == 0 {
+        notes.push(reserve_took_all(budget, policy));
+    }
     let native = request.resolved.size.dims.context;
     let asked = request.num_ctx.unwrap_or(policy.num_ctx);
     if asked > native {
@@ -257,29 +241,11 @@ pub fn fit_model(
         if let Some(fit) = offload_fit(&walk, group, &mut notes) {
             return fit;
         }
+        if let Some(fit) = cpu_fit(&walk, group, &mut notes) {
+            return fit;
+        }
     }
     no_fit(&walk, &candidates, notes)
-}
-
-/// Why no quantization is left to try: the library, or the profile's bounds.
-pub(super) fn no_candidates(request: &ModelRequest, tier: Tier) -> String {
-    let ceiling = format!("at or below {} (tier {tier})", tier.quant());
-    let bound = |q: Option<Quant>, word: &str| q.map(|q| format!("{word} {q}"));
-    let bounds: Vec<String> = [
-        bound(request.min_quant, "at least"),
-        bound(request.max_quant, "at most"),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    if bounds.is_empty() {
-        format!("the library publishes no quantization of it {ceiling}")
-    } else {
-        format!(
-            "no published quantization is both {} (the profile's bounds) and {ceiling}",
-            bounds.join(" and ")
-        )
-    }
 }
 
 fn full_fit(walk: &Walk, group: &[Quant], notes: &mut Vec<String>) -> Option<ModelFit> {
@@ -293,7 +259,7 @@ fn full_fit(walk: &Walk, group: &[Quant], notes: &mut Vec<String>) -> Option<Mod
                 Binary(walk.usable)
             );
             notes.push(why);
-            return Some(chosen(walk, quant, estimate, None, notes));
+            return Some(chosen(walk, quant, estimate, How::Whole, notes));
         }
         notes.push(format!(
             "{quant} needs {} > budget {}",
@@ -307,108 +273,15 @@ fn full_fit(walk: &Walk, group: &[Quant], notes: &mut Vec<String>) -> Option<Mod
 fn shrunk_fit(walk: &Walk, group: &[Quant], notes: &mut Vec<String>) -> Option<ModelFit> {
     let requested = walk.requested_ctx();
     for &quant in group {
-        if let Some(ctx) = walk.shrunk_ctx(quant) {
+        if let Some(ctx) = walk.shrunk_ctx(quant, walk.placement(), walk.usable) {
             let estimate = walk.estimate(quant, ctx, walk.placement());
             notes.push(format!(
                 "{quant} fits with num_ctx {ctx} instead of {requested}: needs {} of budget {}",
                 Binary(estimate.total_bytes),
                 Binary(walk.usable)
             ));
-            return Some(chosen(walk, quant, estimate, None, notes));
+            return Some(chosen(walk, quant, estimate, How::Whole, notes));
         }
     }
     None
-}
-
-fn offload_fit(walk: &Walk, group: &[Quant], notes: &mut Vec<String>) -> Option<ModelFit> {
-    if walk.placement() != Placement::Gpu || !walk.policy.partial_offload {
-        return None;
-    }
-    let layers = walk.request.resolved.size.dims.layers;
-    group.iter().find_map(|&quant| {
-        let offload = walk.offload(quant)?;
-        notes.push(format!(
-            "{quant} fits with a partial offload: {}/{layers} layers on the GPU ({}), {} in RAM",
-            offload.num_gpu,
-            Binary(offload.gpu_bytes),
-            Binary(offload.ram_bytes)
-        ));
-        let estimate = walk.estimate(quant, walk.requested_ctx(), Placement::Cpu);
-        Some(chosen(walk, quant, estimate, Some(offload), notes))
-    })
-}
-
-fn chosen(
-    walk: &Walk,
-    quant: Quant,
-    estimate: Estimate,
-    offload: Option<Offload>,
-    notes: &[String],
-) -> ModelFit {
-    let resolved = &walk.request.resolved;
-    let placement = walk.placement();
-    let layers = resolved.size.dims.layers;
-    let whole = match placement {
-        Placement::Gpu => Run::Gpu,
-        Placement::Cpu => Run::Cpu,
-    };
-    let (run, num_gpu, needed) = match offload {
-        Some(o) => (Run::PartialOffload, o.num_gpu, o.gpu_bytes),
-        None => (whole, gpu_layers(placement, layers), estimate.total_bytes),
-    };
-    ModelFit {
-        model: format!("{}:{}", resolved.family.name, resolved.size.size),
-        tier: walk.tier,
-        fits: true,
-        quantization: Some(quant),
-        tag: Some(format!(
-            "{}:{}",
-            resolved.family.name,
-            resolved.size.tag_for(quant)
-        )),
-        size_exact: walk.file_bytes(quant).1,
-        run: Some(run),
-        estimate,
-        needed_bytes: needed,
-        budget_bytes: walk.usable,
-        num_ctx: estimate.num_ctx,
-        num_thread: walk.budget.cores,
-        num_gpu,
-        offload,
-        reason: notes.join("; "),
-    }
-}
-
-/// Nothing fits: report the smallest candidate at the smallest context.
-fn no_fit(walk: &Walk, candidates: &[Quant], mut notes: Vec<String>) -> ModelFit {
-    let resolved = &walk.request.resolved;
-    let smallest = candidates.last().copied().unwrap_or(resolved.quant);
-    let ctx = walk.policy.min_ctx.min(walk.requested_ctx());
-    let estimate = walk.estimate(smallest, ctx, walk.placement());
-    // With no candidate at all the notes already say why; the estimate of the
-    // default quantization is kept only to show its size.
-    if !candidates.is_empty() {
-        notes.push(format!(
-            "does not fit: even {smallest} at num_ctx {ctx} needs {} > budget {}",
-            Binary(estimate.total_bytes),
-            Binary(walk.usable)
-        ));
-    }
-    ModelFit {
-        model: format!("{}:{}", resolved.family.name, resolved.size.size),
-        tier: walk.tier,
-        fits: false,
-        quantization: None,
-        tag: None,
-        size_exact: walk.file_bytes(smallest).1,
-        run: None,
-        estimate,
-        needed_bytes: estimate.total_bytes,
-        budget_bytes: walk.usable,
-        num_ctx: ctx,
-        num_thread: walk.budget.cores,
-        num_gpu: 0,
-        offload: None,
-        reason: notes.join("; "),
-    }
 }

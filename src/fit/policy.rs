@@ -3,7 +3,7 @@
 use crate::estimate::KvCacheType;
 use crate::ollama::rules::OllamaVersion;
 use crate::quant::Quant;
-use crate::size::ByteSize;
+use crate::size::{Binary, ByteSize};
 use crate::tier::Tier;
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +27,9 @@ pub struct FitPolicy {
     pub intermediate_quants: Vec<Quant>,
     /// Plan a partial GPU offload (`num_gpu` layers) when a model does not fit a GPU.
     pub partial_offload: bool,
+    /// Run a model on the CPU (`num_gpu 0`) when the GPU holds no layer of it
+    /// and RAM holds all of it.
+    pub cpu_fallback: bool,
     /// Parallel request slots per model (`OLLAMA_NUM_PARALLEL`). Default 1.
     pub num_parallel: u32,
     /// KV cache element type (`OLLAMA_KV_CACHE_TYPE`); not f16 needs flash attention.
@@ -62,6 +65,18 @@ impl Default for Reserve {
 }
 
 impl Reserve {
+    /// `2.2 GiB (2.0 GiB + 10 %)`: the bytes the reserve asks for out of `memory`
+    /// (before it is capped at `memory`), and how they are made up.
+    pub fn describe(&self, memory: u64) -> String {
+        let share = (memory as f64 * self.fraction.clamp(0.0, 1.0)) as u64;
+        format!(
+            "{} ({} + {} %)",
+            Binary(self.absolute.0.saturating_add(share)),
+            Binary(self.absolute.0),
+            self.fraction * 100.0
+        )
+    }
+
     /// Bytes kept free out of `memory` (never more than `memory`).
     pub fn bytes(&self, memory: u64) -> u64 {
         let share = (memory as f64 * self.fraction.clamp(0.0, 1.0)) as u64;
@@ -78,6 +93,7 @@ impl Default for FitPolicy {
             quality_floor: Quant::Q4KM,
             intermediate_quants: vec![Quant::Q6K, Quant::Q5KM],
             partial_offload: true,
+            cpu_fallback: true,
             num_parallel: 1,
             kv_cache_type: KvCacheType::F16,
             reserve: Reserve::default(),
@@ -111,8 +127,13 @@ impl FitPolicy {
                 self.num_ctx
             );
         }
-        if self.num_parallel == 0 {
-            anyhow::bail!("fit.num_parallel must be at least 1");
+        // llama.cpp holds at most 64 sequences (`LLAMA_MAX_SEQ` in
+        // llama/llama.cpp/src/llama-cparams.h, ollama/ollama at v0.12.0).
+        if !(1..=64).contains(&self.num_parallel) {
+            anyhow::bail!(
+                "fit.num_parallel must be from 1 to 64 (llama.cpp's most sequences), not {}",
+                self.num_parallel
+            );
         }
         if !(0.0..1.0).contains(&self.reserve.fraction) {
             anyhow::bail!(

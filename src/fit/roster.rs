@@ -197,7 +197,7 @@ fn sum_at(options: &[Vec<Option_>], picks: &[usize]) -> u64 {
         .zip(picks)
         .filter_map(|(o, &p)| o.get(p))
         .map(|o| o.estimate.total_bytes)
-        .sum()
+        .fold(0, u64::saturating_add)
 }
 
 fn share(
@@ -221,7 +221,7 @@ fn share(
             share: 0.0,
             num_ctx: 0,
             num_gpu: 0,
-            reason: super::model::no_candidates(request, tier),
+            reason: super::verdict::no_candidates(request, tier),
         };
     };
     let reason = match (fits, pick) {

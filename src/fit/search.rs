@@ -26,7 +26,7 @@ pub fn best_mix_where(
     for i in (0..options.len()).rev() {
         let bytes = options[i].iter().map(|o| o.0).min().unwrap_or(0);
         let loss = options[i].iter().map(|o| o.1).fold(f64::INFINITY, f64::min);
-        min_bytes[i] = min_bytes[i + 1] + bytes;
+        min_bytes[i] = min_bytes[i + 1].saturating_add(bytes);
         min_loss[i] = min_loss[i + 1] + loss;
     }
     let mut search = Search {
@@ -54,7 +54,7 @@ struct Search<'a> {
 
 impl Search<'_> {
     fn descend(&mut self, i: usize, bytes: u64, loss: f64) {
-        if bytes + self.min_bytes[i] > self.limit {
+        if bytes.saturating_add(self.min_bytes[i]) > self.limit {
             return;
         }
         if let Some((best_loss, _, _)) = &self.best
@@ -70,7 +70,11 @@ impl Search<'_> {
         }
         for (k, &(option_bytes, option_loss)) in self.options[i].iter().enumerate() {
             self.picks.push(k);
-            self.descend(i + 1, bytes + option_bytes, loss + option_loss);
+            self.descend(
+                i + 1,
+                bytes.saturating_add(option_bytes),
+                loss + option_loss,
+            );
             self.picks.pop();
         }
     }
@@ -165,5 +169,24 @@ mod tests {
         assert!(start.elapsed().as_millis() < 2000, "{:?}", start.elapsed());
         let bytes: u64 = picks.iter().zip(&options).map(|(&k, o)| o[k].0).sum();
         assert!(bytes <= 600);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_sizes_search_without_overflow(
+            options in proptest::collection::vec(
+                proptest::collection::vec((proptest::num::u64::ANY, 0.0f64..10.0), 1..3),
+                1..4,
+            ),
+            limit in 0..u64::MAX,
+        ) {
+            if let Some(picks) = best_mix(&options, limit) {
+                let total = picks
+                    .iter()
+                    .zip(&options)
+                    .try_fold(0u64, |sum, (&k, o)| sum.checked_add(o[k].0));
+                proptest::prop_assert!(total.is_some_and(|t| t <= limit));
+            }
+        }
     }
 }

@@ -8,7 +8,8 @@ use crate::tier::Tier;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuantFit {
     /// Whether the fit finds a way to run it: whole at the requested context, at a
-    /// smaller context, or partly offloaded to the GPU.
+    /// smaller context, partly offloaded to the GPU, or on the CPU when the GPU
+    /// holds no layer of it.
     pub fits: bool,
     /// The estimated memory at the requested (profile) context, on the device
     /// models are placed on.
@@ -35,16 +36,23 @@ pub fn fit_quant(
     let layers = pinned.resolved.size.dims.layers;
     let requested = policy.requested_ctx(request.num_ctx, pinned.resolved.size.dims.context);
     let at_requested = estimate_at(&pinned, budget, policy, requested);
-    let note = match (fit.fits, fit.offload) {
-        (false, _) => None,
-        (true, Some(offload)) => Some(format!(
+    let shrunk =
+        (fit.num_ctx < at_requested.num_ctx).then(|| format!("at num_ctx {}", fit.num_ctx));
+    let note = match (fit.fits, fit.offload, fit.pinned_num_gpu) {
+        (false, _, _) => None,
+        (true, Some(offload), _) => Some(format!(
             "partial offload {}/{layers} layers",
             offload.num_gpu
         )),
-        (true, None) if fit.num_ctx < at_requested.num_ctx => {
-            Some(format!("at num_ctx {}", fit.num_ctx))
-        }
-        (true, None) => None,
+        // A GPU too small for any layer: the whole model on the CPU.
+        (true, None, Some(0)) => Some(
+            ["on the CPU".to_string()]
+                .into_iter()
+                .chain(shrunk)
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        (true, None, _) => shrunk,
     };
     QuantFit {
         fits: fit.fits,

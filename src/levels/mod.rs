@@ -106,7 +106,7 @@ pub struct Row {
     pub auto_choice: bool,
 }
 
-/// Merges the sources into rows, highest precision first: one row per published
+/// Merges the sources into rows, most bits per weight first: one row per published
 /// level (the registry's size when it answered), plus one per level only installed.
 /// `remote` is keyed by the full tag. `auto` marks the level `auto` would choose.
 pub fn merge(
@@ -134,8 +134,15 @@ pub fn merge(
         row.installed_names.sort();
         row.auto_choice = Some(row.quant) == auto;
     }
-    rows.sort_by_key(|r| std::cmp::Reverse(r.quant));
+    rows.sort_by(|a, b| by_bits(b, a));
     rows
+}
+
+/// The order rows are listed in, lowest first: by bits per weight (the size a
+/// level costs, the column the table shows), then, at equal bits (Q5_K_S and
+/// Q5_0), by quality, the k-quant first.
+fn by_bits(a: &Row, b: &Row) -> std::cmp::Ordering {
+    a.bits.total_cmp(&b.bits).then(a.quant.cmp(&b.quant))
 }
 
 fn published_row(published: &Published, remote: &HashMap<String, RegistryStatus>) -> Row {
@@ -226,6 +233,30 @@ pub(crate) mod tests {
         assert!(rows.iter().all(|r| r.size_source == SizeSource::Catalog));
         assert!(rows.iter().all(|r| !r.installed && r.registry.is_none()));
         assert_eq!(rows[0].bits, Quant::F16.bits_per_weight());
+    }
+
+    #[test]
+    fn rows_run_by_bits_per_weight_and_equal_bits_by_quality() {
+        let levels = [
+            Quant::Q5_0,
+            Quant::Q5KS,
+            Quant::Q5_1,
+            Quant::Q5KM,
+            Quant::Q4KM,
+        ];
+        let published: Vec<Published> = levels.iter().map(|q| published(*q, 100)).collect();
+        let rows = merge(&published, &[], &HashMap::new(), None);
+        let order: Vec<Quant> = rows.iter().map(|r| r.quant).collect();
+        assert_eq!(
+            order,
+            [
+                Quant::Q5_1,
+                Quant::Q5KM,
+                Quant::Q5KS,
+                Quant::Q5_0,
+                Quant::Q4KM
+            ]
+        );
     }
 
     #[test]

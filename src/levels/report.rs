@@ -15,6 +15,10 @@ pub struct Listing {
     pub catalog_as_of: Option<String>,
     /// The context FITS is estimated at (the profile's, capped at the native one).
     pub context: Option<u32>,
+    /// Where `context` comes from, for the footer (`the default profile's
+    /// parameters at the 8-bit tier`).
+    #[serde(skip)]
+    pub context_from: Option<String>,
     /// The memory levels must fit in, after the profile's reserve.
     pub budget_bytes: Option<u64>,
     pub profile: Option<String>,
@@ -69,6 +73,7 @@ pub(crate) mod fixture {
             size: Some("1b".to_string()),
             catalog_as_of: Some("2025-08-09".to_string()),
             context: Some(4096),
+            context_from: Some("the default profile's fit.num_ctx".into()),
             budget_bytes: Some(3 << 30),
             profile: Some("default".to_string()),
             quants,

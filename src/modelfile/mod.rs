@@ -8,6 +8,8 @@ mod lexical;
 /// PARAMETER names and types.
 pub mod params;
 mod quote;
+/// PARAMETER value ranges.
+pub mod ranges;
 mod render;
 mod validate;
 
@@ -64,7 +66,9 @@ impl Parameter {
         let (name, value) = text
             .split_once('=')
             .with_context(|| format!("'{text}' is not name=value"))?;
-        parameter(name.trim(), value)
+        let parameter = parameter(name.trim(), value)?;
+        ranges::check(&parameter.name, &parameter.value).map_err(anyhow::Error::msg)?;
+        Ok(parameter)
     }
 }
 

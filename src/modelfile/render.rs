@@ -62,8 +62,10 @@ struct Spoken {
 }
 
 impl Renderer {
-    /// The template from `dir/Modelfile.tera` when `dir` is given and holds one,
-    /// otherwise the embedded template. A `dir` that does not exist is an error.
+    /// The template from `dir/Modelfile.tera` when `dir` is given, otherwise the
+    /// embedded template. A `dir` that is not a directory or holds no template is
+    /// an error: asking for a template and silently getting the built-in one would
+    /// hide the mistake.
     pub fn new(dir: Option<&Path>) -> Result<Renderer> {
         let custom = match dir {
             Some(dir) if !dir.is_dir() => {
@@ -72,12 +74,18 @@ impl Renderer {
                     dir.display()
                 )
             }
-            Some(dir) => Some(dir.join(TEMPLATE_NAME)).filter(|path| path.is_file()),
+            Some(dir) if !dir.join(TEMPLATE_NAME).exists() => {
+                bail!(
+                    "could not use templates directory {}: it holds no {TEMPLATE_NAME}",
+                    dir.display()
+                )
+            }
+            Some(dir) => Some(dir.join(TEMPLATE_NAME)),
             None => None,
         };
         let (text, source) = match custom {
             Some(path) => {
-                let text = std::fs::read_to_string(&path)
+                let text = crate::input::read_text(&path, crate::input::TEXT_LIMIT)
                     .with_context(|| format!("could not read template {}", path.display()))?;
                 (text, path.display().to_string())
             }
@@ -278,10 +286,8 @@ mod tests {
             "{error}"
         );
         let empty = tempfile::tempdir().unwrap();
-        assert_eq!(
-            Renderer::new(Some(empty.path())).unwrap().source,
-            "built-in"
-        );
+        let error = Renderer::new(Some(empty.path())).err().unwrap().to_string();
+        assert!(error.ends_with("it holds no Modelfile.tera"), "{error}");
         assert!(Renderer::new(Some(&empty.path().join("nope"))).is_err());
     }
 }

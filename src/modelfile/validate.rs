@@ -93,11 +93,7 @@ fn check_value(name: &str, kind: Kind, value: &ParamValue) -> Result<()> {
             value.kind()
         );
     }
-    if let ParamValue::Float(v) = value
-        && !v.is_finite()
-    {
-        bail!("parameter {name} must be a finite number, not {v}");
-    }
+    super::ranges::check(name, value).map_err(anyhow::Error::msg)?;
     if ParamValue::parse(kind, &value.to_string()).as_ref() != Ok(value) {
         bail!("parameter {name}: value {value} would not read back as written");
     }
@@ -159,9 +155,9 @@ mod tests {
     fn warns_about_deprecated_and_repeated_parameters() {
         let mut file = with("mirostat", ParamValue::Int(1));
         file.parameters
-            .push(Parameter::new("num_ctx", ParamValue::Int(1)));
+            .push(Parameter::new("num_ctx", ParamValue::Int(1024)));
         file.parameters
-            .push(Parameter::new("num_ctx", ParamValue::Int(2)));
+            .push(Parameter::new("num_ctx", ParamValue::Int(2048)));
         assert_eq!(
             file.validate().unwrap(),
             [

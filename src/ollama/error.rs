@@ -27,9 +27,32 @@ pub enum ErrorClass {
     },
     AlreadyQuantized,
     DiskFull,
-    /// A Modelfile grammar error (`(line N): …`, `no FROM line`, `unexpected EOF`).
+    /// A Modelfile grammar error, which Ollama's client reports before the server
+    /// sees the file (`(line N): …`, `no FROM line`, `unexpected EOF: <text>`).
     ModelfileSyntax,
+    /// The server itself failed: a 5xx answer no other class explains, or an
+    /// answer that ended early (`unexpected EOF`, `EOF`, a reset connection).
+    ServerFailed,
     Other,
+}
+
+/// The HTTP status of a `NNN Status Text: …` message, if it has one.
+fn status_code(message: &str) -> Option<u16> {
+    if strip_status_prefix(message) == message {
+        return None;
+    }
+    message.get(..3)?.parse().ok()
+}
+
+/// Whether the answer ended before the server finished: Go's HTTP client reads a
+/// truncated body as `unexpected EOF` (plain, unlike the parser's `unexpected EOF:
+/// <text>`). The client's parser also says plain `unexpected EOF` for a quote never
+/// closed at the end of a file, but `provision` hands Ollama only files its own
+/// implementation of that grammar has read back, so here it is the server's.
+fn ended_early(first: &str) -> bool {
+    matches!(first, "unexpected EOF" | "EOF")
+        || first.ends_with(": EOF")
+        || first.ends_with("connection reset by peer")
 }
 
 /// Strips an optional `NNN Status Text: ` prefix (`400 Bad Request: `).
@@ -78,8 +101,11 @@ fn classify_quantization(message: &str) -> Option<ErrorClass> {
     })
 }
 
-/// Classifies an `Error:` message (status prefix already stripped or not).
+/// Classifies an `Error:` message by what it says and by who said it: the HTTP
+/// status, when the message still has its prefix, tells a server failure from a
+/// client-side one.
 pub fn classify(message: &str) -> ErrorClass {
+    let status = status_code(message.trim());
     let message = strip_status_prefix(message.trim());
     let first = message.lines().next().unwrap_or_default();
     if first.contains("could not connect to ollama server")
@@ -106,9 +132,12 @@ pub fn classify(message: &str) -> ErrorClass {
     if let Some(class) = classify_parameter(first).or_else(|| classify_quantization(first)) {
         return class;
     }
+    if status.is_some_and(|code| code >= 500) || ended_early(first) {
+        return ErrorClass::ServerFailed;
+    }
     let syntax = first.starts_with("(line ")
         || first == "no FROM line"
-        || first.starts_with("unexpected EOF");
+        || first.starts_with("unexpected EOF:");
     if syntax {
         ErrorClass::ModelfileSyntax
     } else {
@@ -130,6 +159,7 @@ impl ErrorClass {
             ErrorClass::AlreadyQuantized => "the source model is already quantized: `create -q` needs an F16, BF16 or F32 source, so pull a pre-quantized tag instead".into(),
             ErrorClass::DiskFull => "the disk holding the Ollama model store is full: free space or move OLLAMA_MODELS".into(),
             ErrorClass::ModelfileSyntax => "the Modelfile has a syntax error".into(),
+            ErrorClass::ServerFailed => "the Ollama server failed while answering: see its log (`journalctl -u ollama`, or ~/.ollama/logs/server.log)".into(),
             ErrorClass::Other => return None,
         })
     }
@@ -148,6 +178,7 @@ impl fmt::Display for ErrorClass {
             ErrorClass::AlreadyQuantized => "source already quantized",
             ErrorClass::DiskFull => "no space left on device",
             ErrorClass::ModelfileSyntax => "modelfile syntax error",
+            ErrorClass::ServerFailed => "server failed",
             ErrorClass::Other => "other",
         };
         f.write_str(name)
@@ -249,6 +280,23 @@ mod tests {
             ),
             ("(line 3): command must be one of \"from\"", ModelfileSyntax),
             ("no FROM line", ModelfileSyntax),
+            ("unexpected EOF: num", ModelfileSyntax),
+            (
+                "400 Bad Request: (line 2): command must be one",
+                ModelfileSyntax,
+            ),
+            ("unexpected EOF", ServerFailed),
+            ("500 Internal Server Error: unexpected EOF", ServerFailed),
+            ("500 Internal Server Error: (line 1): x", ServerFailed),
+            (
+                "500 Internal Server Error: emulated create failure",
+                ServerFailed,
+            ),
+            (
+                "read tcp 127.0.0.1:1->127.0.0.1:11434: read: connection reset by peer",
+                ServerFailed,
+            ),
+            ("400 Bad Request: something else", Other),
             ("pull model manifest: 400", Other),
         ];
         for (message, expected) in cases {

@@ -1,16 +1,16 @@
-//! Running `ollama` as a child: bounded quick calls, and streamed long calls that
-//! report progress and can be interrupted.
+//! Running `ollama` as a child (in its own process group, see [`crate::child`]):
+//! bounded quick calls, and streamed long calls that report progress and can be
+//! interrupted.
 
 use super::OllamaError;
 use super::progress::{self, ProgressState};
+use crate::child::{self, Drain, Ended, Group};
 use crate::interrupt::Interrupt;
-use std::io::Read;
 use std::path::Path;
-use std::sync::Arc;
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-const POLL: Duration = Duration::from_millis(10);
+/// How often a streamed call's output is looked at.
+const TICK: Duration = Duration::from_millis(50);
 
 /// What a finished child printed and how it exited.
 pub struct Finished {
@@ -33,121 +33,76 @@ fn spawn_error(call: &Call<'_>, source: std::io::Error) -> OllamaError {
     }
 }
 
-fn finished(output: &std::process::Output) -> Finished {
-    Finished {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
-
-/// Runs a quick call, killing it after `timeout` or on interrupt.
+/// Runs a quick call, ending its process group after `timeout` or on interrupt.
 pub fn run_bounded(
     call: &Call<'_>,
     timeout: Duration,
     interrupt: &Interrupt,
 ) -> Result<Finished, OllamaError> {
-    let handle = duct::cmd(call.binary, call.args)
-        .stdin_null()
-        .stdout_capture()
-        .stderr_capture()
-        .unchecked()
-        .start()
-        .map_err(|e| spawn_error(call, e))?;
     let deadline = Instant::now() + timeout;
-    loop {
-        if let Some(output) = handle.try_wait().map_err(|e| spawn_error(call, e))? {
-            return Ok(finished(output));
-        }
-        let stop = if interrupt.is_set() {
-            Some(OllamaError::Interrupted {
-                command: call.display.clone(),
-            })
-        } else if Instant::now() >= deadline {
-            Some(OllamaError::TimedOut {
-                command: call.display.clone(),
-                seconds: timeout.as_secs_f64(),
-            })
-        } else {
-            None
-        };
-        if let Some(error) = stop {
-            let _ = handle.kill();
-            let _ = handle.wait();
-            return Err(error);
-        }
-        std::thread::sleep(POLL);
+    let ended = child::run_captured(call.binary, call.args, deadline, &|| interrupt.is_set())
+        .map_err(|e| spawn_error(call, e))?;
+    match ended {
+        Ended::Exited {
+            status,
+            stdout,
+            stderr,
+        } => Ok(Finished {
+            code: status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&stderr).into_owned(),
+        }),
+        Ended::Stopped => Err(OllamaError::Interrupted {
+            command: call.display.clone(),
+        }),
+        Ended::TimedOut => Err(OllamaError::TimedOut {
+            command: call.display.clone(),
+            seconds: timeout.as_secs_f64(),
+        }),
     }
 }
 
-/// Runs a long call with stderr (and stdout) streamed, calling `on_progress` with
-/// every new complete frame; kills the child on interrupt.
+/// Runs a long call with stderr and stdout merged and streamed, calling
+/// `on_progress` with every new complete frame; ends the process group on
+/// interrupt. Once the child has exited, a pipe a grandchild keeps open is read
+/// for [`child::GRACE`] more, not waited for.
 pub fn run_streamed(
     call: &Call<'_>,
     interrupt: &Interrupt,
     on_progress: &mut dyn FnMut(&ProgressState),
 ) -> Result<Finished, OllamaError> {
-    let reader = duct::cmd(call.binary, call.args)
-        .stdin_null()
-        .stderr_to_stdout()
-        .unchecked()
-        .reader()
+    let (reader, writer) = std::io::pipe().map_err(|e| spawn_error(call, e))?;
+    let merged = writer.try_clone().map_err(|e| spawn_error(call, e))?;
+    let mut group = Group::spawn(call.binary, call.args, merged.into(), writer.into())
         .map_err(|e| spawn_error(call, e))?;
-    let reader = Arc::new(reader);
-    let (pump, receiver) = spawn_pump(Arc::clone(&reader));
-    let mut bytes = Vec::new();
+    let output = Drain::start(reader);
     let mut shown: Option<ProgressState> = None;
+    let mut exited: Option<(std::process::ExitStatus, Instant)> = None;
     loop {
-        match receiver.recv_timeout(Duration::from_millis(50)) {
-            Ok(chunk) => bytes.extend_from_slice(&chunk),
-            Err(mpsc::RecvTimeoutError::Timeout) => {}
-            Err(mpsc::RecvTimeoutError::Disconnected) => break,
-        }
+        std::thread::sleep(TICK);
         if interrupt.is_set() {
-            let _ = reader.kill();
-            let _ = pump.join();
+            group.kill();
             return Err(OllamaError::Interrupted {
                 command: call.display.clone(),
             });
         }
-        let text = String::from_utf8_lossy(&bytes);
+        let text = String::from_utf8_lossy(&output.snapshot()).into_owned();
         if let Some(state) = progress::parse_partial(&text).filter(|s| Some(s) != shown.as_ref()) {
             on_progress(&state);
             shown = Some(state);
         }
-    }
-    let _ = pump.join();
-    let code = exit_code(call, &reader)?;
-    let stderr = String::from_utf8_lossy(&bytes).into_owned();
-    Ok(Finished {
-        code,
-        stdout: String::new(),
-        stderr,
-    })
-}
-
-/// Reads the child's merged output on a thread and forwards it in chunks.
-fn spawn_pump(
-    reader: Arc<duct::ReaderHandle>,
-) -> (std::thread::JoinHandle<()>, mpsc::Receiver<Vec<u8>>) {
-    let (sender, receiver) = mpsc::channel::<Vec<u8>>();
-    let pump = std::thread::spawn(move || {
-        let mut chunk = [0u8; 8192];
-        while let Ok(n @ 1..) = (&*reader).read(&mut chunk) {
-            if sender.send(chunk[..n].to_vec()).is_err() {
-                break;
-            }
+        if exited.is_none() {
+            let status = group.try_wait().map_err(|e| spawn_error(call, e))?;
+            exited = status.map(|status| (status, Instant::now()));
         }
-    });
-    (pump, receiver)
-}
-
-/// Waits for the child (already at EOF) and returns its exit code.
-fn exit_code(call: &Call<'_>, reader: &duct::ReaderHandle) -> Result<i32, OllamaError> {
-    loop {
-        match reader.try_wait().map_err(|e| spawn_error(call, e))? {
-            Some(output) => return Ok(output.status.code().unwrap_or(-1)),
-            None => std::thread::sleep(POLL),
+        if let Some((status, at)) = exited
+            && (output.is_done() || at.elapsed() >= child::GRACE)
+        {
+            return Ok(Finished {
+                code: status.code().unwrap_or(-1),
+                stdout: String::new(),
+                stderr: String::from_utf8_lossy(&output.snapshot()).into_owned(),
+            });
         }
     }
 }

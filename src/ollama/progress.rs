@@ -79,9 +79,11 @@ fn parse_bar(line: &str) -> Option<ProgressLine> {
     let marker = line.find("% ▕")?;
     let close = line.rfind('▏')?;
     let head = &line[..marker];
+    // After the last character that is not a digit (which may be several bytes).
     let digits_at = head
-        .rfind(|c: char| !c.is_ascii_digit())
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rfind(|(_, c)| !c.is_ascii_digit())
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let percent = head[digits_at..].parse().ok()?;
     let label = head[..digits_at].trim_end();
     let label = label
@@ -146,6 +148,13 @@ pub fn parse_partial(stderr: &str) -> Option<ProgressState> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bar_glyph_before_the_percent_is_not_cut_in_half() {
+        // Found by `never_panics`: the digits start after a 3-byte character.
+        assert_eq!(parse_bar("▏% ▕"), None);
+        assert!(parse_bar("pulling ▏7% ▕██▏ 1 MB").is_some());
+    }
     use proptest::prelude::*;
 
     #[test]

@@ -106,12 +106,14 @@ impl Ollama {
                 "" => "no error message".to_string(),
                 text => crate::text::one_line(&progress::strip_ansi(text)),
             });
+        // Classified with its status prefix, which says whether the server failed.
+        let class = error::classify(&message);
         let message = error::strip_status_prefix(&message).to_string();
         OllamaError::Failed {
             doing: doing.to_string(),
             command: self.display(args),
             code: finished.code,
-            class: error::classify(&message),
+            class,
             message: crate::text::one_line(&message),
         }
     }

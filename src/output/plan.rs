@@ -40,6 +40,7 @@ pub fn text(plan: &Plan) -> String {
             out.push_str(&format!("{}: warning: {warning}\n", model.name));
         }
     }
+    out.push_str(&download_line(plan));
     if let Some(roster) = &plan.roster {
         out.push_str(&format!(
             "\nroster (kept loaded together): {} of budget {}, {} left free: {}\n",
@@ -59,6 +60,30 @@ pub fn text(plan: &Plan) -> String {
         out.push_str(&table(&rows));
     }
     out
+}
+
+/// `download  up to 4.6 GiB for 1 tag (…)`: what `auto` would pull, at most.
+fn download_line(plan: &Plan) -> String {
+    let mut tags: Vec<(&str, u64)> = Vec::new();
+    for model in &plan.models {
+        if let (Some(tag), Some(bytes), true) =
+            (&model.fit.tag, model.fit.download_bytes, model.fit.fits)
+            && !tags.iter().any(|(t, _)| t == tag)
+        {
+            tags.push((tag, bytes));
+        }
+    }
+    if tags.is_empty() {
+        return String::new();
+    }
+    let total = tags.iter().map(|(_, b)| *b).fold(0, u64::saturating_add);
+    let plural = if tags.len() == 1 { "" } else { "s" };
+    format!(
+        "\ndownload: up to {} for {} tag{plural} (catalog sizes; tags already pulled download nothing; \
+         `auto` checks the model store's free space first)\n",
+        Binary(total),
+        tags.len()
+    )
 }
 
 fn model_row(model: &PlannedModel) -> Vec<String> {

@@ -70,9 +70,9 @@ fn footer(listing: &Listing) -> Vec<String> {
         lines.push("`provision auto` would choose none of these here".to_string());
     }
     if let (Some(context), Some(budget)) = (listing.context, listing.budget_bytes) {
-        let profile = listing.profile.as_deref().unwrap_or("default");
+        let from = listing.context_from.as_deref().unwrap_or("the profile");
         lines.push(format!(
-            "FITS: estimated memory at num_ctx {context} (profile {profile}) against {} usable",
+            "FITS: estimated memory at num_ctx {context} ({from}) against {} usable",
             Binary(budget)
         ));
     }
@@ -134,7 +134,7 @@ m:1b: 2 quantization levels
 *  Q4_K_M  4.89   m:1b-q4_K_M                  ~600 MB  m:1b       yes (1.6 GiB)
 
 * what `provision auto` would choose here
-FITS: estimated memory at num_ctx 4096 (profile default) against 3.0 GiB usable
+FITS: estimated memory at num_ctx 4096 (the default profile's fit.num_ctx) against 3.0 GiB usable
 SIZE: ~ estimated; the others are exact blob sizes
 ollama create --quantize: none (no F16/BF16 copy installed)
 catalog as of 2025-08-09

@@ -187,7 +187,12 @@ fn facts<'c>(
     catalog: &'c Catalog,
     tier: Tier,
 ) -> Result<Vec<(Source<'c>, Vec<Parameter>)>> {
-    let cores = inputs.budget.cores;
+    // A concurrent roster's models run at the same time: they share the cores.
+    let together = match inputs.profile.roster.concurrent {
+        true => inputs.selection.len(),
+        false => 1,
+    };
+    let cores = crate::profile::cores_per_model(inputs.budget.cores, together);
     inputs
         .selection
         .iter()

@@ -49,7 +49,21 @@ pub(super) fn planned(
         fit.reason = format!("{}; {}", fit.reason, measured.sentence());
     }
     let quantize = local.and_then(|l| l.quantize(fit.quantization));
+    if local.is_some() {
+        // Built from what Ollama already holds: nothing to pull.
+        fit.download_bytes = None;
+    }
     let asked = asked_ctx(&parameters);
+    // The threads the Modelfile sets (a share of the cores in a concurrent roster).
+    if let Some(ParamValue::Int(n)) = parameters
+        .iter()
+        .rev()
+        .find(|p| p.name == "num_thread")
+        .map(|p| &p.value)
+        && let Ok(n) = u32::try_from(*n)
+    {
+        fit.num_thread = n;
+    }
     let (modelfile, text, warnings) = match (&fit.tag, fit.fits) {
         (Some(tag), true) => {
             let file = modelfile(context, model, tag, &fit, parameters);
@@ -82,7 +96,8 @@ pub(super) fn planned(
 }
 
 /// The Modelfile of a fitted model: the profile's parameters at the device tier,
-/// with the context the fit settled on and the GPU layers of a partial offload.
+/// with the context the fit settled on and the GPU layers it pins (a partial
+/// offload's, or 0 for a CPU fallback).
 fn modelfile(
     context: &ModelContext,
     model: &RosterModel,
@@ -99,8 +114,8 @@ fn modelfile(
     };
     let mut file = crate::profile::modelfile(context.profile, model, &target);
     file.set("num_ctx", ParamValue::Int(i64::from(fit.num_ctx)));
-    if let Some(offload) = fit.offload {
-        file.set("num_gpu", ParamValue::Int(i64::from(offload.num_gpu)));
+    if let Some(layers) = fit.pinned_num_gpu {
+        file.set("num_gpu", ParamValue::Int(i64::from(layers)));
     }
     file.provenance.tool = Some(format!("provision {}", env!("CARGO_PKG_VERSION")));
     file

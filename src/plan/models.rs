@@ -3,6 +3,7 @@
 
 use crate::catalog::Catalog;
 use crate::exit::UsageError;
+use crate::name::{SAME_MODEL_WHY, same_model};
 use crate::profile::{Parameters, Profile, RosterModel};
 use anyhow::Result;
 
@@ -26,7 +27,7 @@ pub fn select(profile: &Profile, wanted: &[String]) -> Result<Vec<Chosen>> {
     if wanted.is_empty() {
         return Ok(profile.roster.models.iter().map(named).collect());
     }
-    let mut chosen: Vec<Chosen> = Vec::new();
+    let mut chosen: Vec<(&String, Chosen)> = Vec::new();
     for name in wanted {
         let model = match roster_entry(profile, name) {
             Some(model) => named(model),
@@ -35,11 +36,25 @@ pub fn select(profile: &Profile, wanted: &[String]) -> Result<Vec<Chosen>> {
                 named_by_profile: false,
             },
         };
-        if !chosen.iter().any(|c| c.model.name == model.model.name) {
-            chosen.push(model);
+        let target = &model.model.name;
+        match chosen
+            .iter()
+            .find(|(_, c)| same_model(&c.model.name, target))
+        {
+            // The same model named twice: planned once.
+            Some((_, c)) if c.model.name == *target => {}
+            Some((first, c)) => {
+                return Err(UsageError(format!(
+                    "MODEL arguments '{first}' and '{name}' would both create the model \
+                     '{}' ({SAME_MODEL_WHY}): give one",
+                    c.model.name
+                ))
+                .into());
+            }
+            None => chosen.push((name, model)),
         }
     }
-    Ok(chosen)
+    Ok(chosen.into_iter().map(|(_, c)| c).collect())
 }
 
 fn roster_entry<'p>(profile: &'p Profile, name: &str) -> Option<&'p RosterModel> {
@@ -122,6 +137,21 @@ mod tests {
             ad_hoc_target("llama3.1:8b-instruct-q8_0").unwrap(),
             "provision/llama3.1:8b-instruct-q8_0"
         );
+    }
+
+    #[test]
+    fn names_that_differ_only_in_case_are_refused() {
+        let wanted = ["qwen2.5:7b".to_string(), "QWEN2.5:7B".to_string()];
+        let error = select(&default_profile(), &wanted).unwrap_err();
+        assert!(error.downcast_ref::<UsageError>().is_some());
+        assert!(
+            error.to_string().starts_with(
+                "MODEL arguments 'qwen2.5:7b' and 'QWEN2.5:7B' would both create the model 'provision/qwen2.5:7b'"
+            ),
+            "{error}"
+        );
+        let same = ["assistant".to_string(), "ASSISTANT".to_string()];
+        assert_eq!(select(&default_profile(), &same).unwrap().len(), 1);
     }
 
     #[test]

@@ -99,6 +99,7 @@ pub(super) fn unplannable(
         quantization: None,
         tag: None,
         size_exact: false,
+        download_bytes: None,
         run: None,
         estimate: Default::default(),
         needed_bytes: 0,
@@ -107,6 +108,7 @@ pub(super) fn unplannable(
         num_thread: budget.cores,
         num_gpu: 0,
         offload: None,
+        pinned_num_gpu: None,
         reason: reason.to_string(),
     }
 }

@@ -56,10 +56,11 @@ pub fn chain(base: &Path, path: &str) -> Vec<PathBuf> {
 }
 
 /// A memory limit: v2 `memory.max` (`max` = none) or v1
-/// `memory.limit_in_bytes` (huge = none).
+/// `memory.limit_in_bytes` (huge = none). A limit of 0 is impossible for a
+/// process that runs: none.
 pub fn parse_memory_limit(text: &str) -> Option<u64> {
     let bytes: u64 = text.trim().parse().ok()?;
-    (bytes < HUGE).then_some(bytes)
+    (bytes > 0 && bytes < HUGE).then_some(bytes)
 }
 
 /// v2 `cpu.max` (`quota period` or `max period`) as whole cores, rounded up.
@@ -117,6 +118,7 @@ mod tests {
         assert_eq!(parse_memory_limit("max\n"), None);
         assert_eq!(parse_memory_limit("9223372036854771712\n"), None);
         assert_eq!(parse_memory_limit("garbage"), None);
+        assert_eq!(parse_memory_limit("0\n"), None);
     }
 
     #[test]
@@ -128,5 +130,9 @@ mod tests {
         assert_eq!(parse_cfs("-1\n", "100000\n"), None);
         assert_eq!(parse_cfs("250000\n", "100000\n"), Some(3));
         assert_eq!(parse_cfs("100000", "0"), None);
+        assert_eq!(
+            parse_cpu_max("18446744073709551615 1\n"),
+            usize::try_from(u64::MAX).ok()
+        );
     }
 }

@@ -1,53 +1,16 @@
 //! Running the helper programs the probe asks (nvidia-smi, rocm-smi, sysctl,
 //! ollama) with a deadline, so a stuck driver never hangs `provision`.
 
-use anyhow::{Context, Result, bail};
+pub use crate::child::run;
 use std::ffi::OsStr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// How long a probe program may take before it is killed.
 pub const TIMEOUT: Duration = Duration::from_secs(2);
 
-/// What a program printed.
-pub struct Printed {
-    pub stdout: String,
-    pub stderr: String,
-}
-
 /// The program's path on `search_path` (a PATH-style list), if it is there.
 pub fn find(name: &str, search_path: Option<&OsStr>) -> Option<PathBuf> {
     let cwd = std::env::current_dir().unwrap_or_default();
     which::which_in(name, search_path, cwd).ok()
-}
-
-/// Runs `program args…` with stdin closed; kills it after `timeout`. A non-zero
-/// exit is an error carrying the first line of stderr.
-pub fn run(program: &Path, args: &[&str], timeout: Duration) -> Result<Printed> {
-    let shown = program.display();
-    let handle = duct::cmd(program, args)
-        .stdin_null()
-        .stdout_capture()
-        .stderr_capture()
-        .unchecked()
-        .start()
-        .with_context(|| format!("could not run {shown}"))?;
-    let Some(output) = handle.wait_timeout(timeout)? else {
-        // Not waiting after the kill: a grandchild holding the pipes must not hang us.
-        let _ = handle.kill();
-        bail!("{shown} did not answer within {} s", timeout.as_secs());
-    };
-    let printed = Printed {
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    };
-    if !output.status.success() {
-        let why = printed.stderr.lines().find(|l| !l.trim().is_empty());
-        bail!(
-            "{shown} failed ({}){}",
-            output.status,
-            why.map(|l| format!(": {}", l.trim())).unwrap_or_default()
-        );
-    }
-    Ok(printed)
 }

@@ -45,6 +45,12 @@ pub fn probe(roots: &Roots, notes: &mut Vec<String>) -> Cpu {
     let quota = quota(roots);
     let status = Roots::read(&roots.proc.join("self/status")).unwrap_or_default();
     let allowed = parse_allowed(&status);
+    if allowed.is_none() && status.contains("Cpus_allowed_list:") {
+        notes.push(
+            "/proc/self/status Cpus_allowed_list is unreadable or impossible; taken as unknown"
+                .into(),
+        );
+    }
     let effective = [Some(logical), allowed, quota].into_iter().flatten().min();
     Cpu {
         logical_cpus: logical,
@@ -124,11 +130,14 @@ pub fn parse_allowed(status: &str) -> Option<usize> {
     let list = status
         .lines()
         .find_map(|l| l.strip_prefix("Cpus_allowed_list:"))?;
-    let mut count = 0;
+    let mut count: usize = 0;
     for range in list.trim().split(',') {
         let (first, last) = range.split_once('-').unwrap_or((range, range));
         let (first, last): (usize, usize) = (first.trim().parse().ok()?, last.trim().parse().ok()?);
-        count += last.checked_sub(first)? + 1;
+        count = last
+            .checked_sub(first)
+            .and_then(|span| span.checked_add(1))
+            .and_then(|span| count.checked_add(span))?;
     }
     (count > 0).then_some(count)
 }
@@ -212,6 +221,15 @@ mod tests {
         );
         assert_eq!(parse_allowed("Cpus_allowed_list:\t0-3,8,10-11\n"), Some(7));
         assert_eq!(parse_allowed("Cpus_allowed_list:\t3-1\n"), None);
+        let max = usize::MAX;
+        assert_eq!(
+            parse_allowed(&format!("Cpus_allowed_list:\t0-{max}\n")),
+            None
+        );
+        assert_eq!(
+            parse_allowed(&format!("Cpus_allowed_list:\t1-{max},0-3\n")),
+            None
+        );
         assert_eq!(parse_allowed(""), None);
     }
 
@@ -240,5 +258,15 @@ mod tests {
         ]);
         let cpu = probe(&Roots::under(dir.path()), &mut Vec::new());
         assert_eq!((cpu.cgroup_quota_cores, cpu.effective_cores), (None, 4));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_allowed_list_counts_or_is_unknown(
+            ranges in proptest::collection::vec((proptest::num::usize::ANY, proptest::num::usize::ANY), 1..4),
+        ) {
+            let list: Vec<String> = ranges.iter().map(|(a, b)| format!("{a}-{b}")).collect();
+            let _ = parse_allowed(&format!("Cpus_allowed_list:\t{}\n", list.join(",")));
+        }
     }
 }

@@ -70,7 +70,7 @@ fn apple(path: Option<&OsStr>, notes: &mut Vec<String>) -> Option<Gpu> {
 /// documented by Apple).
 pub fn apple_gpu_budget(memsize: u64, wired_limit_mb: Option<u64>) -> u64 {
     match wired_limit_mb {
-        Some(mib) if mib > 0 => mib * MIB,
+        Some(mib) if mib > 0 && mib.checked_mul(MIB).is_some() => mib * MIB,
         _ if memsize <= 32 * GIB => memsize / 3 * 2,
         _ => memsize / 4 * 3,
     }

@@ -22,7 +22,7 @@ pub struct Meminfo {
 
 pub fn probe(roots: &Roots, notes: &mut Vec<String>) -> Memory {
     let meminfo = match Roots::read(&roots.proc.join("meminfo")) {
-        Some(text) => parse_meminfo(&text),
+        Some(text) => parse_meminfo(&text, notes),
         None if roots.live => from_sysinfo(),
         None => Meminfo::default(),
     };
@@ -55,20 +55,33 @@ pub fn combine(meminfo: Meminfo, cgroup_limit: Option<u64>) -> Memory {
 }
 
 /// Parses `/proc/meminfo` (values in kB). Without `MemAvailable` (kernels
-/// before 3.14) available is `MemFree + Buffers + Cached`, as Ollama does.
-pub fn parse_meminfo(text: &str) -> Meminfo {
-    let field = |name: &str| {
-        text.lines().find_map(|line| {
+/// before 3.14) available is `MemFree + Buffers + Cached`, as Ollama does. A
+/// value whose bytes do not fit 64 bits, or a total of 0, is impossible: unknown,
+/// with a note.
+pub fn parse_meminfo(text: &str, notes: &mut Vec<String>) -> Meminfo {
+    let mut field = |name: &str| {
+        let kib: u64 = text.lines().find_map(|line| {
             let rest = line.strip_prefix(name)?.strip_prefix(':')?;
-            let kib: u64 = rest.split_whitespace().next()?.parse().ok()?;
-            Some(kib * 1024)
-        })
+            rest.split_whitespace().next()?.parse().ok()
+        })?;
+        let bytes = kib
+            .checked_mul(1024)
+            .filter(|b| *b > 0 || name != "MemTotal");
+        if bytes.is_none() {
+            notes.push(format!(
+                "/proc/meminfo {name} {kib} kB is impossible; taken as unknown"
+            ));
+        }
+        bytes
     };
-    let fallback = || Some(field("MemFree")? + field("Buffers")? + field("Cached")?);
-    Meminfo {
-        total: field("MemTotal"),
-        available: field("MemAvailable").or_else(fallback),
-    }
+    let total = field("MemTotal");
+    let available = match field("MemAvailable") {
+        Some(bytes) => Some(bytes),
+        None => [field("MemFree"), field("Buffers"), field("Cached")]
+            .into_iter()
+            .try_fold(0u64, |sum, part| sum.checked_add(part?)),
+    };
+    Meminfo { total, available }
 }
 
 /// Off Linux: sysinfo, refreshing memory only (a full refresh walks every process).
@@ -91,7 +104,7 @@ mod tests {
 
     #[test]
     fn reads_meminfo() {
-        let info = parse_meminfo(MEMINFO);
+        let info = parse_meminfo(MEMINFO, &mut Vec::new());
         assert_eq!(info.total, Some(24684084 * 1024));
         assert_eq!(info.available, Some(24267212 * 1024));
     }
@@ -99,8 +112,34 @@ mod tests {
     #[test]
     fn estimates_available_on_old_kernels() {
         let old = MEMINFO.replace("MemAvailable:   24267212 kB\n", "");
-        assert_eq!(parse_meminfo(&old).available, Some(4_200_000 * 1024));
-        assert_eq!(parse_meminfo("garbage").total, None);
+        assert_eq!(
+            parse_meminfo(&old, &mut Vec::new()).available,
+            Some(4_200_000 * 1024)
+        );
+        assert_eq!(parse_meminfo("garbage", &mut Vec::new()).total, None);
+    }
+
+    #[test]
+    fn impossible_values_are_unknown_with_a_note() {
+        let mut notes = Vec::new();
+        let huge = "MemTotal: 18446744073709551615 kB\nMemFree: 18014398509481984 kB\n\
+                    Buffers: 1 kB\nCached: 1 kB\n";
+        assert_eq!(parse_meminfo(huge, &mut notes), Meminfo::default());
+        assert_eq!(
+            notes,
+            [
+                "/proc/meminfo MemTotal 18446744073709551615 kB is impossible; taken as unknown",
+                "/proc/meminfo MemFree 18014398509481984 kB is impossible; taken as unknown",
+            ]
+        );
+        let sum = "MemTotal: 0 kB\nMemFree: 9007199254740991 kB\nBuffers: 9007199254740991 kB\nCached: 9007199254740991 kB\n";
+        let mut notes = Vec::new();
+        assert_eq!(parse_meminfo(sum, &mut notes), Meminfo::default());
+        assert_eq!(
+            notes.len(),
+            1,
+            "MemTotal 0; the sum overflows quietly into unknown"
+        );
     }
 
     #[test]
@@ -149,5 +188,20 @@ mod tests {
         ]);
         assert_eq!(unlimited.cgroup_limit_bytes, None);
         assert_eq!(unlimited.effective_bytes, Some(24267212 * 1024));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_number_in_meminfo_is_a_value_or_unknown(
+            total in proptest::num::u64::ANY,
+            parts in proptest::collection::vec(proptest::num::u64::ANY, 3),
+        ) {
+            let text = format!(
+                "MemTotal: {total} kB\nMemFree: {} kB\nBuffers: {} kB\nCached: {} kB\n",
+                parts[0], parts[1], parts[2]
+            );
+            let info = parse_meminfo(&text, &mut Vec::new());
+            proptest::prop_assert_eq!(info.total, total.checked_mul(1024).filter(|b| *b > 0));
+        }
     }
 }

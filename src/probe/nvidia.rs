@@ -74,7 +74,10 @@ fn mib(field: &str) -> Result<Option<u64>> {
     let value: u64 = field
         .parse()
         .with_context(|| format!("bad memory value '{field}'"))?;
-    Ok(Some(value * MIB))
+    match value.checked_mul(MIB) {
+        Some(bytes) => Ok(Some(bytes)),
+        None => bail!("memory value {value} MiB is impossible"),
+    }
 }
 
 #[cfg(test)]
@@ -113,5 +116,13 @@ mod tests {
         assert!(parse("No devices were found\n", None).is_err());
         assert!(parse("0, X, lots, 1\n", None).is_err());
         assert_eq!(parse("\n", None).unwrap(), []);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_memory_figure_parses_or_is_refused(total in proptest::num::u64::ANY, free in proptest::num::u64::ANY) {
+            let parsed = parse(&format!("0, GPU, {total}, {free}\n"), None);
+            proptest::prop_assert_eq!(parsed.is_ok(), total.checked_mul(MIB).is_some() && free.checked_mul(MIB).is_some());
+        }
     }
 }

@@ -94,7 +94,7 @@ fn free_bytes(dir: &Path) -> Option<u64> {
         stats.assume_init()
     };
     #[allow(clippy::unnecessary_cast, clippy::useless_conversion)]
-    Some(u64::from(stats.f_bavail) * u64::from(stats.f_frsize))
+    u64::from(stats.f_bavail).checked_mul(u64::from(stats.f_frsize))
 }
 
 #[cfg(not(unix))]

@@ -74,9 +74,10 @@ impl Roots {
         }
     }
 
-    /// Reads a small text file; absent or unreadable is `None`.
+    /// Reads a small text file; absent, unreadable, not a regular file or larger
+    /// than [`crate::input::PROBE_LIMIT`] is `None`.
     pub fn read(path: &Path) -> Option<String> {
-        std::fs::read_to_string(path).ok()
+        crate::input::read_text(path, crate::input::PROBE_LIMIT).ok()
     }
 }
 

@@ -12,18 +12,48 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Serialize)]
 pub struct Listing {
     pub name: String,
-    pub description: String,
+    /// `None` for a broken profile.
+    pub description: Option<String>,
     pub source: Source,
-    pub models: usize,
+    /// `None` for a broken profile.
+    pub models: Option<usize>,
+    /// Why the profile cannot be used (one line, with file:line:col), else `None`.
+    pub error: Option<String>,
+}
+
+impl Listing {
+    /// The row of a profile that loaded.
+    pub fn of(profile: &Profile, source: Source) -> Listing {
+        Listing {
+            name: profile.name.clone(),
+            description: Some(profile.description.clone()),
+            source,
+            models: Some(profile.roster.models.len()),
+            error: None,
+        }
+    }
+
+    /// The row of a profile that could not be loaded, named by its file.
+    pub fn broken(name: String, source: Source, error: &anyhow::Error) -> Listing {
+        Listing {
+            name,
+            description: None,
+            source,
+            models: None,
+            error: Some(crate::text::one_line(&format!("{error:#}"))),
+        }
+    }
 }
 
 /// Every profile: built-ins, then user profiles, sorted by name; a user profile
-/// replaces the built-in of the same name. A broken user profile is an error.
+/// replaces the built-in of the same name (even when broken, since `--profile
+/// NAME` would load it). A broken user profile is listed with its error, so one
+/// bad file does not hide the others.
 pub fn list(user_dir: Option<&Path>) -> Result<Vec<Listing>> {
     let mut rows = Vec::new();
     for (name, text) in BUILTINS {
         let profile = parse(text, &format!("profiles/{name}.yaml"))?;
-        rows.push(listing(profile, Source::BuiltIn));
+        rows.push(Listing::of(&profile, Source::BuiltIn));
     }
     for path in user_files(user_dir)? {
         let name = path
@@ -31,28 +61,18 @@ pub fn list(user_dir: Option<&Path>) -> Result<Vec<Listing>> {
             .unwrap_or_default()
             .to_string_lossy()
             .into_owned();
-        let profile = load_user(&path, &name)?;
-        let overrides_builtin = builtin(&name).is_some();
+        let source = Source::User {
+            path: path.clone(),
+            overrides_builtin: builtin(&name).is_some(),
+        };
         rows.retain(|row: &Listing| row.name != name);
-        rows.push(listing(
-            profile,
-            Source::User {
-                path,
-                overrides_builtin,
-            },
-        ));
+        rows.push(match load_user(&path, &name) {
+            Ok(profile) => Listing::of(&profile, source),
+            Err(error) => Listing::broken(name, source, &error),
+        });
     }
     rows.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(rows)
-}
-
-fn listing(profile: Profile, source: Source) -> Listing {
-    Listing {
-        models: profile.roster.models.len(),
-        name: profile.name,
-        description: profile.description,
-        source,
-    }
 }
 
 fn user_files(dir: Option<&Path>) -> Result<Vec<PathBuf>> {
@@ -121,5 +141,30 @@ mod tests {
         let path = dir.path().join("mine.yaml");
         let by_path = select(Some(path.to_str().unwrap()), None).unwrap();
         assert_eq!(by_path.source, Source::File { path });
+    }
+
+    #[test]
+    fn a_broken_user_profile_is_listed_with_its_error() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("mine.yaml"), MINIMAL).unwrap();
+        std::fs::write(dir.path().join("edge.yaml"), "name: edge\nfitting: {}\n").unwrap();
+        let rows = list(Some(dir.path())).unwrap();
+        let edge = rows.iter().find(|r| r.name == "edge").unwrap();
+        assert_eq!(edge.source.label(), "user, overrides built-in");
+        let error = edge.error.as_deref().unwrap();
+        assert!(
+            error.contains("edge.yaml:2:1: unknown field `fitting`"),
+            "{error}"
+        );
+        assert_eq!((edge.models, edge.description.as_deref()), (None, None));
+        assert!(
+            rows.iter()
+                .find(|r| r.name == "mine")
+                .unwrap()
+                .error
+                .is_none()
+        );
+        let error = select(Some("nope"), Some(dir.path())).unwrap_err();
+        assert!(error.to_string().contains("edge, mine"), "{error}");
     }
 }

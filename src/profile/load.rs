@@ -65,8 +65,10 @@ pub struct Loaded {
 }
 
 /// Reads profile YAML. `origin` names the file in errors, which all read
-/// `<origin>:<line>:<col>: <message>` when the YAML parser knows the place.
+/// `<origin>:<line>:<col>: <message>` when the YAML parser knows the place. A
+/// UTF-8 byte order mark at the top (Windows editors write one) is not content.
 pub fn parse(text: &str, origin: &str) -> Result<Profile> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let profile: Profile = serde_yaml::from_str(text).map_err(|e| yaml_error(origin, &e))?;
     profile.check().map_err(|e| anyhow!("{origin}: {e:#}"))?;
     Ok(profile)
@@ -86,7 +88,7 @@ fn yaml_error(origin: &str, error: &serde_yaml::Error) -> anyhow::Error {
 
 /// Reads a profile file.
 pub fn load_file(path: &Path) -> Result<Profile> {
-    let text = std::fs::read_to_string(path)
+    let text = crate::input::read_text(path, crate::input::TEXT_LIMIT)
         .with_context(|| format!("could not read profile {}", path.display()))?;
     parse(&text, &path.display().to_string())
 }
@@ -195,7 +197,7 @@ pub(super) mod tests {
                 "p.yaml:5:",
             ),
             (
-                "name: x\ndescription: y\nparameters:\n  num_ctx: 1\n  Temperature: 1\nroster: {models: []}\n",
+                "name: x\ndescription: y\nparameters:\n  num_ctx: 1024\n  Temperature: 1\nroster: {models: []}\n",
                 "p.yaml:5:3: parameters: unknown parameter 'Temperature'",
             ),
             (
@@ -228,6 +230,12 @@ pub(super) mod tests {
         let yaml = MINIMAL.replace("llama3.2:3b", "bad name");
         let error = parse(&yaml, "p.yaml").unwrap_err().to_string();
         assert!(error.contains("invalid model name 'bad name'"), "{error}");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_content() {
+        let profile = parse(&format!("\u{feff}{MINIMAL}"), "p.yaml").unwrap();
+        assert_eq!(profile.name, "mine");
     }
 
     #[test]

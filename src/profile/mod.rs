@@ -11,11 +11,11 @@ pub use list::{Listing, list};
 pub use load::{BUILTINS, Loaded, Source, load_file, parse, select, user_dir};
 pub use params::Parameters;
 pub use resolve::{Target, modelfile, resolve_parameters};
-pub use threads::{NumThread, ThreadRule};
+pub use threads::{NumThread, ThreadRule, cores_per_model};
 
 use crate::fit::{FitPolicy, Reserve};
 use crate::modelfile::quote;
-use crate::name::ModelName;
+use crate::name::{ModelName, SAME_MODEL_WHY, same_model};
 use crate::quant::Quant;
 use crate::tier::{Thresholds, Tier};
 use anyhow::{Result, bail};
@@ -160,12 +160,21 @@ impl Profile {
             bail!("roster has no models");
         }
         for (i, model) in self.roster.models.iter().enumerate() {
-            if self.roster.models[..i].iter().any(|m| m.name == model.name) {
-                bail!("roster model '{}' appears twice", model.name);
-            }
             model
                 .check()
                 .map_err(|e| anyhow::anyhow!("roster model '{}': {e}", model.name))?;
+            let earlier = &self.roster.models[..i];
+            match earlier.iter().find(|m| same_model(&m.name, &model.name)) {
+                Some(m) if m.name == model.name => {
+                    bail!("roster model '{}' appears twice", model.name)
+                }
+                Some(m) => bail!(
+                    "roster models '{}' and '{}' are the same model to Ollama ({SAME_MODEL_WHY}): rename one",
+                    m.name,
+                    model.name
+                ),
+                None => {}
+            }
         }
         Ok(())
     }
@@ -237,6 +246,33 @@ mod tests {
             let json = serde_json::to_value(&profile).unwrap();
             assert_eq!(json["name"], name);
         }
+    }
+
+    #[test]
+    fn names_that_differ_only_in_case_or_latest_collide() {
+        let roster = |a: &str, b: &str| {
+            format!(
+                "name: x\ndescription: y\nroster:\n  models:\n    - {{name: '{a}', base: 'llama3.2:1b', role: r}}\n    - {{name: '{b}', base: 'llama3.2:3b', role: r}}\n"
+            )
+        };
+        let cases = [
+            (
+                "A",
+                "a",
+                "roster models 'A' and 'a' are the same model to Ollama",
+            ),
+            (
+                "me/x",
+                "me/x:latest",
+                "roster models 'me/x' and 'me/x:latest' are the same",
+            ),
+            ("a", "a", "roster model 'a' appears twice"),
+        ];
+        for (a, b, expected) in cases {
+            let error = parse(&roster(a, b), "p.yaml").unwrap_err().to_string();
+            assert!(error.starts_with(&format!("p.yaml: {expected}")), "{error}");
+        }
+        assert!(parse(&roster("a", "b"), "p.yaml").is_ok());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! carries the line and column of the offending key.
 
 use crate::modelfile::params::{self, Kind, Lookup, ParamValue};
+use crate::modelfile::ranges;
 use crate::modelfile::{Parameter, quote};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
@@ -119,6 +120,17 @@ struct ValueSeed<'a> {
     kind: Option<Kind>,
 }
 
+impl ValueSeed<'_> {
+    /// A scalar value, checked against the parameter's range while the YAML
+    /// parser still points at it (`p.yaml:3:12: parameter num_ctx must be …`).
+    fn one<E: de::Error>(&self, value: ParamValue) -> Result<Vec<ParamValue>, E> {
+        if self.kind.is_some() {
+            ranges::check(self.name, &value).map_err(E::custom)?;
+        }
+        Ok(vec![value])
+    }
+}
+
 impl<'de> DeserializeSeed<'de> for ValueSeed<'_> {
     type Value = Vec<ParamValue>;
 
@@ -143,14 +155,14 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
         match self.kind {
-            Some(Kind::Bool) | None => Ok(vec![ParamValue::Bool(v)]),
+            Some(Kind::Bool) | None => self.one(ParamValue::Bool(v)),
             _ => Err(E::invalid_type(de::Unexpected::Bool(v), &self)),
         }
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
         match self.kind {
-            Some(Kind::Int) | None => Ok(vec![ParamValue::Int(v)]),
+            Some(Kind::Int) | None => self.one(ParamValue::Int(v)),
             Some(Kind::Float) => self.visit_f64(v as f64),
             _ => Err(E::invalid_type(de::Unexpected::Signed(v), &self)),
         }
@@ -166,7 +178,7 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
         let single = v as f32;
         match self.kind {
-            Some(Kind::Float) | None if single.is_finite() => Ok(vec![ParamValue::Float(single)]),
+            Some(Kind::Float) | None if single.is_finite() => self.one(ParamValue::Float(single)),
             Some(Kind::Float) | None => Err(E::invalid_value(de::Unexpected::Float(v), &self)),
             _ => Err(E::invalid_type(de::Unexpected::Float(v), &self)),
         }
@@ -233,7 +245,7 @@ mod tests {
     fn refuses_unknown_names_and_wrong_types_with_location() {
         let cases = [
             (
-                "num_ctx: 1\nTemperature: 1\n",
+                "num_ctx: 1024\nTemperature: 1\n",
                 "unknown parameter 'Temperature'",
                 "line 2",
             ),
@@ -263,6 +275,27 @@ mod tests {
                 "line 1",
             ),
             ("temperature: 1e300\n", "invalid value", "line 1"),
+            (
+                "seed: 1\nnum_ctx: 0\n",
+                "parameter num_ctx must be at least 4, not 0",
+                "line 2 column 10",
+            ),
+            (
+                "num_ctx: -5\n",
+                "parameter num_ctx must be at least 4, not -5",
+                "line 1",
+            ),
+            (
+                "num_thread: -1\n",
+                "parameter num_thread must be at least 0",
+                "line 1",
+            ),
+            (
+                "top_p: 2\n",
+                "parameter top_p must be from 0 to 1, not 2",
+                "line 1",
+            ),
+            ("temperature: .nan\n", "invalid value", "line 1"),
         ];
         for (yaml, message, line) in cases {
             let error = read(yaml).unwrap_err();

@@ -34,6 +34,14 @@ fn many() -> u32 {
     u32::MAX
 }
 
+/// The cores each model may count on: all of them, or, for `models` kept loaded
+/// together (a concurrent roster, whose requests run at the same time), an even
+/// share, at least one. Oversubscribed threads slow llama.cpp down.
+pub fn cores_per_model(cores: u32, models: usize) -> u32 {
+    let models = u32::try_from(models.max(1)).unwrap_or(u32::MAX);
+    (cores / models).max(1)
+}
+
 impl NumThread {
     /// The thread count for a machine with `cores` effective cores. Never more
     /// threads than cores: oversubscribing makes llama.cpp slower, not faster.
@@ -143,6 +151,15 @@ mod tests {
         for (cores, threads) in table {
             assert_eq!(rule.resolve(cores), threads, "{cores} cores");
         }
+    }
+
+    #[test]
+    fn concurrent_models_share_the_cores() {
+        assert_eq!(cores_per_model(32, 4), 8);
+        assert_eq!(cores_per_model(6, 4), 1);
+        assert_eq!(cores_per_model(2, 5), 1);
+        assert_eq!(cores_per_model(8, 1), 8);
+        assert_eq!(cores_per_model(8, 0), 8);
     }
 
     #[test]

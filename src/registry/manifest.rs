@@ -41,6 +41,9 @@ pub struct RemoteTag {
     pub total_bytes: u64,
     /// `sha256:<hex>` of the manifest body; its first 12 hex digits are the `ollama list` ID.
     pub digest: String,
+    /// `(digest, size)` of the config and every layer: what `ollama pull` fetches,
+    /// less the blobs the model store already holds.
+    pub blobs: Vec<(String, u64)>,
 }
 
 impl Manifest {
@@ -57,7 +60,8 @@ impl Manifest {
         Ok(manifest)
     }
 
-    /// Bytes of the model layers (normally exactly one), or `None` when there is none.
+    /// Bytes of the model layers (normally exactly one), or `None` when there is
+    /// none or they add up to more than 64 bits hold.
     pub fn model_bytes(&self) -> Option<u64> {
         let mut models = self
             .layers
@@ -65,12 +69,15 @@ impl Manifest {
             .filter(|layer| layer.media_type == MODEL_MEDIA_TYPE)
             .peekable();
         models.peek()?;
-        Some(models.map(|layer| layer.size).sum())
+        models.try_fold(0u64, |sum, layer| sum.checked_add(layer.size))
     }
 
-    /// Bytes of every layer plus the config blob (Ollama's `manifest.Size()`).
-    pub fn total_bytes(&self) -> u64 {
-        self.config.size + self.layers.iter().map(|layer| layer.size).sum::<u64>()
+    /// Bytes of every layer plus the config blob (Ollama's `manifest.Size()`), or
+    /// `None` when they add up to more than 64 bits hold.
+    pub fn total_bytes(&self) -> Option<u64> {
+        self.layers
+            .iter()
+            .try_fold(self.config.size, |sum, layer| sum.checked_add(layer.size))
     }
 }
 
@@ -78,13 +85,29 @@ impl RemoteTag {
     /// Reads the sizes and digest of a tag from its manifest body.
     pub fn from_body(body: &[u8]) -> Result<RemoteTag> {
         let manifest = Manifest::parse(body)?;
-        let Some(model_bytes) = manifest.model_bytes() else {
+        if !manifest
+            .layers
+            .iter()
+            .any(|l| l.media_type == MODEL_MEDIA_TYPE)
+        {
             bail!("could not use the registry manifest: it has no {MODEL_MEDIA_TYPE} layer");
+        }
+        let (Some(model_bytes), Some(total_bytes)) =
+            (manifest.model_bytes(), manifest.total_bytes())
+        else {
+            bail!(
+                "could not use the registry manifest: its layer sizes add up to more than 2^64 bytes"
+            );
         };
+        let blobs = std::iter::once(&manifest.config)
+            .chain(&manifest.layers)
+            .map(|blob| (blob.digest.clone(), blob.size))
+            .collect();
         Ok(RemoteTag {
             model_bytes,
-            total_bytes: manifest.total_bytes(),
+            total_bytes,
             digest: sha256_digest(body),
+            blobs,
         })
     }
 }
@@ -129,7 +152,7 @@ mod tests {
         assert_eq!(manifest.model_bytes(), Some(4_920_738_944));
         assert_eq!(
             manifest.total_bytes(),
-            4_920_738_944 + 1481 + 12320 + 96 + 487
+            Some(4_920_738_944 + 1481 + 12320 + 96 + 487)
         );
     }
 
@@ -158,7 +181,23 @@ mod tests {
                       {"mediaType":"application/vnd.ollama.image.model","digest":"sha256:b","size":50}]}"#;
         let manifest = Manifest::parse(body.as_bytes()).unwrap();
         assert_eq!(manifest.model_bytes(), Some(150));
-        assert_eq!(manifest.total_bytes(), 167);
+        assert_eq!(manifest.total_bytes(), Some(167));
+    }
+
+    #[test]
+    fn sizes_that_overflow_are_refused() {
+        let body = r#"{"schemaVersion":2,"config":{"digest":"sha256:c","size":10},
+            "layers":[{"mediaType":"application/vnd.ollama.image.model","digest":"sha256:a","size":18446744073709551615},
+                      {"mediaType":"application/vnd.ollama.image.model","digest":"sha256:b","size":1}]}"#;
+        let manifest = Manifest::parse(body.as_bytes()).unwrap();
+        assert_eq!(
+            (manifest.model_bytes(), manifest.total_bytes()),
+            (None, None)
+        );
+        let error = RemoteTag::from_body(body.as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(error.ends_with("add up to more than 2^64 bytes"), "{error}");
     }
 
     #[test]
@@ -180,5 +219,22 @@ mod tests {
                 .to_string()
                 .starts_with("could not parse the registry manifest")
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_layer_sizes_sum_or_are_refused(sizes in proptest::collection::vec(proptest::num::u64::ANY, 1..5)) {
+            let layers: Vec<String> = sizes
+                .iter()
+                .map(|s| format!(r#"{{"mediaType":"{MODEL_MEDIA_TYPE}","digest":"sha256:a","size":{s}}}"#))
+                .collect();
+            let body = format!(
+                r#"{{"schemaVersion":2,"config":{{"digest":"sha256:c","size":1}},"layers":[{}]}}"#,
+                layers.join(",")
+            );
+            let expected = sizes.iter().try_fold(0u64, |sum, s| sum.checked_add(*s));
+            let tag = RemoteTag::from_body(body.as_bytes());
+            proptest::prop_assert_eq!(tag.ok().map(|t| t.model_bytes), expected.filter(|e| e.checked_add(1).is_some()));
+        }
     }
 }

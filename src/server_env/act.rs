@@ -1,7 +1,7 @@
 //! The side effects the executor's server steps need: an atomic write of the
 //! drop-in, and `systemctl` run with a deadline.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use std::ffi::OsStr;
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
@@ -43,34 +43,11 @@ pub fn write_atomically(path: &Path, content: &str) -> Result<()> {
     Ok(())
 }
 
-/// Runs `program args…` with stdin closed and a deadline; returns stdout. A
-/// non-zero exit is an error with the command line and the first stderr line.
+/// Runs `program args…` with stdin closed and a deadline (its whole process
+/// group ended after it); returns stdout. A non-zero exit is an error with the
+/// first stderr line.
 pub fn run(program: &Path, args: &[&str], timeout: Duration) -> Result<String> {
-    let shown = std::iter::once(program.display().to_string())
-        .chain(args.iter().map(|a| a.to_string()))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let handle = duct::cmd(program, args)
-        .stdin_null()
-        .stdout_capture()
-        .stderr_capture()
-        .unchecked()
-        .start()
-        .with_context(|| format!("could not run {shown}"))?;
-    let Some(output) = handle.wait_timeout(timeout)? else {
-        let _ = handle.kill();
-        bail!("{shown} did not finish within {} s", timeout.as_secs());
-    };
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let why = stderr.lines().find(|l| !l.trim().is_empty());
-        bail!(
-            "{shown} failed ({}){}",
-            output.status,
-            why.map(|l| format!(": {}", l.trim())).unwrap_or_default()
-        );
-    }
-    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    Ok(crate::child::run(program, args, timeout)?.stdout)
 }
 
 #[cfg(test)]

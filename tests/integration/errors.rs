@@ -58,9 +58,10 @@ fn a_hung_server_times_out_instead_of_hanging() {
 
 #[test]
 fn a_model_that_is_not_installed_is_named() {
+    // The MODEL typed names nothing Ollama holds: a usage error, as everywhere.
     provision(&Emulator::new(), &["optimize", "llama3.2:1b"])
         .run()
-        .code(1)
+        .code(2)
         .one_error_line(&["llama3.2:1b", "is not installed", "ollama pull"]);
 }
 

@@ -133,7 +133,10 @@ fn the_table_lists_all_fifteen_with_sizes_fits_and_the_auto_mark() {
         "the mark matches `plan`"
     );
     let context = plan["models"][0]["num_ctx"].as_u64().unwrap();
-    let fits = format!("\nFITS: estimated memory at num_ctx {context} (profile default)");
+    let fits = format!(
+        "\nFITS: estimated memory at num_ctx {context} (the default profile's parameters at \
+         this device's 8-bit tier)"
+    );
     let run = run
         .stdout_has(&fits)
         .stdout_has("\nollama create --quantize: none (no F16/BF16 copy installed)\n");
@@ -225,10 +228,10 @@ fn a_server_that_is_down_still_lists_the_published_levels() {
 }
 
 #[test]
-fn unknown_names_suggest_catalog_names_and_exit_1() {
+fn unknown_names_suggest_catalog_names_and_exit_2() {
     list_quants(&["nosuchmodel"])
         .run()
-        .code(1)
+        .code(2)
         .stdout_is("")
         .one_error_line(&[
             "unknown model 'nosuchmodel' in the catalog (known models: llama3.1,",
@@ -236,11 +239,11 @@ fn unknown_names_suggest_catalog_names_and_exit_1() {
         ]);
     list_quants(&["lama3.1:8b"])
         .run()
-        .code(1)
+        .code(2)
         .one_error_line(&["unknown model 'lama3.1:8b' in the catalog (did you mean llama3.1"]);
     list_quants(&["qwen3:8b-q6_K"])
         .run()
-        .code(1)
+        .code(2)
         .one_error_line(&["unknown tag 'qwen3:8b-q6_K'"]);
 }
 
@@ -264,7 +267,7 @@ fn local_names_list_installed_copies_only() {
     list_quants(&["hf.co/someone/Thing-GGUF:Q4_K_M"])
         .emulator(&emu)
         .run()
-        .code(1)
+        .code(2)
         .one_error_line(&[
         "'hf.co/someone/Thing-GGUF:Q4_K_M' is not a library model and no copy of it is installed",
     ]);

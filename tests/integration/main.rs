@@ -31,6 +31,7 @@ mod probe;
 mod profiles;
 mod real_ollama;
 mod registry;
+mod reliability;
 mod server_env;
 mod upkeep;
 mod verify;

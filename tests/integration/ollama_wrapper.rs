@@ -229,10 +229,15 @@ fn disk_full_and_other_failures() {
     ollama
         .create("fine", "FROM qwen3:0.6b\n", None, None)
         .unwrap();
+    // A 500 answer is the server's failure, whatever it says.
     assert_class(
         ollama.create("doomed", "FROM qwen3:0.6b\n", None, None),
-        ErrorClass::Other,
-        &["could not create model doomed", "emulated create failure"],
+        ErrorClass::ServerFailed,
+        &[
+            "the Ollama server failed",
+            "could not create model doomed",
+            "emulated create failure",
+        ],
     );
 }
 

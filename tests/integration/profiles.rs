@@ -47,15 +47,50 @@ fn a_user_profile_overrides_the_builtin_and_says_so() {
 }
 
 #[test]
-fn a_broken_user_profile_fails_with_file_line_and_column() {
+fn a_broken_user_profile_is_listed_with_file_line_and_column() {
     let text = MINE.replace("role: r}", "role: r, colour: red}");
     let provision = Provision::new().write(USER_CODER, &text);
     let place = format!("{}:5:", provision.home().join(USER_CODER).display());
-    provision
-        .arg("profiles")
+    let run = provision.arg("profiles").run().code(0);
+    run.stdout_has("  coder      user, overrides built-in       -  BROKEN: ")
+        .stdout_has("* default    built-in")
+        .one_error_line(&[
+            "warning: profile coder cannot be used",
+            &place,
+            "unknown field `colour`",
+        ]);
+}
+
+#[test]
+fn a_broken_selected_profile_is_marked_and_the_others_still_listed() {
+    let text = MINE.replace("role: r}", "role: r, colour: red}");
+    let json = Provision::new()
+        .write(USER_CODER, &text)
+        .args(["profiles", "--profile", "coder", "--json"])
         .run()
-        .code(1)
-        .one_error_line(&[&place, "unknown field `colour`"]);
+        .code(0)
+        .json();
+    assert_eq!(json["selected"], "coder");
+    let coder = &json["profiles"][0];
+    assert_eq!(coder["selected"], true);
+    assert!(coder["models"].is_null() && coder["description"].is_null());
+    assert!(
+        coder["error"]
+            .as_str()
+            .unwrap()
+            .contains("unknown field `colour`")
+    );
+    assert_eq!(json["profiles"].as_array().unwrap().len(), 4);
+    assert!(json["profiles"][1]["error"].is_null());
+
+    let provision = Provision::new().arg("profiles");
+    let path = provision.home().join("team.yaml");
+    let run = provision
+        .profile_named("team.yaml", "name: team\n")
+        .run()
+        .code(0);
+    run.stdout_has("* team       file           -  BROKEN: ")
+        .stdout_has(&format!("team: {}", path.display()));
 }
 
 #[test]

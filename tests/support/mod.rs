@@ -44,10 +44,14 @@ pub struct Provision {
 }
 
 impl Provision {
+    /// A run whose registry is a local port where nothing listens, so no test
+    /// reaches the real registry (`auto` asks it for the sizes of its pulls);
+    /// tests that need one set `PROVISION_REGISTRY` to a stand-in.
     pub fn new() -> Self {
+        let registry = ("PROVISION_REGISTRY".to_string(), registry::closed_url());
         Provision {
             args: Vec::new(),
-            env: BTreeMap::new(),
+            env: BTreeMap::from([registry]),
             home: tempfile::tempdir().expect("temp HOME"),
             path_front: Vec::new(),
             stdin: None,

@@ -163,6 +163,10 @@ def create(raw, flags, progress):
     if failing is True or (failing and parse_name(failing) and
                            short(parse_name(failing)).lower() == short(n).lower()):
         raise Fail("emulated create failure", SERVER_ERROR)
+    if fault("create-crashes"):
+        # The server died mid-answer: Go's HTTP client reads a truncated body as
+        # io.ErrUnexpectedEOF, printed without a status (the stream had begun).
+        raise Fail("unexpected EOF")
     statuses = []
     config, layers = build_layers(values, flags, (base, meta, digest, base_dir), progress,
                                   statuses)

@@ -1,0 +1,23 @@
+//! Failures of the Ollama server are said to be the server's, not blamed on the
+//! Modelfile that was validated before it was handed over.
+
+use crate::support::{Device, Emulator, Provision};
+
+#[test]
+fn a_server_that_dies_mid_create_is_not_a_modelfile_syntax_error() {
+    let emu = Emulator::new().fault("create-crashes");
+    let run = Provision::new()
+        .device(Device::DESKTOP)
+        .emulator(&emu)
+        .args(["auto", "llama3.2:1b"])
+        .run()
+        .code(1)
+        .stderr_lacks("syntax error");
+    let errors = run.error_lines();
+    assert_eq!(errors.len(), 1, "{}", run.stderr);
+    assert!(
+        errors[0].contains("the Ollama server failed") && errors[0].contains("unexpected EOF"),
+        "{}",
+        errors[0]
+    );
+}
