@@ -35,11 +35,12 @@ fn an_unknown_model_is_one_line() {
     let Some(server) = Server::start("an_unknown_model_is_one_line") else {
         return;
     };
+    // An unknown MODEL is a usage error in every command (README, exit codes).
     let run = server
         .provision()
         .args(["optimize", "nosuch:1b"])
         .run()
-        .code(1);
+        .code(2);
     run.one_error_line(&[
         "`nosuch:1b` is not installed",
         "model 'nosuch:1b' not found",
