@@ -13,6 +13,7 @@ pub mod context;
 pub mod estimate;
 pub mod execute;
 pub mod exit;
+pub mod facts;
 pub mod fit;
 pub mod gguf;
 pub mod interrupt;

@@ -85,6 +85,7 @@ mod tests {
             model_bytes: 7,
             total_bytes: 9,
             digest: "sha256:00".to_string(),
+            layers: Vec::new(),
         });
         let timeout = Lookup::Unreachable("timed out".to_string());
         let answers = lookups([found, Lookup::NotFound, timeout], None);

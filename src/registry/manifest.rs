@@ -1,11 +1,15 @@
 //! The registry's image manifest (Docker distribution schema 2) and what we read from it.
 
 use anyhow::{Context, Result, bail};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// Media type of the layer that holds the GGUF weights.
 pub const MODEL_MEDIA_TYPE: &str = "application/vnd.ollama.image.model";
+/// Media type of a vision/audio projector loaded beside the model.
+pub const PROJECTOR_MEDIA_TYPE: &str = "application/vnd.ollama.image.projector";
+/// Media type of a LoRA adapter applied to the model.
+pub const ADAPTER_MEDIA_TYPE: &str = "application/vnd.ollama.image.adapter";
 
 /// A manifest as the registry serves it: a config blob and the layers of one tag.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -20,7 +24,7 @@ pub struct Manifest {
 }
 
 /// One content-addressed blob referenced by a manifest.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Blob {
     /// e.g. `application/vnd.ollama.image.model`; registries may omit it on the config.
@@ -41,6 +45,8 @@ pub struct RemoteTag {
     pub total_bytes: u64,
     /// `sha256:<hex>` of the manifest body; its first 12 hex digits are the `ollama list` ID.
     pub digest: String,
+    /// Every layer (model, projector, adapters, template, …) with its digest and size.
+    pub layers: Vec<Blob>,
 }
 
 impl Manifest {
@@ -75,6 +81,19 @@ impl Manifest {
 }
 
 impl RemoteTag {
+    /// The first layer of this media type.
+    pub fn layer(&self, media_type: &str) -> Option<&Blob> {
+        self.layers.iter().find(|l| l.media_type == media_type)
+    }
+
+    /// Bytes of every layer of this media type.
+    pub fn bytes_of(&self, media_type: &str) -> u64 {
+        self.layers
+            .iter()
+            .filter(|l| l.media_type == media_type)
+            .fold(0u64, |sum, l| sum.saturating_add(l.size))
+    }
+
     /// Reads the sizes and digest of a tag from its manifest body.
     pub fn from_body(body: &[u8]) -> Result<RemoteTag> {
         let manifest = Manifest::parse(body)?;
@@ -85,6 +104,7 @@ impl RemoteTag {
             model_bytes,
             total_bytes: manifest.total_bytes(),
             digest: sha256_digest(body),
+            layers: manifest.layers,
         })
     }
 }

@@ -43,6 +43,9 @@ fn a_published_tag_gives_exact_sizes_and_the_request_is_well_formed() {
         model_bytes: 4_920_738_944,
         total_bytes: 4_920_753_328,
         digest: sha256_digest(LLAMA.as_bytes()),
+        layers: provision::registry::Manifest::parse(LLAMA.as_bytes())
+            .unwrap()
+            .layers,
     };
     assert_eq!(lookup, Lookup::Found(expected));
     let requests = stand_in.requests();

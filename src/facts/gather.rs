@@ -1,0 +1,292 @@
+//! The facts of the models a command names, in the order of the module comment:
+//! installed, cached registry facts, the catalog, the registry itself.
+
+use super::cache::{Cache, now};
+use super::remote::{Asked, Failure, Fetched, Others, fetch_all};
+use super::store::{InStore, read_installed};
+use super::{Known, Source, build};
+use crate::catalog::{Catalog, Resolved};
+use crate::exit::UsageError;
+use crate::inventory::Inventory;
+use crate::name::ModelName;
+use crate::registry::Registry;
+use anyhow::Result;
+use std::path::Path;
+
+/// Where facts can come from in this run.
+pub struct Sources<'a> {
+    /// Ollama's model store (`OLLAMA_MODELS`, `~/.ollama/models`), when known.
+    pub store: Option<&'a Path>,
+    pub cache: Cache,
+    /// The registry client, or why there is none (a bad `PROVISION_REGISTRY`).
+    pub registry: Result<Registry, String>,
+    /// What Ollama lists, for installed models the store cannot show (asked only
+    /// about names the catalog does not know, which planning asks Ollama about anyway).
+    pub inventory: Option<&'a Inventory>,
+    /// Ask the registry for names the catalog knows too (`--remote`).
+    pub remote: bool,
+}
+
+/// The facts found, and the warnings to print once.
+#[derive(Debug, Default)]
+pub struct Gathered {
+    pub known: Vec<Known>,
+    pub warnings: Vec<String>,
+}
+
+/// The facts of each of `names` that has live facts; a name with none is left to the
+/// catalog. A name neither the catalog nor the registry knows is an error that says
+/// both why.
+pub fn gather(sources: &Sources, names: &[String]) -> Result<Gathered> {
+    let catalog = Catalog::bundled();
+    let mut gathered = Gathered::default();
+    let mut asked: Vec<(String, Asked)> = Vec::new();
+    for name in distinct(names) {
+        let Ok(parsed) = ModelName::parse(&name) else {
+            continue;
+        };
+        let listed = catalog.resolve(&name).ok();
+        if let Some(known) = local(sources, &name, &parsed, listed, &mut gathered.warnings) {
+            gathered.known.push(known);
+        } else if let Some(known) = cached(sources, &name, &parsed, listed) {
+            gathered.known.push(known);
+        } else if listed.is_none() || sources.remote {
+            asked.push((name.clone(), ask(&parsed, listed)));
+        }
+    }
+    if asked.is_empty() {
+        return Ok(gathered);
+    }
+    let registry = match &sources.registry {
+        Ok(registry) => registry,
+        Err(why) => {
+            return offline(&mut gathered, &asked, &format!("no registry: {why}"), "")
+                .map(|()| gathered);
+        }
+    };
+    let requests: Vec<Asked> = asked.iter().map(|(_, a)| a.clone()).collect();
+    let results = fetch_all(registry, &sources.cache, &requests);
+    settle(&mut gathered, &asked, results, registry.base())?;
+    Ok(gathered)
+}
+
+/// Each name once, in order.
+fn distinct(names: &[String]) -> Vec<String> {
+    let mut seen: Vec<String> = Vec::new();
+    for name in names {
+        let name = name.trim().to_string();
+        if !seen.iter().any(|s| s.eq_ignore_ascii_case(&name)) {
+            seen.push(name);
+        }
+    }
+    seen
+}
+
+/// What to ask the registry beside the tag: the published tags of a catalog size, the
+/// conventional tags of an unknown size, nothing for a full tag.
+fn ask(name: &ModelName, listed: Option<Resolved>) -> Asked {
+    let others = match listed {
+        Some(r) if r.quant_pinned => Others::None,
+        Some(r) => Others::Tags(
+            r.size
+                .quants
+                .iter()
+                .map(|q| r.size.tag_for(q.quant))
+                .filter(|t| !t.eq_ignore_ascii_case(&name.tag))
+                .collect(),
+        ),
+        None if super::quant_of_tag(&name.tag).is_some()
+            && !name.tag.eq_ignore_ascii_case("latest") =>
+        {
+            Others::None
+        }
+        None => Others::Probe,
+    };
+    Asked {
+        name: name.clone(),
+        others,
+    }
+}
+
+/// Installed facts: the store's blob header, else (for a name the catalog does not
+/// know, installed per `ollama list`) `ollama show --verbose`.
+fn local(
+    sources: &Sources,
+    name: &str,
+    parsed: &ModelName,
+    listed: Option<Resolved>,
+    warnings: &mut Vec<String>,
+) -> Option<Known> {
+    let mut why = None;
+    if let Some(store) = sources.store {
+        match read_installed(store, parsed, &sources.cache) {
+            InStore::Found(found) => match build::installed(name, parsed, listed, &found) {
+                Ok(known) => return Some(known),
+                Err(reason) => why = Some(reason),
+            },
+            InStore::Unreadable(reason) => why = Some(reason),
+            InStore::Absent => {}
+        }
+    }
+    let inventory = sources
+        .inventory
+        .filter(|i| listed.is_none() && i.is_listed(name));
+    let shown = inventory.map(|i| build::shown(name, parsed, i));
+    match (shown, why) {
+        (Some(Ok(known)), _) => Some(known),
+        (Some(Err(reason)), Some(store)) => {
+            warnings.push(format!("{name}: {store}; and {reason}"));
+            None
+        }
+        (None, Some(store)) if listed.is_some() => {
+            warnings.push(format!(
+                "{name}: installed, but {store}; catalog facts used"
+            ));
+            None
+        }
+        _ => None,
+    }
+}
+
+/// Registry facts from the cache alone: a fresh manifest of the tag and the facts of
+/// its model blob.
+fn cached(
+    sources: &Sources,
+    name: &str,
+    parsed: &ModelName,
+    listed: Option<Resolved>,
+) -> Option<Known> {
+    let tag = sources.cache.tag(parsed).filter(|t| t.fresh(now()))?;
+    let remote = tag.remote();
+    let layer = remote.layer(crate::registry::MODEL_MEDIA_TYPE)?;
+    let facts = sources.cache.facts(&layer.digest)?;
+    let registry = sources
+        .registry
+        .as_ref()
+        .ok()?
+        .for_host(&parsed.host)
+        .ok()?;
+    let url = registry.blob_url(&parsed.namespace, &parsed.model, &layer.digest);
+    let found = cached_others(&sources.cache, parsed, listed);
+    let fetched = Fetched {
+        tag: remote,
+        facts,
+        read_from: url,
+        probed: found.1,
+        found: found.0,
+        stale: false,
+    };
+    build::registry(name, parsed, listed, &fetched).ok()
+}
+
+/// The other tags a fresh probe or earlier look-ups left in the cache.
+fn cached_others(
+    cache: &Cache,
+    name: &ModelName,
+    listed: Option<Resolved>,
+) -> (Vec<(String, crate::registry::RemoteTag)>, bool) {
+    let tags: Vec<String> = match ask(name, listed).others {
+        Others::None => return (Vec::new(), false),
+        Others::Tags(tags) => tags,
+        Others::Probe => {
+            let size = super::probe::size_of_tag(&name.tag).unwrap_or_else(|| name.tag.clone());
+            match cache.probe(name, &size) {
+                Some(probe) => probe.found,
+                None => return (Vec::new(), false),
+            }
+        }
+    };
+    let probed = !matches!(ask(name, listed).others, Others::Tags(_));
+    let found = tags
+        .into_iter()
+        .filter_map(|tag| {
+            let tagged = ModelName {
+                tag: tag.clone(),
+                ..name.clone()
+            };
+            cache.tag(&tagged).map(|t| (tag, t.remote()))
+        })
+        .collect();
+    (found, probed)
+}
+
+/// Turns the registry's answers into facts, warnings, or the error of a name nobody knows.
+fn settle(
+    gathered: &mut Gathered,
+    asked: &[(String, Asked)],
+    results: Vec<std::result::Result<Fetched, Failure>>,
+    base: &str,
+) -> Result<()> {
+    let mut offline_reason = None;
+    for ((name, request), result) in asked.iter().zip(results) {
+        let listed = Catalog::bundled().resolve(name).ok();
+        match result {
+            Ok(fetched) => {
+                if fetched.stale {
+                    gathered.warnings.push(format!(
+                        "registry {base} unreachable: {name} planned from facts cached earlier"
+                    ));
+                }
+                match build::registry(name, &request.name, listed, &fetched) {
+                    Ok(known) => gathered.known.push(known),
+                    Err(why) if listed.is_some() => gathered
+                        .warnings
+                        .push(format!("{name}: {why}; catalog facts used")),
+                    Err(why) => anyhow::bail!("could not plan '{name}': {why}"),
+                }
+            }
+            Err(Failure::Unreachable(why)) => {
+                offline_reason.get_or_insert(why);
+            }
+            Err(Failure::NotFound(url)) => match Catalog::bundled().resolve(name) {
+                Ok(_) => gathered.warnings.push(format!(
+                    "the registry has no {name} ({url} answered 404); catalog facts used"
+                )),
+                Err(lookup) => {
+                    return Err(UsageError(format!(
+                        "{lookup}, and the registry has none ({url} answered 404)"
+                    ))
+                    .into());
+                }
+            },
+            Err(Failure::Bad(why)) => match listed {
+                Some(_) => gathered
+                    .warnings
+                    .push(format!("{why}; catalog facts used for {name}")),
+                None => anyhow::bail!("could not plan '{name}': {why}"),
+            },
+        }
+    }
+    match offline_reason {
+        Some(why) => offline(
+            gathered,
+            asked,
+            &format!("registry {base} is unreachable ({why})"),
+            base,
+        ),
+        None => Ok(()),
+    }
+}
+
+/// The registry gave no answer: one warning, the catalog for the names it knows, and
+/// an error for the first name it does not.
+fn offline(
+    gathered: &mut Gathered,
+    asked: &[(String, Asked)],
+    why: &str,
+    _base: &str,
+) -> Result<()> {
+    let catalog = Catalog::bundled();
+    let answered = |name: &str| gathered.known.iter().any(|k| k.is(name));
+    for (name, _) in asked.iter().filter(|(n, _)| !answered(n)) {
+        if let Err(lookup) = catalog.resolve(name) {
+            anyhow::bail!("{lookup}, and {why}");
+        }
+    }
+    gathered.warnings.push(format!(
+        "{why}; model facts are the catalog's (as of {})",
+        catalog.as_of
+    ));
+    let _ = Source::Catalog;
+    Ok(())
+}
