@@ -81,7 +81,7 @@ fn fitting<'c>(ctx: &Context, name: &str, resolved: Resolved<'c>) -> Result<Fitt
         name.to_string()
     }];
     let selection = crate::plan::select(profile, &wanted)?;
-    let plan = super::plan_selection(ctx, &selection, None)?;
+    let plan = super::plan_selection(ctx, &selection, None, false)?;
     let asked = plan.models[0].asked_ctx;
     let request = crate::plan::request(&selection[0].model, resolved.unpinned(), asked);
     Ok(Fitting {

@@ -22,7 +22,7 @@ pub struct PlanReport<'a> {
 }
 
 pub fn run(ctx: &Context, args: &PlanArgs) -> anyhow::Result<Outcome> {
-    let plan = super::plan(ctx, &args.models, None)?;
+    let plan = super::plan_with(ctx, &args.models, None, args.remote)?;
     if ctx.json() {
         output::json(&PlanReport {
             schema_version: SCHEMA_VERSION,

@@ -47,6 +47,43 @@ pub fn shown(name: &str, parsed: &ModelName, inventory: &Inventory) -> Result<Kn
     read.into_installed(name, parsed, None)
 }
 
+/// A GGUF file on disk, as a model of one level: its own, at the file's size.
+pub fn file(path: &std::path::Path) -> Result<Known, String> {
+    let facts = super::store::read_file(path)?;
+    let shown = path.display().to_string();
+    let own = own_level(&shown, &facts)?;
+    let len = std::fs::metadata(path).map_err(|e| format!("could not read {shown}: {e}"))?.len();
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("model")
+        .to_string();
+    let level = exact(own, len, Source::File, None);
+    let (family, size) = Unlisted {
+        family: stem.clone(),
+        size: "file".to_string(),
+        tag: "file".to_string(),
+        quant: own,
+        facts: &facts,
+        projector_bytes: 0,
+        levels: vec![level],
+    }
+    .entry();
+    Ok(Known {
+        name: shown.clone(),
+        family,
+        size,
+        quant: own,
+        pinned: true,
+        shape: Source::File,
+        read_from: shown,
+        local: true,
+        probed: false,
+        adapter_bytes: 0,
+        notes: Vec::new(),
+    })
+}
+
 /// What an installed model's reading gave.
 struct Read<'a> {
     facts: &'a Facts,

@@ -4,7 +4,7 @@
 use super::cache::{Cache, now};
 use super::remote::{Asked, Failure, Fetched, Others, fetch_all};
 use super::store::{InStore, read_installed};
-use super::{Known, Source, build};
+use super::{Known, build};
 use crate::catalog::{Catalog, Resolved};
 use crate::exit::UsageError;
 use crate::inventory::Inventory;
@@ -27,17 +27,49 @@ pub struct Sources<'a> {
     pub remote: bool,
 }
 
-/// The facts found, and the warnings to print once.
+/// The facts found, the warnings to print once, and the names nobody knows.
 #[derive(Debug, Default)]
 pub struct Gathered {
     pub known: Vec<Known>,
     pub warnings: Vec<String>,
+    pub unknown: Vec<Unknown>,
+}
+
+/// A name neither the catalog nor the registry knows, and why, in one line.
+#[derive(Debug, Clone)]
+pub struct Unknown {
+    pub name: String,
+    /// `unknown model 'x' in the model catalog (did you mean …?), and …`.
+    pub message: String,
+    /// The registry answered 404 (a name that does not exist, as a typo): a usage
+    /// error; otherwise the registry could not be asked or answered nonsense.
+    pub not_found: bool,
+}
+
+impl Unknown {
+    /// The error of this name: a usage error when the registry said it does not exist.
+    pub fn error(&self) -> anyhow::Error {
+        match self.not_found {
+            true => UsageError(self.message.clone()).into(),
+            false => anyhow::anyhow!("{}", self.message),
+        }
+    }
+}
+
+impl Gathered {
+    /// Fails on the first name nobody knows.
+    pub fn known_or_fail(self) -> Result<Gathered> {
+        match self.unknown.first() {
+            Some(unknown) => Err(unknown.error()),
+            None => Ok(self),
+        }
+    }
 }
 
 /// The facts of each of `names` that has live facts; a name with none is left to the
-/// catalog. A name neither the catalog nor the registry knows is an error that says
-/// both why.
-pub fn gather(sources: &Sources, names: &[String]) -> Result<Gathered> {
+/// catalog. A name neither the catalog nor the registry knows is in
+/// [`Gathered::unknown`], with a line that says both why.
+pub fn gather(sources: &Sources, names: &[String]) -> Gathered {
     let catalog = Catalog::bundled();
     let mut gathered = Gathered::default();
     let mut asked: Vec<(String, Asked)> = Vec::new();
@@ -55,19 +87,19 @@ pub fn gather(sources: &Sources, names: &[String]) -> Result<Gathered> {
         }
     }
     if asked.is_empty() {
-        return Ok(gathered);
+        return gathered;
     }
     let registry = match &sources.registry {
         Ok(registry) => registry,
         Err(why) => {
-            return offline(&mut gathered, &asked, &format!("no registry: {why}"), "")
-                .map(|()| gathered);
+            offline(&mut gathered, &asked, &format!("no registry to ask ({why})"));
+            return gathered;
         }
     };
     let requests: Vec<Asked> = asked.iter().map(|(_, a)| a.clone()).collect();
     let results = fetch_all(registry, &sources.cache, &requests);
-    settle(&mut gathered, &asked, results, registry.base())?;
-    Ok(gathered)
+    settle(&mut gathered, &asked, results, registry.base());
+    gathered
 }
 
 /// Each name once, in order.
@@ -210,83 +242,91 @@ fn cached_others(
     (found, probed)
 }
 
-/// Turns the registry's answers into facts, warnings, or the error of a name nobody knows.
+/// Turns the registry's answers into facts, warnings, or a name nobody knows.
 fn settle(
     gathered: &mut Gathered,
     asked: &[(String, Asked)],
     results: Vec<std::result::Result<Fetched, Failure>>,
     base: &str,
-) -> Result<()> {
+) {
+    let catalog = Catalog::bundled();
     let mut offline_reason = None;
     for ((name, request), result) in asked.iter().zip(results) {
-        let listed = Catalog::bundled().resolve(name).ok();
-        match result {
+        let listed = catalog.resolve(name);
+        let why = match result {
             Ok(fetched) => {
                 if fetched.stale {
                     gathered.warnings.push(format!(
                         "registry {base} unreachable: {name} planned from facts cached earlier"
                     ));
                 }
-                match build::registry(name, &request.name, listed, &fetched) {
-                    Ok(known) => gathered.known.push(known),
-                    Err(why) if listed.is_some() => gathered
-                        .warnings
-                        .push(format!("{name}: {why}; catalog facts used")),
-                    Err(why) => anyhow::bail!("could not plan '{name}': {why}"),
+                match build::registry(name, &request.name, listed.as_ref().ok().copied(), &fetched) {
+                    Ok(known) => {
+                        gathered.known.push(known);
+                        continue;
+                    }
+                    Err(why) => Why::Bad(why),
                 }
             }
             Err(Failure::Unreachable(why)) => {
                 offline_reason.get_or_insert(why);
+                continue;
             }
-            Err(Failure::NotFound(url)) => match Catalog::bundled().resolve(name) {
-                Ok(_) => gathered.warnings.push(format!(
-                    "the registry has no {name} ({url} answered 404); catalog facts used"
-                )),
-                Err(lookup) => {
-                    return Err(UsageError(format!(
-                        "{lookup}, and the registry has none ({url} answered 404)"
-                    ))
-                    .into());
-                }
-            },
-            Err(Failure::Bad(why)) => match listed {
-                Some(_) => gathered
-                    .warnings
-                    .push(format!("{why}; catalog facts used for {name}")),
-                None => anyhow::bail!("could not plan '{name}': {why}"),
-            },
+            Err(Failure::NotFound(url)) => Why::NotFound(url),
+            Err(Failure::Bad(why)) => Why::Bad(why),
+        };
+        match (listed, why) {
+            (Ok(_), Why::NotFound(url)) => gathered.warnings.push(format!(
+                "the registry has no {name} ({url} answered 404); catalog facts used"
+            )),
+            (Ok(_), Why::Bad(why)) => gathered
+                .warnings
+                .push(format!("{why}; catalog facts used for {name}")),
+            (Err(lookup), Why::NotFound(url)) => gathered.unknown.push(Unknown {
+                name: name.clone(),
+                message: format!("{lookup}, and the registry has none ({url} answered 404)"),
+                not_found: true,
+            }),
+            (Err(_), Why::Bad(why)) => gathered.unknown.push(Unknown {
+                name: name.clone(),
+                message: why,
+                not_found: false,
+            }),
         }
     }
-    match offline_reason {
-        Some(why) => offline(
-            gathered,
-            asked,
-            &format!("registry {base} is unreachable ({why})"),
-            base,
-        ),
-        None => Ok(()),
+    if let Some(why) = offline_reason {
+        offline(gathered, asked, &format!("registry {base} is unreachable ({why})"));
     }
 }
 
-/// The registry gave no answer: one warning, the catalog for the names it knows, and
-/// an error for the first name it does not.
-fn offline(
-    gathered: &mut Gathered,
-    asked: &[(String, Asked)],
-    why: &str,
-    _base: &str,
-) -> Result<()> {
+/// Why the registry gave no facts for a name.
+enum Why {
+    NotFound(String),
+    Bad(String),
+}
+
+/// The registry gave no answer: one warning when the catalog stands in for some names,
+/// and each name it does not know is unknown, with both reasons.
+fn offline(gathered: &mut Gathered, asked: &[(String, Asked)], why: &str) {
     let catalog = Catalog::bundled();
-    let answered = |name: &str| gathered.known.iter().any(|k| k.is(name));
-    for (name, _) in asked.iter().filter(|(n, _)| !answered(n)) {
-        if let Err(lookup) = catalog.resolve(name) {
-            anyhow::bail!("{lookup}, and {why}");
+    let mut fallback = false;
+    for (name, _) in asked {
+        if gathered.known.iter().any(|k| k.is(name)) {
+            continue;
+        }
+        match catalog.resolve(name) {
+            Ok(_) => fallback = true,
+            Err(lookup) => gathered.unknown.push(Unknown {
+                name: name.clone(),
+                message: format!("{lookup}, and {why}"),
+                not_found: false,
+            }),
         }
     }
-    gathered.warnings.push(format!(
-        "{why}; model facts are the catalog's (as of {})",
-        catalog.as_of
-    ));
-    let _ = Source::Catalog;
-    Ok(())
+    if fallback {
+        gathered.warnings.push(format!(
+            "{why}; model facts are the catalog's (as of {})",
+            catalog.as_of
+        ));
+    }
 }

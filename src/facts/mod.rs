@@ -14,12 +14,14 @@ mod cache;
 mod gather;
 mod probe;
 mod remote;
+pub mod report;
 mod shape;
 mod shown;
 mod store;
 
+pub use build::file;
 pub use cache::{Cache, TAG_LIFETIME};
-pub use gather::{Gathered, Sources, gather};
+pub use gather::{Gathered, Sources, Unknown, gather};
 pub use probe::{candidates, quant_of_tag};
 pub use shape::{dims, exact};
 pub use store::read_file;
@@ -39,6 +41,8 @@ pub enum Source {
     Registry,
     /// The bundled catalog, dated by its `as_of`.
     Catalog,
+    /// A GGUF file named on the command line.
+    File,
 }
 
 impl Source {
@@ -48,6 +52,7 @@ impl Source {
             Source::Installed => "installed",
             Source::Registry => "registry",
             Source::Catalog => "catalog",
+            Source::File => "file",
         }
     }
 
@@ -57,6 +62,7 @@ impl Source {
         match level.source.as_deref() {
             Some("installed") => Source::Installed,
             Some("registry") => Source::Registry,
+            Some("file") => Source::File,
             _ => Source::Catalog,
         }
     }

@@ -3,6 +3,7 @@
 
 pub mod auto;
 pub mod device;
+pub mod inspect;
 pub mod plan;
 pub mod quants;
 mod table;

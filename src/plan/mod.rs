@@ -19,6 +19,7 @@ use roster::fit_all;
 use source::Source;
 
 use crate::catalog::{Catalog, Resolved};
+use crate::facts::{Known, Provenance};
 use crate::fit::{ModelFit, ModelRequest, ServerSetting};
 use crate::modelfile::{Modelfile, ParamValue, Parameter, Renderer};
 use crate::probe::Budget;
@@ -73,6 +74,9 @@ pub struct PlannedModel {
     pub modelfile_text: Option<String>,
     /// Validation warnings (deprecated parameters, repeated names).
     pub warnings: Vec<String>,
+    /// Where the model's facts and its weights size came from.
+    #[serde(flatten)]
+    pub provenance: Provenance,
     /// The context the model's resolved parameters ask for, before fitting.
     #[serde(skip)]
     pub asked_ctx: Option<u32>,
@@ -99,6 +103,8 @@ pub struct Inputs<'a> {
     /// What Ollama reports about the bases the catalog does not know; a base
     /// that is in neither is an error.
     pub local: &'a [LocalBase],
+    /// Live facts (installed headers, the registry), which win over the catalog.
+    pub known: &'a [Known],
 }
 
 /// Computes the plan (see the module comment).
@@ -135,7 +141,8 @@ pub fn build(inputs: &Inputs) -> Result<Plan> {
                     shares.next().flatten(),
                 ),
             };
-            planned(&context, chosen, fit, share, source.local(), params)
+            let provenance = source.provenance(fit.quantization);
+            planned(&context, chosen, fit, share, source.local(), params, provenance)
         })
         .collect::<Result<_>>()?;
     Ok(Plan {
@@ -153,7 +160,7 @@ pub fn build(inputs: &Inputs) -> Result<Plan> {
 /// Where each model's facts come from, and its parameters, resolved once: the
 /// fit reads their num_ctx, the Modelfile all of them.
 fn facts<'c>(
-    inputs: &Inputs,
+    inputs: &Inputs<'c>,
     catalog: &'c Catalog,
     tier: Tier,
 ) -> Result<Vec<(Source<'c>, Vec<Parameter>)>> {
@@ -162,7 +169,7 @@ fn facts<'c>(
         .selection
         .iter()
         .map(|chosen| {
-            let source = Source::of(catalog, &chosen.model, inputs.local, tier)?;
+            let source = Source::of(catalog, &chosen.model, inputs.local, inputs.known, tier)?;
             let params = resolve_parameters(inputs.profile, &chosen.model, tier, cores);
             Ok((source, params))
         })
@@ -253,6 +260,7 @@ pub(crate) fn for_tests(
         selection: &select(profile, wanted).unwrap(),
         renderer: &Renderer::new(None).unwrap(),
         local,
+        known: &[],
     })
     .unwrap()
 }

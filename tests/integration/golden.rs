@@ -42,6 +42,7 @@ fn rendered() -> Vec<(PathBuf, Modelfile)> {
                     selection: &selection,
                     renderer: &renderer,
                     local: &[],
+                    known: &[],
                 })
                 .unwrap();
                 let planned = plan.models.into_iter().next().unwrap();

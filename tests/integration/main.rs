@@ -9,6 +9,7 @@ mod auto;
 mod auto_local;
 mod catalog_gen;
 mod errors;
+mod facts;
 mod fit;
 mod gguf_facts;
 mod gguf_hostile;

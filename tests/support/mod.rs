@@ -148,6 +148,12 @@ impl Provision {
             .env("XDG_STATE_HOME", self.home.path().join(".local/state"))
             .env("XDG_CONFIG_HOME", self.home.path().join(".config"))
             .env("LANG", "C.UTF-8");
+        // No test reaches the real registry: names the catalog does not know meet a
+        // closed port unless the test points the registries at a stand-in.
+        let closed = registry::closed_url();
+        command
+            .env("PROVISION_REGISTRY", &closed)
+            .env("PROVISION_HF_REGISTRY", &closed);
         command.envs(&self.env);
         command
     }
