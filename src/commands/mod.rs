@@ -92,7 +92,12 @@ fn plan_selection(
             continue;
         }
         let name = chosen.map_or(unknown.name.as_str(), |c| c.model.name.as_str());
-        return Err(unknown.error().context(format!("could not plan model '{name}'")));
+        // A name typed on the command line is a usage error; a profile's base is not.
+        let error = match chosen.is_some_and(|c| c.named_by_profile) {
+            true => anyhow::anyhow!("{}", unknown.message),
+            false => unknown.error(),
+        };
+        return Err(error.context(format!("could not plan model '{name}'")));
     }
     let rest: Vec<Chosen> = selection
         .iter()

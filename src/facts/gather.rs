@@ -41,15 +41,16 @@ pub struct Unknown {
     pub name: String,
     /// `unknown model 'x' in the model catalog (did you mean …?), and …`.
     pub message: String,
-    /// The registry answered 404 (a name that does not exist, as a typo): a usage
-    /// error; otherwise the registry could not be asked or answered nonsense.
-    pub not_found: bool,
+    /// Nothing knows the name (a usage error when it was typed, exit 2, as a name the
+    /// catalog alone did not know always was); false when the registry's answer was
+    /// unusable (a hostile header): a failure, exit 1.
+    pub unknown_name: bool,
 }
 
 impl Unknown {
-    /// The error of this name: a usage error when the registry said it does not exist.
+    /// The error of a name typed on the command line.
     pub fn error(&self) -> anyhow::Error {
-        match self.not_found {
+        match self.unknown_name {
             true => UsageError(self.message.clone()).into(),
             false => anyhow::anyhow!("{}", self.message),
         }
@@ -285,12 +286,12 @@ fn settle(
             (Err(lookup), Why::NotFound(url)) => gathered.unknown.push(Unknown {
                 name: name.clone(),
                 message: format!("{lookup}, and the registry has none ({url} answered 404)"),
-                not_found: true,
+                unknown_name: true,
             }),
             (Err(_), Why::Bad(why)) => gathered.unknown.push(Unknown {
                 name: name.clone(),
                 message: why,
-                not_found: false,
+                unknown_name: false,
             }),
         }
     }
@@ -319,7 +320,7 @@ fn offline(gathered: &mut Gathered, asked: &[(String, Asked)], why: &str) {
             Err(lookup) => gathered.unknown.push(Unknown {
                 name: name.clone(),
                 message: format!("{lookup}, and {why}"),
-                not_found: false,
+                unknown_name: true,
             }),
         }
     }

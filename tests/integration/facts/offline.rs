@@ -28,7 +28,7 @@ fn offline_an_unknown_model_fails_with_both_reasons() {
         .device(Device::DESKTOP)
         .args(["plan", "gemma4:12b"])
         .run()
-        .code(1);
+        .code(2);
     run.one_error_line(&[
         "could not plan model 'provision/gemma4:12b'",
         "unknown model 'gemma4:12b' in the model catalog",
@@ -82,5 +82,5 @@ fn a_truncated_header_is_one_line_naming_the_url() {
         "not a valid GGUF file",
     ]);
     let offline = Provision::new().args(["inspect", "cut:8b"]).env("PROVISION_REGISTRY", closed_url());
-    offline.run().code(1);
+    offline.run().code(2);
 }

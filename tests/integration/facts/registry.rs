@@ -117,7 +117,7 @@ fn proxies_apply_to_the_cdn_host_as_to_the_registry() {
         .env("HTTP_PROXY", &dead)
         .env("NO_PROXY", &main)
         .run()
-        .code(1);
+        .code(2);
     run.one_error_line(&["unknown model 'gemma4:12b-it-q4_K_M'", "via proxy"]);
     assert!(stands.cdn.requests().is_empty(), "the CDN hop went to the proxy");
     stands
