@@ -25,7 +25,9 @@ struct Inspected<'a> {
 pub fn run(ctx: &Context, args: &InspectArgs) -> Result<Outcome> {
     let name = args.model.trim();
     let found = if is_file(name) {
-        Found::Known(Box::new(facts::file(Path::new(name)).map_err(|e| anyhow!(e))?))
+        Found::Known(Box::new(
+            facts::file(Path::new(name)).map_err(|e| anyhow!(e))?,
+        ))
     } else {
         find(ctx, name, args.remote)?
     };

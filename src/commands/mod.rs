@@ -16,8 +16,8 @@ use crate::context::{Context, Env};
 use crate::exit::Outcome;
 use crate::facts;
 use crate::inventory::{self, Inventory};
-use crate::plan::{Chosen, Inputs, Plan};
 use crate::output;
+use crate::plan::{Chosen, Inputs, Plan};
 use anyhow::Result;
 
 /// Builds the context and runs the subcommand.
@@ -79,7 +79,10 @@ fn plan_selection(
         None => Err(None),
     };
     let bases: Vec<String> = selection.iter().map(|c| c.model.base.clone()).collect();
-    let gathered = facts::gather(&facts_sources(ctx, ollama.as_ref().ok().copied(), remote), &bases);
+    let gathered = facts::gather(
+        &facts_sources(ctx, ollama.as_ref().ok().copied(), remote),
+        &bases,
+    );
     for warning in &gathered.warnings {
         output::warn(warning);
     }

@@ -52,7 +52,9 @@ pub fn file(path: &std::path::Path) -> Result<Known, String> {
     let facts = super::store::read_file(path)?;
     let shown = path.display().to_string();
     let own = own_level(&shown, &facts)?;
-    let len = std::fs::metadata(path).map_err(|e| format!("could not read {shown}: {e}"))?.len();
+    let len = std::fs::metadata(path)
+        .map_err(|e| format!("could not read {shown}: {e}"))?
+        .len();
     let stem = path
         .file_stem()
         .and_then(|s| s.to_str())

@@ -41,6 +41,9 @@ pub struct Unknown {
     pub name: String,
     /// `unknown model 'x' in the model catalog (did you mean …?), and …`.
     pub message: String,
+    /// The registry's part of it (`registry … is unreachable (…)`), for callers that
+    /// word the catalog's part themselves.
+    pub registry: String,
     /// Nothing knows the name (a usage error when it was typed, exit 2, as a name the
     /// catalog alone did not know always was); false when the registry's answer was
     /// unusable (a hostile header): a failure, exit 1.
@@ -93,7 +96,11 @@ pub fn gather(sources: &Sources, names: &[String]) -> Gathered {
     let registry = match &sources.registry {
         Ok(registry) => registry,
         Err(why) => {
-            offline(&mut gathered, &asked, &format!("no registry to ask ({why})"));
+            offline(
+                &mut gathered,
+                &asked,
+                &format!("no registry to ask ({why})"),
+            );
             return gathered;
         }
     };
@@ -261,7 +268,8 @@ fn settle(
                         "registry {base} unreachable: {name} planned from facts cached earlier"
                     ));
                 }
-                match build::registry(name, &request.name, listed.as_ref().ok().copied(), &fetched) {
+                match build::registry(name, &request.name, listed.as_ref().ok().copied(), &fetched)
+                {
                     Ok(known) => {
                         gathered.known.push(known);
                         continue;
@@ -286,17 +294,23 @@ fn settle(
             (Err(lookup), Why::NotFound(url)) => gathered.unknown.push(Unknown {
                 name: name.clone(),
                 message: format!("{lookup}, and the registry has none ({url} answered 404)"),
+                registry: format!("the registry has none ({url} answered 404)"),
                 unknown_name: true,
             }),
             (Err(_), Why::Bad(why)) => gathered.unknown.push(Unknown {
                 name: name.clone(),
-                message: why,
+                message: why.clone(),
+                registry: why,
                 unknown_name: false,
             }),
         }
     }
     if let Some(why) = offline_reason {
-        offline(gathered, asked, &format!("registry {base} is unreachable ({why})"));
+        offline(
+            gathered,
+            asked,
+            &format!("registry {base} is unreachable ({why})"),
+        );
     }
 }
 
@@ -320,6 +334,7 @@ fn offline(gathered: &mut Gathered, asked: &[(String, Asked)], why: &str) {
             Err(lookup) => gathered.unknown.push(Unknown {
                 name: name.clone(),
                 message: format!("{lookup}, and {why}"),
+                registry: why.to_string(),
                 unknown_name: true,
             }),
         }

@@ -98,8 +98,17 @@ pub struct Memory {
 
 impl Report {
     /// The report of `subject`, with `estimate(context)` the memory at a context.
-    pub fn build(subject: Subject, catalog_as_of: &str, estimate: impl Fn(u32) -> Estimate) -> Report {
-        let Resolved { family, size, quant, .. } = subject.resolved;
+    pub fn build(
+        subject: Subject,
+        catalog_as_of: &str,
+        estimate: impl Fn(u32) -> Estimate,
+    ) -> Report {
+        let Resolved {
+            family,
+            size,
+            quant,
+            ..
+        } = subject.resolved;
         let level = size.quant(quant);
         let shape = match size.facts.as_deref() {
             Some(facts) => Shape::of_facts(facts),

@@ -31,7 +31,7 @@ pub fn dims(facts: &Facts) -> Dims {
         sliding_window: facts
             .sliding_window
             .filter(|_| sliding > 0)
-            .map(|w| clamp(w)),
+            .map(&clamp),
         sliding_window_layers: (sliding > 0).then(|| clamp(sliding as u64)),
         experts: moe.then(|| clamp(facts.expert_count)),
         experts_used: moe.then(|| clamp(facts.expert_used_count)),
@@ -134,7 +134,7 @@ fn sorted(mut levels: Vec<QuantSize>) -> Vec<QuantSize> {
         seen.push(q.quant);
         new
     });
-    levels.sort_by(|a, b| b.quant.cmp(&a.quant));
+    levels.sort_by_key(|q| std::cmp::Reverse(q.quant));
     levels
 }
 

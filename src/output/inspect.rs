@@ -25,7 +25,11 @@ pub fn text(report: &Report) -> String {
         out.push_str(" (tags probed by convention; the list may be incomplete)");
     }
     out.push('\n');
-    let mut levels = vec![["QUANT", "TAG", "SIZE", "SOURCE"].map(String::from).to_vec()];
+    let mut levels = vec![
+        ["QUANT", "TAG", "SIZE", "SOURCE"]
+            .map(String::from)
+            .to_vec(),
+    ];
     levels.extend(report.levels.iter().map(|l| {
         let exact = if l.exact { "" } else { " (estimated)" };
         vec![
@@ -37,7 +41,11 @@ pub fn text(report: &Report) -> String {
     }));
     out.push_str(&table(&levels));
     out.push_str("\nmemory (this device, the profile's settings)\n");
-    let mut memory = vec![["CONTEXT", "TOTAL", "WEIGHTS", "KV CACHE", "GRAPH"].map(String::from).to_vec()];
+    let mut memory = vec![
+        ["CONTEXT", "TOTAL", "WEIGHTS", "KV CACHE", "GRAPH"]
+            .map(String::from)
+            .to_vec(),
+    ];
     memory.extend(report.memory.iter().map(|m| {
         let native = if m.native { " (native)" } else { "" };
         vec![
@@ -60,7 +68,11 @@ fn facts(r: &Report) -> Vec<Vec<String>> {
     let weights = format!(
         "{}, {}, from {}",
         Binary(r.weights_bytes),
-        if r.weights_exact { "exact" } else { "estimated" },
+        if r.weights_exact {
+            "exact"
+        } else {
+            "estimated"
+        },
         r.weights_source.describe(&r.catalog_as_of)
     );
     let mut rows = vec![
@@ -70,17 +82,29 @@ fn facts(r: &Report) -> Vec<Vec<String>> {
         ("weights", weights),
         ("context", format!("{} (native)", r.context_length)),
         ("layers", layers(r)),
-        ("sliding window", r.sliding_window.map_or_else(dash, |w| w.to_string())),
+        (
+            "sliding window",
+            r.sliding_window.map_or_else(dash, |w| w.to_string()),
+        ),
         ("attention heads", r.head_count.to_string()),
         ("KV heads", join(&r.head_count_kv)),
-        ("key/value length", format!("{}/{}", r.key_length, r.value_length)),
-        ("KV bytes per token", format!("{} (f16)", Binary(r.kv_bytes_per_token))),
+        (
+            "key/value length",
+            format!("{}/{}", r.key_length, r.value_length),
+        ),
+        (
+            "KV bytes per token",
+            format!("{} (f16)", Binary(r.kv_bytes_per_token)),
+        ),
         ("experts", experts(r)),
         ("recurrent layers", recurrent(r)),
         ("projector", projector(r)),
     ];
     if r.facts_source == Source::Catalog {
-        rows.push(("note", "catalog dimensions; no GGUF header was read".to_string()));
+        rows.push((
+            "note",
+            "catalog dimensions; no GGUF header was read".to_string(),
+        ));
     }
     rows.into_iter()
         .map(|(k, v)| vec![k.to_string(), v])
@@ -90,7 +114,11 @@ fn facts(r: &Report) -> Vec<Vec<String>> {
 fn params(r: &Report) -> String {
     let billions = |n: u64| format!("{:.2}B", n as f64 / 1e9);
     match r.active_parameters {
-        Some(active) => format!("{} ({} active per token)", billions(r.parameters), billions(active)),
+        Some(active) => format!(
+            "{} ({} active per token)",
+            billions(r.parameters),
+            billions(active)
+        ),
         None => billions(r.parameters),
     }
 }

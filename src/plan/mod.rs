@@ -142,7 +142,15 @@ pub fn build(inputs: &Inputs) -> Result<Plan> {
                 ),
             };
             let provenance = source.provenance(fit.quantization);
-            planned(&context, chosen, fit, share, source.local(), params, provenance)
+            planned(
+                &context,
+                chosen,
+                fit,
+                share,
+                source.local(),
+                params,
+                provenance,
+            )
         })
         .collect::<Result<_>>()?;
     Ok(Plan {

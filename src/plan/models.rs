@@ -143,6 +143,9 @@ mod tests {
         assert_eq!(ad_hoc_target("mine").unwrap(), "provision/mine:latest");
         let error = select(&profile, &["bad name!".into()]).unwrap_err();
         assert!(error.downcast_ref::<UsageError>().is_some());
-        assert!(error.to_string().starts_with("invalid model name"), "{error}");
+        assert!(
+            error.to_string().starts_with("invalid model name"),
+            "{error}"
+        );
     }
 }

@@ -106,8 +106,12 @@ impl<'c> Source<'c> {
         };
         let size = match self {
             Source::Catalog(r) => chosen.and_then(|q| r.size.quant(q)).map(facts::Source::of),
-            Source::Known(known) => chosen.and_then(|q| known.size.quant(q)).map(facts::Source::of),
-            Source::Local(local, _) => chosen.and_then(|q| local.size.quant(q)).map(facts::Source::of),
+            Source::Known(known) => chosen
+                .and_then(|q| known.size.quant(q))
+                .map(facts::Source::of),
+            Source::Local(local, _) => chosen
+                .and_then(|q| local.size.quant(q))
+                .map(facts::Source::of),
             Source::Unplannable(_) => None,
         };
         Provenance {

@@ -144,10 +144,17 @@ fn an_import_of_any_shape_is_planned_from_its_metadata() {
     let run = provision(&emu, "plan").arg("--json").run().code(0);
     let model = &run.json()["models"][0];
     let reason = model["reason"].as_str().unwrap();
-    assert!(reason.contains("sizes estimated from 5.0B parameters"), "{reason}");
+    assert!(
+        reason.contains("sizes estimated from 5.0B parameters"),
+        "{reason}"
+    );
     assert_eq!(model["facts_source"], "installed");
     let shows: Vec<String> = emu.log().of("show").map(|c| c.short()).collect();
-    assert_eq!(shows, ["show --verbose mine"], "one show, with the metadata");
+    assert_eq!(
+        shows,
+        ["show --verbose mine"],
+        "one show, with the metadata"
+    );
 }
 
 #[test]

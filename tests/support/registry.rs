@@ -108,7 +108,11 @@ impl StandIn {
     /// at `/v2/<repo>/blobs/<digest>` and `/cdn/<digest>`.
     pub fn blob(&self, digest: &str, head: Vec<u8>, len: u64) -> &StandIn {
         let blob = Blob { head, len };
-        self.shared.blobs.lock().unwrap().insert(digest.to_string(), blob);
+        self.shared
+            .blobs
+            .lock()
+            .unwrap()
+            .insert(digest.to_string(), blob);
         self
     }
 
@@ -247,7 +251,10 @@ impl Answer {
 /// The answer to a request, or `None` to hang.
 fn route(request: &Request, shared: &Shared) -> Option<Answer> {
     if request.method != "GET" && request.method != "HEAD" {
-        return Some(Answer::json(405, errors("UNSUPPORTED", "method not allowed", "{}")));
+        return Some(Answer::json(
+            405,
+            errors("UNSUPPORTED", "method not allowed", "{}"),
+        ));
     }
     if let Some(digest) = blob_path(&request.path) {
         return Some(blob(request, shared, &digest));
@@ -272,7 +279,10 @@ fn route(request: &Request, shared: &Shared) -> Option<Answer> {
         Some(Reply::Hang) => None,
         None => {
             let detail = serde_json::json!({ "Tag": tag }).to_string();
-            Some(Answer::json(404, errors("MANIFEST_UNKNOWN", "manifest unknown", &detail)))
+            Some(Answer::json(
+                404,
+                errors("MANIFEST_UNKNOWN", "manifest unknown", &detail),
+            ))
         }
     }
 }
@@ -283,7 +293,10 @@ fn blob(request: &Request, shared: &Shared, digest: &str) -> Answer {
     if let (Some(cdn), true) = (cdn, request.path.starts_with("/v2/")) {
         return Answer {
             status: 307,
-            headers: vec![("Location".into(), format!("{cdn}/cdn/{digest}?sig=stand-in"))],
+            headers: vec![(
+                "Location".into(),
+                format!("{cdn}/cdn/{digest}?sig=stand-in"),
+            )],
             body: Vec::new(),
         };
     }
@@ -308,7 +321,10 @@ fn blob(request: &Request, shared: &Shared, digest: &str) -> Answer {
         status: 206,
         headers: vec![
             ("Content-Type".into(), "application/octet-stream".into()),
-            ("Content-Range".into(), format!("bytes {start}-{end}/{}", blob.len)),
+            (
+                "Content-Range".into(),
+                format!("bytes {start}-{end}/{}", blob.len),
+            ),
         ],
         body,
     }

@@ -18,9 +18,16 @@ pub(super) fn install(store: &Path, model: &str, tag: &str, writer: &Writer) -> 
     let path = blobs.join(digest.replace(':', "-"));
     std::fs::write(&path, &header).unwrap();
     let len = gguf::read_header(&header).unwrap().data_offset + writer.data_len();
-    std::fs::File::options().write(true).open(&path).unwrap().set_len(len).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_len(len)
+        .unwrap();
     let manifest = crate::support::registry::manifest_body(&digest, len);
-    let dir = store.join("manifests/registry.ollama.ai/library").join(model);
+    let dir = store
+        .join("manifests/registry.ollama.ai/library")
+        .join(model);
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join(tag), manifest).unwrap();
     len
@@ -41,14 +48,32 @@ fn plan(store: &Path, args: &[&str]) -> Value {
 #[test]
 fn an_own_quantized_import_of_a_hybrid_shape_plans_at_its_own_level() {
     let store = tempfile::tempdir().unwrap();
-    let len = install(store.path(), "mine", "latest", &fixtures::granite4_micro_h());
+    let len = install(
+        store.path(),
+        "mine",
+        "latest",
+        &fixtures::granite4_micro_h(),
+    );
     let json = plan(store.path(), &["mine"]);
     let m = &json["models"][0];
     assert_eq!(m["fits"], true, "{m:#}");
-    assert_eq!((&m["quantization"], &m["tag"]), (&Value::from("Q4_K_M"), &Value::from("mine:latest")));
-    assert_eq!(m["quantize"], Value::Null, "a quantized base is used as it is");
-    assert_eq!((&m["size_exact"], &m["facts_source"]), (&Value::from(true), &Value::from("installed")));
-    assert!(!m["reason"].as_str().unwrap().contains("estimated"), "{m:#}");
+    assert_eq!(
+        (&m["quantization"], &m["tag"]),
+        (&Value::from("Q4_K_M"), &Value::from("mine:latest"))
+    );
+    assert_eq!(
+        m["quantize"],
+        Value::Null,
+        "a quantized base is used as it is"
+    );
+    assert_eq!(
+        (&m["size_exact"], &m["facts_source"]),
+        (&Value::from(true), &Value::from("installed"))
+    );
+    assert!(
+        !m["reason"].as_str().unwrap().contains("estimated"),
+        "{m:#}"
+    );
     let weights = m["estimate"]["weights_bytes"].as_u64().unwrap();
     assert!(weights >= len, "{weights} < {len}");
 }
@@ -65,17 +90,34 @@ fn an_own_float_import_is_quantized_from_its_header_facts() {
         .kv("llama.embedding_length", 256u32)
         .kv("llama.attention.head_count", 4u32);
     for i in 0..2 {
-        for t in ["attn_q", "attn_k", "attn_v", "attn_output", "ffn_up", "ffn_down"] {
-            writer.tensor(&format!("blk.{i}.{t}.weight"), &[256, 256], gguf::GgmlType::F16);
+        for t in [
+            "attn_q",
+            "attn_k",
+            "attn_v",
+            "attn_output",
+            "ffn_up",
+            "ffn_down",
+        ] {
+            writer.tensor(
+                &format!("blk.{i}.{t}.weight"),
+                &[256, 256],
+                gguf::GgmlType::F16,
+            );
         }
     }
     writer.tensor("token_embd.weight", &[256, 1000], gguf::GgmlType::F16);
     install(store.path(), "tiny", "latest", &writer);
     let json = plan(store.path(), &["tiny", "--tier", "4"]);
     let m = &json["models"][0];
-    assert_eq!((&m["quantization"], &m["quantize"]), (&Value::from("Q4_K_M"), &Value::from("Q4_K_M")));
+    assert_eq!(
+        (&m["quantization"], &m["quantize"]),
+        (&Value::from("Q4_K_M"), &Value::from("Q4_K_M"))
+    );
     assert_eq!(m["facts_source"], "installed");
-    assert_eq!(m["num_ctx"], 4096, "capped at the native context the header gives");
+    assert_eq!(
+        m["num_ctx"], 4096,
+        "capped at the native context the header gives"
+    );
 }
 
 #[test]
@@ -84,7 +126,10 @@ fn an_installed_library_model_wins_over_the_catalog() {
     let len = install(store.path(), "llama3.1", "8b", &fixtures::llama31_8b());
     let json = plan(store.path(), &["llama3.1:8b", "--tier", "4"]);
     let m = &json["models"][0];
-    assert_eq!((&m["facts_source"], &m["size_source"]), (&Value::from("installed"), &Value::from("installed")));
+    assert_eq!(
+        (&m["facts_source"], &m["size_source"]),
+        (&Value::from("installed"), &Value::from("installed"))
+    );
     assert_eq!(m["tag"], "llama3.1:8b-instruct-q4_K_M");
     let inspect = Provision::new()
         .env("OLLAMA_MODELS", store.path().display().to_string())

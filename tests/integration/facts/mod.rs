@@ -7,8 +7,8 @@ use crate::support::{Device, Provision};
 use provision::gguf::write::Writer;
 use tempfile::TempDir;
 
-mod installed;
 mod inspect;
+mod installed;
 mod offline;
 mod registry;
 

@@ -16,9 +16,21 @@ fn offline_a_catalog_model_falls_back_with_one_warning() {
         .code(0);
     let lines = run.error_lines();
     assert_eq!(lines.len(), 1, "{}", run.stderr);
-    assert!(lines[0].starts_with("provision: warning: registry http://127.0.0.1:"), "{}", lines[0]);
-    assert!(lines[0].contains("is unreachable (could not reach 127.0.0.1"), "{}", lines[0]);
-    assert!(lines[0].ends_with("model facts are the catalog's (as of 2026-08-28)"), "{}", lines[0]);
+    assert!(
+        lines[0].starts_with("provision: warning: registry http://127.0.0.1:"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[0].contains("is unreachable (could not reach 127.0.0.1"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[0].ends_with("model facts are the catalog's (as of 2026-08-28)"),
+        "{}",
+        lines[0]
+    );
     assert_eq!(run.json()["models"][0]["facts_source"], "catalog");
 }
 
@@ -56,7 +68,9 @@ fn a_hostile_header_is_one_line_naming_the_url() {
     hostile.extend_from_slice(&3u32.to_le_bytes());
     hostile.extend_from_slice(&u64::MAX.to_le_bytes());
     hostile.extend_from_slice(&u64::MAX.to_le_bytes());
-    stands.main.publish(&stands.cdn, "evil", "1b", &hostile, 1 << 30);
+    stands
+        .main
+        .publish(&stands.cdn, "evil", "1b", &hostile, 1 << 30);
     let run = stands.provision(&["plan", "evil:1b"]).run().code(1);
     run.one_error_line(&[
         "could not read the GGUF header of http://127.0.0.1:",
@@ -74,13 +88,17 @@ fn a_truncated_header_is_one_line_naming_the_url() {
     let len = cut.len() as u64;
     stands.cdn.blob(&digest, cut, len);
     stands.main.redirect_blobs_to(&stands.cdn);
-    stands.main.manifest("cut", "8b", manifest_body(&digest, len));
+    stands
+        .main
+        .manifest("cut", "8b", manifest_body(&digest, len));
     let run = stands.provision(&["plan", "cut:8b"]).run().code(1);
     run.one_error_line(&[
         "could not read the GGUF header of http://127.0.0.1:",
         "/v2/library/cut/blobs/sha256:",
         "not a valid GGUF file",
     ]);
-    let offline = Provision::new().args(["inspect", "cut:8b"]).env("PROVISION_REGISTRY", closed_url());
+    let offline = Provision::new()
+        .args(["inspect", "cut:8b"])
+        .env("PROVISION_REGISTRY", closed_url());
     offline.run().code(2);
 }
