@@ -127,6 +127,16 @@ impl Known {
     }
 }
 
+/// The facts of `name` as installed in the store at `models_dir`, when its manifest
+/// and blob header can be read.
+pub fn installed(models_dir: &std::path::Path, name: &str, cache: &Cache) -> Option<crate::gguf::Facts> {
+    let parsed = crate::name::ModelName::parse(name).ok()?;
+    match store::read_installed(models_dir, &parsed, cache) {
+        store::InStore::Found(found) => Some(found.facts),
+        _ => None,
+    }
+}
+
 /// The facts known about `name`, if any.
 pub fn find<'k>(known: &'k [Known], name: &str) -> Option<&'k Known> {
     known.iter().find(|k| k.is(name))

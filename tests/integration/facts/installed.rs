@@ -142,3 +142,27 @@ fn an_installed_library_model_wins_over_the_catalog() {
     let read_from = inspect["read_from"].as_str().unwrap();
     assert!(read_from.contains("/blobs/sha256-"), "{read_from}");
 }
+
+#[test]
+fn optimize_reads_the_level_from_the_header_when_the_store_is_readable() {
+    // The emulator's `show` says Q4_K_M (its manifest config); the blob's header says
+    // F16, as a mislabelled config can (ollama#12354): the header wins.
+    let emu = crate::support::Emulator::new().pulled(&["qwen2.5:0.5b-instruct-q4_K_M"]);
+    let store = tempfile::tempdir().unwrap();
+    let mut writer = Writer::new();
+    writer
+        .kv("general.architecture", "qwen2")
+        .kv("general.file_type", 1u32)
+        .kv("qwen2.block_count", 1u32);
+    writer.tensor("blk.0.ffn_up.weight", &[896, 4864], gguf::GgmlType::F16);
+    install(store.path(), "qwen2.5", "0.5b-instruct-q4_K_M", &writer);
+    let report = Provision::new()
+        .emulator(&emu)
+        .env("OLLAMA_MODELS", store.path().display().to_string())
+        .args(["optimize", "qwen2.5:0.5b-instruct-q4_K_M", "--tier", "4", "--dry-run", "--json"])
+        .run()
+        .code(0)
+        .json();
+    assert_eq!(report["quantization"], "F16", "{report:#}");
+    assert_eq!(report["action"], "quantize");
+}
