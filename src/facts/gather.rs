@@ -2,7 +2,8 @@
 //! installed, cached registry facts, the catalog, the registry itself.
 
 use super::cache::{Cache, now};
-use super::remote::{Asked, Failure, Fetched, Others, fetch_all};
+use super::remote::{Asked, Fetched, Others, fetch_all};
+use super::settle;
 use super::store::{InStore, read_installed};
 use super::{Known, build};
 use crate::catalog::{Catalog, Resolved};
@@ -96,7 +97,7 @@ pub fn gather(sources: &Sources, names: &[String]) -> Gathered {
     let registry = match &sources.registry {
         Ok(registry) => registry,
         Err(why) => {
-            offline(
+            settle::offline(
                 &mut gathered,
                 &asked,
                 &format!("no registry to ask ({why})"),
@@ -106,7 +107,7 @@ pub fn gather(sources: &Sources, names: &[String]) -> Gathered {
     };
     let requests: Vec<Asked> = asked.iter().map(|(_, a)| a.clone()).collect();
     let results = fetch_all(registry, &sources.cache, &requests);
-    settle(&mut gathered, &asked, results, registry.base());
+    settle::settle(&mut gathered, &asked, results, registry.base());
     gathered
 }
 
@@ -225,7 +226,9 @@ fn cached_others(
     name: &ModelName,
     listed: Option<Resolved>,
 ) -> (Vec<(String, crate::registry::RemoteTag)>, bool) {
-    let tags: Vec<String> = match ask(name, listed).others {
+    let others = ask(name, listed).others;
+    let probed = others == Others::Probe;
+    let tags: Vec<String> = match others {
         Others::None => return (Vec::new(), false),
         Others::Tags(tags) => tags,
         Others::Probe => {
@@ -236,7 +239,6 @@ fn cached_others(
             }
         }
     };
-    let probed = !matches!(ask(name, listed).others, Others::Tags(_));
     let found = tags
         .into_iter()
         .filter_map(|tag| {
@@ -250,99 +252,60 @@ fn cached_others(
     (found, probed)
 }
 
-/// Turns the registry's answers into facts, warnings, or a name nobody knows.
-fn settle(
-    gathered: &mut Gathered,
-    asked: &[(String, Asked)],
-    results: Vec<std::result::Result<Fetched, Failure>>,
-    base: &str,
-) {
-    let catalog = Catalog::bundled();
-    let mut offline_reason = None;
-    for ((name, request), result) in asked.iter().zip(results) {
-        let listed = catalog.resolve(name);
-        let why = match result {
-            Ok(fetched) => {
-                if fetched.stale {
-                    gathered.warnings.push(format!(
-                        "registry {base} unreachable: {name} planned from facts cached earlier"
-                    ));
-                }
-                match build::registry(name, &request.name, listed.as_ref().ok().copied(), &fetched)
-                {
-                    Ok(known) => {
-                        gathered.known.push(known);
-                        continue;
-                    }
-                    Err(why) => Why::Bad(why),
-                }
-            }
-            Err(Failure::Unreachable(why)) => {
-                offline_reason.get_or_insert(why);
-                continue;
-            }
-            Err(Failure::NotFound(url)) => Why::NotFound(url),
-            Err(Failure::Bad(why)) => Why::Bad(why),
-        };
-        match (listed, why) {
-            (Ok(_), Why::NotFound(url)) => gathered.warnings.push(format!(
-                "the registry has no {name} ({url} answered 404); catalog facts used"
-            )),
-            (Ok(_), Why::Bad(why)) => gathered
-                .warnings
-                .push(format!("{why}; catalog facts used for {name}")),
-            (Err(lookup), Why::NotFound(url)) => gathered.unknown.push(Unknown {
-                name: name.clone(),
-                message: format!("{lookup}, and the registry has none ({url} answered 404)"),
-                registry: format!("the registry has none ({url} answered 404)"),
-                unknown_name: true,
-            }),
-            (Err(_), Why::Bad(why)) => gathered.unknown.push(Unknown {
-                name: name.clone(),
-                message: why.clone(),
-                registry: why,
-                unknown_name: false,
-            }),
-        }
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gguf::fixtures;
+
+    fn name(text: &str) -> ModelName {
+        ModelName::parse(text).unwrap()
     }
-    if let Some(why) = offline_reason {
-        offline(
-            gathered,
-            asked,
-            &format!("registry {base} is unreachable ({why})"),
+
+    #[test]
+    fn full_tags_ask_for_nothing_else_and_bare_sizes_are_probed() {
+        let catalog = Catalog::bundled();
+        assert_eq!(ask(&name("gemma4:12b-it-q8_0"), None).others, Others::None);
+        assert_eq!(ask(&name("gemma4:12b"), None).others, Others::Probe);
+        let listed = catalog.resolve("qwen3:8b").ok();
+        let Others::Tags(tags) = ask(&name("qwen3:8b"), listed).others else {
+            panic!("a catalog size asks for its published tags");
+        };
+        assert!(tags.contains(&"8b-fp16".to_string()), "{tags:?}");
+        let pinned = catalog.resolve("qwen3:8b-fp16").ok();
+        assert_eq!(ask(&name("qwen3:8b-fp16"), pinned).others, Others::None);
+        assert_eq!(
+            distinct(&["a".into(), " A ".into(), "b".into()]),
+            ["a", "b"]
         );
     }
-}
 
-/// Why the registry gave no facts for a name.
-enum Why {
-    NotFound(String),
-    Bad(String),
-}
-
-/// The registry gave no answer: one warning when the catalog stands in for some names,
-/// and each name it does not know is unknown, with both reasons.
-fn offline(gathered: &mut Gathered, asked: &[(String, Asked)], why: &str) {
-    let catalog = Catalog::bundled();
-    let mut fallback = false;
-    for (name, _) in asked {
-        if gathered.known.iter().any(|k| k.is(name)) {
-            continue;
-        }
-        match catalog.resolve(name) {
-            Ok(_) => fallback = true,
-            Err(lookup) => gathered.unknown.push(Unknown {
-                name: name.clone(),
-                message: format!("{lookup}, and {why}"),
-                registry: why.to_string(),
-                unknown_name: true,
-            }),
-        }
-    }
-    if fallback {
-        gathered.warnings.push(format!(
-            "{why}; model facts are the catalog's (as of {})",
-            catalog.as_of
-        ));
+    #[test]
+    fn installed_facts_win_and_an_unknown_name_without_a_registry_says_both_why() {
+        let store = tempfile::tempdir().unwrap();
+        super::super::store::tests::install(store.path(), "mine", &fixtures::granite4_micro_h());
+        let sources = Sources {
+            store: Some(store.path()),
+            cache: Cache::new(None),
+            registry: Err("a bad URL".into()),
+            inventory: None,
+            remote: false,
+        };
+        let names = ["mine", "gemma4:12b", "llama3.1:8b"].map(String::from);
+        let gathered = gather(&sources, &names);
+        assert_eq!(gathered.known.len(), 1);
+        let mine = &gathered.known[0];
+        assert!(mine.local && mine.shape == super::super::Source::Installed);
+        assert_eq!(mine.family.architecture, "granitehybrid");
+        assert_eq!(gathered.unknown.len(), 1);
+        let message = &gathered.unknown[0].message;
+        assert!(
+            message.starts_with("unknown model 'gemma4:12b' in the model catalog"),
+            "{message}"
+        );
+        assert!(
+            message.ends_with("and no registry to ask (a bad URL)"),
+            "{message}"
+        );
+        assert!(gathered.warnings.is_empty(), "{:?}", gathered.warnings);
     }
 }

@@ -15,6 +15,7 @@ mod gather;
 mod probe;
 mod remote;
 pub mod report;
+mod settle;
 mod shape;
 mod shown;
 mod store;
@@ -129,7 +130,11 @@ impl Known {
 
 /// The facts of `name` as installed in the store at `models_dir`, when its manifest
 /// and blob header can be read.
-pub fn installed(models_dir: &std::path::Path, name: &str, cache: &Cache) -> Option<crate::gguf::Facts> {
+pub fn installed(
+    models_dir: &std::path::Path,
+    name: &str,
+    cache: &Cache,
+) -> Option<crate::gguf::Facts> {
     let parsed = crate::name::ModelName::parse(name).ok()?;
     match store::read_installed(models_dir, &parsed, cache) {
         store::InStore::Found(found) => Some(found.facts),

@@ -28,10 +28,7 @@ pub fn dims(facts: &Facts) -> Dims {
         vocab: clamp(facts.vocab_size.unwrap_or(0)),
         context: clamp(facts.context_length.unwrap_or(0)),
         tied_embeddings: facts.bytes.output == 0,
-        sliding_window: facts
-            .sliding_window
-            .filter(|_| sliding > 0)
-            .map(&clamp),
+        sliding_window: facts.sliding_window.filter(|_| sliding > 0).map(&clamp),
         sliding_window_layers: (sliding > 0).then(|| clamp(sliding as u64)),
         experts: moe.then(|| clamp(facts.expert_count)),
         experts_used: moe.then(|| clamp(facts.expert_used_count)),

@@ -159,7 +159,14 @@ fn optimize_reads_the_level_from_the_header_when_the_store_is_readable() {
     let report = Provision::new()
         .emulator(&emu)
         .env("OLLAMA_MODELS", store.path().display().to_string())
-        .args(["optimize", "qwen2.5:0.5b-instruct-q4_K_M", "--tier", "4", "--dry-run", "--json"])
+        .args([
+            "optimize",
+            "qwen2.5:0.5b-instruct-q4_K_M",
+            "--tier",
+            "4",
+            "--dry-run",
+            "--json",
+        ])
         .run()
         .code(0)
         .json();
