@@ -142,6 +142,10 @@ pub fn build(inputs: &Inputs) -> Result<Plan> {
                 ),
             };
             let provenance = source.provenance(fit.quantization);
+            let mut fit = fit;
+            if let Some(note) = source.ladder_note(tier.tier(), fit.quantization) {
+                fit.reason = format!("{}; {note}", fit.reason);
+            }
             planned(
                 &context,
                 chosen,

@@ -98,6 +98,25 @@ impl<'c> Source<'c> {
         }
     }
 
+    /// For a model read from the registry whose tier level is not published: which
+    /// level stood in for it, and that the tags were probed when they were.
+    pub fn ladder_note(&self, tier: Tier, chosen: Option<crate::quant::Quant>) -> Option<String> {
+        let Source::Known(known) = self else {
+            return None;
+        };
+        let (wanted, chosen) = (tier.quant(), chosen?);
+        let published = known.size.quant(wanted).is_some() || chosen == wanted;
+        let float = tier == Tier::T16 && known.size.quants.iter().any(|q| q.quant.is_float());
+        if published || float {
+            return None;
+        }
+        let how = if known.probed { " (tags probed)" } else { "" };
+        Some(format!(
+            "the registry publishes no {wanted} of {}{how}: {chosen} is the nearest level it does",
+            known.name
+        ))
+    }
+
     /// Where the facts and the `chosen` level's size came from.
     pub fn provenance(&self, chosen: Option<crate::quant::Quant>) -> Provenance {
         let (shape, probed) = match self {

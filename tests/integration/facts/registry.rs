@@ -77,6 +77,17 @@ fn a_family_the_catalog_does_not_know_is_planned_from_its_header_and_probed_tags
         text.stdout
     );
     assert!(q4 > 7_000_000_000, "{q4}");
+    let top = stands
+        .provision(&["plan", "gemma4:12b", "--tier", "16", "--json"])
+        .run()
+        .code(0)
+        .json();
+    let reason = top["models"][0]["reason"].as_str().unwrap().to_string();
+    assert!(
+        reason.ends_with("the registry publishes no F16 of gemma4:12b (tags probed): Q8_0 is the nearest level it does"),
+        "{reason}"
+    );
+    assert_eq!(stands.requests(), before, "still no request");
 }
 
 #[test]
