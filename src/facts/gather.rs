@@ -87,6 +87,10 @@ pub fn gather(sources: &Sources, names: &[String]) -> Gathered {
             gathered.known.push(known);
         } else if let Some(known) = cached(sources, &name, &parsed, listed) {
             gathered.known.push(known);
+        } else if installed_without_facts(sources, &name, listed) {
+            // Ollama lists it but its header could not be read (an Ollama older than
+            // 0.6.1 has no `show --verbose`): planned from `ollama show`, as before.
+            continue;
         } else if listed.is_none() || sources.remote {
             asked.push((name.clone(), ask(&parsed, listed)));
         }
@@ -109,6 +113,11 @@ pub fn gather(sources: &Sources, names: &[String]) -> Gathered {
     let results = fetch_all(registry, &sources.cache, &requests);
     settle::settle(&mut gathered, &asked, results, registry.base());
     gathered
+}
+
+/// A name the catalog does not know that Ollama lists: it is not the registry's to tell.
+fn installed_without_facts(sources: &Sources, name: &str, listed: Option<Resolved>) -> bool {
+    listed.is_none() && sources.inventory.is_some_and(|i| i.is_listed(name))
 }
 
 /// Each name once, in order.

@@ -184,3 +184,21 @@ fn a_base_in_neither_the_catalog_nor_ollama_is_an_error() {
     assert!(calls.ran("list"));
     assert!(!calls.ran("show"));
 }
+
+#[test]
+fn an_ollama_without_show_verbose_metadata_plans_from_show_and_a_catalog_shape() {
+    // Before 0.6.1 `show` prints no Metadata: the import's shape is borrowed from the
+    // catalog size it matches, and the registry is not asked about an installed name.
+    let emu = Emulator::new().era("v0.5");
+    emu.write(
+        "mine.gguf",
+        r#"{"family": "llama", "file_type": "F16", "parameter_count": 1235814400, "context_length": 131072, "embedding_length": 2048}"#,
+    );
+    emu.write("Modelfile", "FROM ./mine.gguf\n");
+    emu.ok(&["create", "mine"]);
+    let run = provision(&emu, "plan").arg("--json").run().code(0);
+    let model = &run.json()["models"][0];
+    assert_eq!(model["fits"], true, "{model:#}");
+    assert_eq!(model["facts_source"], "catalog");
+    assert_eq!(model["quantize"], "Q4_K_M");
+}
