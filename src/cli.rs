@@ -92,6 +92,13 @@ pub enum Command {
     /// With MODEL names, plans those (a profile model by name or base, or any library
     /// model such as `llama3.1:8b`); without, the profile's roster.
     Plan(PlanArgs),
+    /// Show what is known about one model: its architecture, sizes, context, layers,
+    /// KV bytes per token, sliding window, experts, recurrent layers and projector,
+    /// where each fact came from, and its memory at 2K, 8K, 32K and its native context.
+    ///
+    /// Facts come from the installed model's GGUF header, the registry (manifest and
+    /// header, cached), or the bundled catalog. MODEL may also be a path to a GGUF file.
+    Inspect(InspectArgs),
     /// Print the Modelfile `provision auto` would create for MODEL on this device.
     ///
     /// MODEL is a profile model (by name or base) or a library model such as
@@ -179,6 +186,22 @@ pub struct PlanArgs {
     /// (helm: ollama-helm `extraEnv` values; env: a `docker --env-file`).
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub server_env_format: Option<ServerEnvFormat>,
+
+    /// Ask the registry for the facts of models the catalog knows too (names it does
+    /// not know are always looked up); answers are cached.
+    #[arg(long)]
+    pub remote: bool,
+}
+
+/// The flags of `provision inspect`.
+#[derive(Debug, Clone, Args)]
+pub struct InspectArgs {
+    /// The model: a name (installed, in the catalog, or in the registry) or a GGUF file.
+    #[arg(value_name = "MODEL|FILE")]
+    pub model: String,
+    /// Ask the registry even when the catalog knows the model.
+    #[arg(long)]
+    pub remote: bool,
 }
 
 /// The flags of `provision modelfile`.

@@ -4,7 +4,9 @@
 
 use crate::levels::installed::{Gathered, Scope, copies};
 use crate::name::ModelName;
-use crate::ollama::{ErrorClass, ListEntry, Ollama, OllamaError, ShowInfo, ShownModelfile};
+use crate::ollama::{
+    ErrorClass, ListEntry, Ollama, OllamaError, ShowInfo, ShownModelfile, Verbose,
+};
 use crate::plan::{Chosen, LocalBase, PlannedModel};
 use crate::steps::Observed;
 use std::collections::{BTreeMap, HashSet};
@@ -85,6 +87,11 @@ impl Inventory {
     /// `ollama show NAME`.
     pub fn show(&self, name: &str) -> Result<ShowInfo, OllamaError> {
         self.ollama.show(name)
+    }
+
+    /// `ollama show --verbose NAME`: an installed model's GGUF metadata and tensors.
+    pub fn show_verbose(&self, name: &str) -> Result<(ShowInfo, Verbose), OllamaError> {
+        self.ollama.show_verbose(name)
     }
 
     /// What Ollama reports about each base the catalog does not know (a user's
@@ -263,7 +270,7 @@ fn shown<T: Send>(
 }
 
 /// Runs `call` on each name, [`MAX_SHOWS`] at a time; results in name order.
-fn concurrently<T: Send>(names: &[String], call: impl Fn(&str) -> T + Sync) -> Vec<T> {
+pub(crate) fn concurrently<T: Send>(names: &[String], call: impl Fn(&str) -> T + Sync) -> Vec<T> {
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<T>>> = Mutex::new((0..names.len()).map(|_| None).collect());
     std::thread::scope(|scope| {

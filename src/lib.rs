@@ -16,6 +16,7 @@ pub mod download;
 pub mod estimate;
 pub mod execute;
 pub mod exit;
+pub mod facts;
 pub mod fit;
 pub mod gguf;
 pub mod input;

@@ -5,6 +5,7 @@ use crate::catalog::{Catalog, LookupError, Resolved};
 use crate::cli::ListQuantsArgs;
 use crate::context::Context;
 use crate::exit::{Outcome, UsageError};
+use crate::facts::{self, Known};
 use crate::fit::{FitPolicy, ModelRequest};
 use crate::inventory::Inventory;
 use crate::levels::installed::Gathered;
@@ -22,9 +23,17 @@ use std::time::Duration;
 
 pub fn run(ctx: &Context, args: &ListQuantsArgs) -> Result<Outcome> {
     let name = args.model.trim();
-    let listing = match local_name(name) {
-        Some(local) => local_listing(ctx, args, &local)?,
-        None => library_listing(ctx, args, resolve(name)?)?,
+    let known = live_facts(ctx, args)?;
+    let listing = match (&known, local_name(name)) {
+        (Some(known), _) if !known.local => {
+            let mut listing = library_listing(ctx, args, known.resolved())?;
+            listing.facts_source = Some(known.shape);
+            listing.tags_probed = known.probed;
+            mark_sources(&mut listing.quants, &known.size);
+            listing
+        }
+        (_, Some(local)) => local_listing(ctx, args, &local)?,
+        (_, None) => library_listing(ctx, args, resolve(name)?)?,
     };
     if ctx.json() {
         output::json(&listing)?;
@@ -32,6 +41,46 @@ pub fn run(ctx: &Context, args: &ListQuantsArgs) -> Result<Outcome> {
         output::print(&output::quants::text(&listing))?;
     }
     Ok(Outcome::Success)
+}
+
+/// The live facts of the model (installed, cached, or from the registry when the
+/// catalog does not know it); none leaves it to the catalog.
+fn live_facts(ctx: &Context, args: &ListQuantsArgs) -> Result<Option<Known>> {
+    let name = args.model.trim();
+    // `--remote` asks for the published tags' sizes (below); header facts of a catalog
+    // model come from the installed blob or the cache, as for `plan`.
+    let sources = super::facts_sources(ctx, None, false);
+    let mut gathered = facts::gather(&sources, &[name.to_string()]);
+    for warning in &gathered.warnings {
+        output::warn(warning);
+    }
+    let library = local_name(name).is_none();
+    match (gathered.known.pop(), gathered.unknown.first()) {
+        (Some(known), _) => Ok(Some(known)),
+        // The catalog's part worded as before (with every model when none is close).
+        (None, Some(unknown)) if library => match resolve(name) {
+            Err(catalog) => Err(anyhow::anyhow!("{catalog}, and {}", unknown.registry)),
+            Ok(_) => Err(anyhow::anyhow!("{}", unknown.message)),
+        },
+        // A name outside the library may still be installed: listed from Ollama.
+        (None, _) => Ok(None),
+    }
+}
+
+/// Each row's size source as the facts give it (a level the registry or the
+/// installed header sized), where the merge left the catalog.
+fn mark_sources(rows: &mut [Row], size: &crate::catalog::ModelSize) {
+    for row in rows
+        .iter_mut()
+        .filter(|r| r.size_source == SizeSource::Catalog)
+    {
+        let source = size.quant(row.quant).map(facts::Source::of);
+        row.size_source = match source {
+            Some(facts::Source::Registry) => SizeSource::Registry,
+            Some(facts::Source::Installed | facts::Source::File) => SizeSource::Installed,
+            _ => SizeSource::Catalog,
+        };
+    }
 }
 
 /// A name outside the Ollama library (another namespace or host), if it is one.
@@ -83,7 +132,7 @@ fn fitting<'c>(ctx: &Context, name: &str, resolved: Resolved<'c>) -> Result<Fitt
         name.to_string()
     }];
     let selection = crate::plan::select(profile, &wanted)?;
-    let plan = super::plan_selection(ctx, &selection, None)?;
+    let plan = super::plan_selection(ctx, &selection, None, false)?;
     let asked = plan.models[0].asked_ctx;
     let request = crate::plan::request(&selection[0].model, resolved.unpinned(), asked);
     Ok(Fitting {
@@ -126,6 +175,8 @@ fn library_listing(ctx: &Context, args: &ListQuantsArgs, resolved: Resolved) -> 
         installed_unknown,
         remote: remote_report,
         create_quantize_from,
+        facts_source: None,
+        tags_probed: false,
     })
 }
 
@@ -266,6 +317,8 @@ fn local_listing(ctx: &Context, args: &ListQuantsArgs, name: &ModelName) -> Resu
         quants: rows,
         installed_unknown: None,
         remote: Remote::default(),
+        facts_source: None,
+        tags_probed: false,
     })
 }
 

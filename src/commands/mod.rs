@@ -4,12 +4,14 @@
 mod auto;
 mod bench;
 mod completions;
+mod inspect;
 mod list_quants;
 mod measured;
 mod modelfile;
 mod optimize;
 mod outdated;
 mod plan;
+mod planning;
 mod probe;
 mod profiles;
 mod prune;
@@ -19,9 +21,8 @@ mod verify;
 use crate::cli::{Cli, Command};
 use crate::context::{Context, Env};
 use crate::exit::Outcome;
-use crate::inventory::{self, Inventory};
-use crate::ollama::rules::OllamaTarget;
-use crate::plan::{Chosen, Inputs, Plan};
+use crate::inventory::Inventory;
+use crate::plan::{Chosen, Plan};
 use crate::steps::Step;
 use anyhow::Result;
 
@@ -37,6 +38,7 @@ pub fn dispatch(cli: Cli, env: Env) -> Result<Outcome> {
     match &cli.command {
         Command::Probe(args) => probe::run(&ctx, args),
         Command::Plan(args) => plan::run(&ctx, args),
+        Command::Inspect(args) => inspect::run(&ctx, args),
         Command::Modelfile(args) => modelfile::run(&ctx, args),
         Command::ListQuants(args) => list_quants::run(&ctx, args),
         Command::Auto(args) => auto::run(&ctx, args),
@@ -50,63 +52,34 @@ pub fn dispatch(cli: Cli, env: Env) -> Result<Outcome> {
     }
 }
 
-/// The plan of `models` (the profile's roster when empty) on this device. Bases
-/// the catalog does not know are looked up in `inventory`; without one, Ollama is
-/// asked only when such a base exists, and when it cannot be asked those models
-/// are planned as not fitting, with the reason.
+/// The plan of `models` (the profile's roster when empty) on this device, with
+/// model facts from the store, the cache, the catalog or the registry (see
+/// `planning`).
 fn plan(ctx: &Context, models: &[String], inventory: Option<&Inventory>) -> Result<Plan> {
-    let selection = crate::plan::select(&ctx.profile()?.profile, models)?;
-    plan_selection(ctx, &selection, inventory)
+    plan_with(ctx, models, inventory, false)
 }
 
-/// Like [`plan`], for models already selected. Measurements recorded on this
-/// machine are used when they apply (`measured::applicable`); only then, or
-/// for a base the catalog does not know, is Ollama asked what it holds.
+/// Like [`plan`]; `remote` asks the registry for the facts of catalog models too.
+fn plan_with(
+    ctx: &Context,
+    models: &[String],
+    inventory: Option<&Inventory>,
+    remote: bool,
+) -> Result<Plan> {
+    let selection = crate::plan::select(&ctx.profile()?.profile, models)?;
+    plan_selection(ctx, &selection, inventory, remote)
+}
+
+pub(super) use planning::facts_sources;
+
+/// Like [`plan_with`], for models already selected.
 fn plan_selection(
     ctx: &Context,
     selection: &[Chosen],
     inventory: Option<&Inventory>,
+    remote: bool,
 ) -> Result<Plan> {
-    // A remote server's device cannot be probed from here.
-    crate::server_env::require_server_device(ctx)?;
-    let profile = &ctx.profile()?.profile;
-    let renderer = ctx.renderer()?;
-    let wants_measurements = measured::recorded_here(ctx)?;
-    let needs_bases = inventory::needs_ollama(selection);
-    let read;
-    let inventory = match inventory {
-        Some(inventory) => Ok(inventory),
-        None if needs_bases || wants_measurements => {
-            read = ctx.ollama().and_then(|ollama| Inventory::read(&ollama));
-            read.as_ref()
-                .map_err(|error| crate::text::one_line(&error.to_string()))
-        }
-        None => Err(String::new()),
-    };
-    let local = match &inventory {
-        Ok(inventory) => inventory.local_bases(selection),
-        Err(why) if needs_bases => inventory::unreadable_bases(selection, why),
-        Err(_) => Vec::new(),
-    };
-    let reported = match &inventory {
-        Ok(inventory) => inventory.version().map(String::from),
-        Err(_) => ctx.device().ollama.version.clone(),
-    };
-    let ollama = OllamaTarget::from_reported(reported.as_deref()).map_err(anyhow::Error::msg)?;
-    let measured = match wants_measurements {
-        true => measured::applicable(ctx, inventory)?,
-        false => Vec::new(),
-    };
-    crate::plan::build(&Inputs {
-        ollama,
-        budget: &ctx.budget(),
-        profile,
-        forced_tier: ctx.flags.tier,
-        selection,
-        renderer,
-        local: &local,
-        measured: &measured,
-    })
+    planning::plan(ctx, selection, inventory, remote)
 }
 
 /// Before anything is pulled: gives each pull its size (the registry's, else the

@@ -5,6 +5,7 @@ use crate::cli::OptimizeArgs;
 use crate::context::Context;
 use crate::execute::{Executor, Progress};
 use crate::exit::{Outcome, UsageError};
+use crate::facts;
 use crate::interrupt::Interrupt;
 use crate::inventory::Inventory;
 use crate::name::ModelName;
@@ -22,7 +23,7 @@ pub fn run(ctx: &Context, args: &OptimizeArgs) -> Result<Outcome> {
     let tier = tier(ctx)?;
     let interrupt = Interrupt::on_signals().context("could not install the Ctrl-C handler")?;
     let ollama = ctx.ollama()?.with_interrupt(interrupt);
-    let current = current_level(&ollama, &args.model)?;
+    let current = current_level(ctx, &ollama, &args.model)?;
     let version = server_version(&ollama)?;
     let optimization =
         optimization(&args.model, current, tier.tier(), version).map_err(anyhow::Error::msg)?;
@@ -78,9 +79,17 @@ fn check_names(args: &OptimizeArgs) -> Result<()> {
     Ok(())
 }
 
-/// The model's level, as `ollama show` reports it. A MODEL Ollama does not hold
-/// is a usage error, as an unknown MODEL is in every command.
-fn current_level(ollama: &Ollama, model: &str) -> Result<Quant> {
+/// The model's level: its GGUF's own file type when the model store can be read
+/// (`ollama show` reports the manifest config's, which can be wrong: ollama#12354),
+/// else as `ollama show` reports it. A MODEL Ollama does not hold is a usage
+/// error, as an unknown MODEL is in every command.
+fn current_level(ctx: &Context, ollama: &Ollama, model: &str) -> Result<Quant> {
+    let store = ctx.device().ollama.models_dir.as_deref();
+    let cache = facts::Cache::new(ctx.paths.cache.as_deref());
+    let read = store.and_then(|dir| facts::installed(dir, model, &cache));
+    if let Some(quant) = read.as_ref().and_then(|f| f.quant()) {
+        return Ok(quant);
+    }
     let info = ollama.show(model).map_err(|error| match error.class() {
         Some(ErrorClass::ModelNotFound { .. }) => UsageError(error.to_string()).into(),
         _ => anyhow::Error::new(error),

@@ -23,7 +23,7 @@ pub struct PlanReport<'a> {
 }
 
 pub fn run(ctx: &Context, args: &PlanArgs) -> anyhow::Result<Outcome> {
-    let plan = super::plan(ctx, &args.models, None)?;
+    let plan = super::plan_with(ctx, &args.models, None, args.remote)?;
     if let Some(format) = args.server_env_format {
         let desired = server_env::Desired::of(&plan.server_settings, Some(plan.ollama.version));
         output::print(&server_env::formats::render(format, &desired))?;

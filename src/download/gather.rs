@@ -27,7 +27,7 @@ pub fn gather(
             }
             for ((_, full), lookup) in model_tags.iter().zip(&lookups.tags) {
                 if let Lookup::Found(remote) = &lookup.lookup {
-                    found.insert(full, remote.blobs.clone());
+                    found.insert(full, remote.blobs());
                 }
             }
         }

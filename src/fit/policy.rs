@@ -145,7 +145,8 @@ impl FitPolicy {
     }
 
     /// The quantizations worth trying, highest first: those published, no more
-    /// precise than the tier allows, and either canonical or allowed intermediates.
+    /// precise than the tier allows, and either canonical or allowed intermediates;
+    /// every such published level when none is on that ladder.
     pub fn candidates(&self, published: impl Iterator<Item = Quant>, tier: Tier) -> Vec<Quant> {
         let ceiling = tier.quant();
         let canonical = [
@@ -155,10 +156,16 @@ impl FitPolicy {
             Quant::Q4KM,
             Quant::Q2K,
         ];
-        let mut quants: Vec<Quant> = published
+        let allowed: Vec<Quant> = published
             .filter(|q| *q <= ceiling || (tier == Tier::T16 && q.is_float() && *q != Quant::F32))
-            .filter(|q| canonical.contains(q) || self.intermediate_quants.contains(q))
             .collect();
+        let on_ladder = |q: &Quant| canonical.contains(q) || self.intermediate_quants.contains(q);
+        let mut quants: Vec<Quant> = allowed.iter().copied().filter(on_ladder).collect();
+        // A model published only off the ladder (gpt-oss in MXFP4, a QAT Q4_0)
+        // is planned at the levels it has.
+        if quants.is_empty() {
+            quants = allowed;
+        }
         quants.sort_by(|a, b| b.cmp(a));
         quants
     }
@@ -212,6 +219,17 @@ mod tests {
             let error = policy.validate().unwrap_err().to_string();
             assert!(error.starts_with(key), "{error}");
         }
+    }
+
+    #[test]
+    fn a_model_published_only_off_the_ladder_is_planned_at_what_it_has() {
+        let policy = FitPolicy::default();
+        // gpt-oss: MXFP4 only.
+        let mxfp4 = policy.candidates([Quant::MXFP4].into_iter(), Tier::T8);
+        assert_eq!(mxfp4, [Quant::MXFP4]);
+        // gemma3 with its QAT Q4_0 beside Q4_K_M: the ladder's Q4_K_M only.
+        let qat = policy.candidates([Quant::Q4KM, Quant::Q4_0].into_iter(), Tier::T4);
+        assert_eq!(qat, [Quant::Q4KM]);
     }
 
     #[test]

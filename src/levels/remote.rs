@@ -85,7 +85,8 @@ mod tests {
             model_bytes: 7,
             total_bytes: 9,
             digest: "sha256:00".to_string(),
-            blobs: Vec::new(),
+            config: Default::default(),
+            layers: Vec::new(),
         });
         let timeout = Lookup::Unreachable("timed out".to_string());
         let answers = lookups([found, Lookup::NotFound, timeout], None);

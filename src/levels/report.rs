@@ -27,6 +27,10 @@ pub struct Listing {
     pub installed_unknown: Option<String>,
     pub remote: Remote,
     pub create_quantize_from: Option<CreateSource>,
+    /// Where the model's facts (and the sizes not marked otherwise) came from.
+    pub facts_source: Option<crate::facts::Source>,
+    /// The registry's tags were probed by convention: other levels may exist.
+    pub tags_probed: bool,
 }
 
 /// Whether `--remote` was asked and, when the registry never answered, why.
@@ -83,6 +87,8 @@ pub(crate) mod fixture {
                 offline_reason: None,
             },
             create_quantize_from: None,
+            facts_source: None,
+            tags_probed: false,
         }
     }
 }

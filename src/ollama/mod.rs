@@ -14,6 +14,7 @@ pub mod progress;
 pub mod rules;
 pub mod show;
 pub mod show_modelfile;
+pub mod show_verbose;
 pub mod version;
 mod wrapper;
 
@@ -26,6 +27,7 @@ pub use parameters::{ParamValue, Parameter};
 pub use progress::{ProgressLine, ProgressState};
 pub use show::{ParameterCount, ShowInfo};
 pub use show_modelfile::ShownModelfile;
+pub use show_verbose::{TensorRow, Verbose};
 pub use version::Version;
 
 pub use wrapper::{DEFAULT_TIMEOUT, Ollama, OnProgress, command_line};

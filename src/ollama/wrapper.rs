@@ -2,8 +2,8 @@
 
 use super::process::{self, Call, Finished};
 use super::{
-    Interrupt, ListEntry, OllamaError, Parameter, ProgressState, ShowInfo, ShownModelfile, Version,
-    error, list, parameters, progress, show, show_modelfile, version,
+    Interrupt, ListEntry, OllamaError, Parameter, ProgressState, ShowInfo, ShownModelfile, Verbose,
+    Version, error, list, parameters, progress, show, show_modelfile, show_verbose, version,
 };
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -203,6 +203,16 @@ impl Ollama {
             &format!("show model {name}"),
             &["show", name],
             show::parse_show,
+        )
+    }
+
+    /// `ollama show --verbose NAME`: the default view with the GGUF metadata and tensors
+    /// (Ollama 0.6.1 and later; older versions reject the flag).
+    pub fn show_verbose(&self, name: &str) -> Result<(ShowInfo, Verbose), OllamaError> {
+        self.parsed(
+            &format!("show model {name}"),
+            &["show", "--verbose", name],
+            show_verbose::parse_show_verbose,
         )
     }
 

@@ -4,6 +4,7 @@
 pub mod auto;
 pub mod bench;
 pub mod device;
+pub mod inspect;
 pub mod outdated;
 pub mod plan;
 pub mod prune;

@@ -36,6 +36,8 @@ pub fn text(plan: &Plan) -> String {
     out.push_str(&table(&rows));
     for model in &plan.models {
         out.push_str(&format!("\n{}: {}\n", model.name, model.fit.reason));
+        let sources = model.provenance.describe(&plan.catalog_as_of);
+        out.push_str(&format!("{}: {sources}\n", model.name));
         for warning in &model.warnings {
             out.push_str(&format!("{}: warning: {warning}\n", model.name));
         }

@@ -100,6 +100,13 @@ fn footer(listing: &Listing) -> Vec<String> {
         }
         None => "ollama create --quantize: none (no F16/BF16 copy installed)".to_string(),
     });
+    if let Some(source) = listing.facts_source {
+        let as_of = listing.catalog_as_of.as_deref().unwrap_or("-");
+        lines.push(format!("facts: {}", source.describe(as_of)));
+    }
+    if listing.tags_probed {
+        lines.push("tags probed by convention: the registry may publish others".to_string());
+    }
     match &listing.catalog_as_of {
         Some(date) => lines.push(format!("catalog as of {date}")),
         None => lines.push("not a library model: installed copies only".to_string()),

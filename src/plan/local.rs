@@ -1,8 +1,10 @@
-//! Local bases the catalog does not know (a user's own import): what Ollama
-//! reports about them, and the catalog-shaped size they are fitted with, whose
-//! quantizations are the levels `ollama create --quantize` can make from them.
+//! Local bases the catalog does not know (a user's own import): their facts (the
+//! blob's GGUF header, else what `ollama show` reports), and the catalog-shaped size
+//! they are fitted with, whose quantizations are the base's own level and the levels
+//! `ollama create --quantize` can make from a float base.
 
 use crate::catalog::{Catalog, Family, ModelSize, QuantSize};
+use crate::facts::{Known, Source};
 use crate::ollama::ShowInfo;
 use crate::ollama::rules::OllamaVersion;
 use crate::ollama::rules::quantize as rules;
@@ -57,13 +59,7 @@ pub(super) fn local_model(
     let params = show.parameters.as_ref().map_or(size.params, |p| p.approx);
     let quants = levels(own, top, version)
         .into_iter()
-        .map(|quant| QuantSize {
-            quant,
-            bytes: (params as f64 * quant.bits_per_weight() / 8.0) as u64,
-            exact: false,
-            source: None,
-            tag: None,
-        })
+        .map(|quant| estimated(params, quant))
         .collect();
     let (name, tag) = split_name(base);
     let size = ModelSize {
@@ -91,6 +87,58 @@ pub(super) fn local_model(
         own,
         note,
     })
+}
+
+/// The plannable model of an installed base whose GGUF header was read: a float base
+/// at the levels `create --quantize` makes from it at `tier` (its own exact, the others
+/// estimated from its parameter count), a quantized one at its own level only.
+pub(super) fn from_facts(
+    base: &str,
+    known: &Known,
+    tier: Tier,
+    version: OllamaVersion,
+) -> Result<LocalModel, String> {
+    let own = known.quant;
+    let quantizable = rules::check_source(version, own).is_ok();
+    let (top, note) = match quantizable {
+        true => match optimization(base, own, tier, version)? {
+            Optimization::Quantize { level, note } => (level, note),
+            _ => (own, None),
+        },
+        false => (own, None),
+    };
+    let own_size = known.size.quant(own).cloned();
+    let params = known.size.params;
+    let quants: Vec<QuantSize> = match quantizable {
+        true => levels(own, top, version)
+            .into_iter()
+            .map(|q| match &own_size {
+                Some(size) if q == own => size.clone(),
+                _ => estimated(params, q),
+            })
+            .collect(),
+        false => own_size.into_iter().collect(),
+    };
+    let mut size = known.size.clone();
+    size.default_quant = top;
+    size.quants = quants;
+    Ok(LocalModel {
+        family: known.family.clone(),
+        size,
+        own,
+        note,
+    })
+}
+
+/// A level's size from the parameter count, as `create --quantize` would make it.
+fn estimated(params: u64, quant: Quant) -> QuantSize {
+    QuantSize {
+        quant,
+        bytes: (params as f64 * quant.bits_per_weight() / 8.0) as u64,
+        exact: false,
+        source: Some(Source::Installed.id().to_string()),
+        tag: None,
+    }
 }
 
 fn own_level(base: &str, show: &ShowInfo) -> Result<Quant, String> {

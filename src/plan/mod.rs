@@ -20,6 +20,7 @@ use roster::fit_all;
 use source::Source;
 
 use crate::catalog::{Catalog, Resolved};
+use crate::facts::{Known, Provenance};
 use crate::fit::{FitPolicy, MeasuredSize, ModelFit, ModelRequest, ServerSetting};
 use crate::measurements::{Measured, Measurement};
 use crate::modelfile::{Modelfile, ParamValue, Parameter, Renderer};
@@ -78,6 +79,9 @@ pub struct PlannedModel {
     pub modelfile_text: Option<String>,
     /// Validation warnings (deprecated parameters, repeated names).
     pub warnings: Vec<String>,
+    /// Where the model's facts and its weights size came from.
+    #[serde(flatten)]
+    pub provenance: Provenance,
     /// The context the model's resolved parameters ask for, before fitting.
     #[serde(skip)]
     pub asked_ctx: Option<u32>,
@@ -112,6 +116,8 @@ pub struct Inputs<'a> {
     /// Measurements on this machine that apply to the installed models (read
     /// by the command layer, `crate::measurements::applicable`).
     pub measured: &'a [Measurement],
+    /// Live facts (installed headers, the registry), which win over the catalog.
+    pub known: &'a [Known],
 }
 
 /// Computes the plan (see the module comment).
@@ -151,7 +157,20 @@ pub fn build(inputs: &Inputs) -> Result<Plan> {
                     shares.next().flatten(),
                 ),
             };
-            planned(&context, chosen, fit, share, source.local(), params)
+            let provenance = source.provenance(fit.quantization);
+            let mut fit = fit;
+            if let Some(note) = source.ladder_note(tier.tier(), fit.quantization) {
+                fit.reason = format!("{}; {note}", fit.reason);
+            }
+            planned(
+                &context,
+                chosen,
+                fit,
+                share,
+                source.local(),
+                params,
+                provenance,
+            )
         })
         .collect::<Result<_>>()?;
     Ok(Plan {
@@ -183,7 +202,7 @@ fn policy(profile: &Profile, ollama: OllamaTarget) -> FitPolicy {
 /// Where each model's facts come from, and its parameters, resolved once: the
 /// fit reads their num_ctx, the Modelfile all of them.
 fn facts<'c>(
-    inputs: &Inputs,
+    inputs: &Inputs<'c>,
     catalog: &'c Catalog,
     tier: Tier,
 ) -> Result<Vec<(Source<'c>, Vec<Parameter>)>> {
@@ -198,7 +217,14 @@ fn facts<'c>(
         .iter()
         .map(|chosen| {
             let version = inputs.ollama.version;
-            let source = Source::of(catalog, &chosen.model, inputs.local, tier, version)?;
+            let source = Source::of(
+                catalog,
+                &chosen.model,
+                inputs.local,
+                inputs.known,
+                tier,
+                version,
+            )?;
             let params = resolve_parameters(inputs.profile, &chosen.model, tier, cores);
             Ok((source, params))
         })
@@ -294,6 +320,7 @@ pub(crate) fn for_tests(
         renderer: &Renderer::new(None).unwrap(),
         local,
         measured: &[],
+        known: &[],
     })
     .unwrap()
 }

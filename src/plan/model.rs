@@ -2,6 +2,7 @@
 
 use super::local::LocalModel;
 use super::{Chosen, PlannedModel, asked_ctx};
+use crate::facts::Provenance;
 use crate::fit::ModelFit;
 use crate::modelfile::{Modelfile, ParamValue, Parameter, Renderer};
 use crate::ollama::rules::OllamaVersion;
@@ -27,16 +28,19 @@ pub(super) fn planned(
     share: Option<f64>,
     local: Option<&LocalModel>,
     parameters: Vec<Parameter>,
+    provenance: Provenance,
 ) -> Result<PlannedModel> {
     let model = &chosen.model;
     let mut fit = fit;
     let mut quantize_note = None;
     if let Some(local) = local {
-        fit.reason = format!(
-            "{}; sizes estimated from {:.1}B parameters × bits per weight",
-            fit.reason,
-            local.size.params as f64 / 1e9
-        );
+        if !fit.size_exact {
+            fit.reason = format!(
+                "{}; sizes estimated from {:.1}B parameters × bits per weight",
+                fit.reason,
+                local.size.params as f64 / 1e9
+            );
+        }
         if fit.fits && fit.quantization == Some(local.size.default_quant) {
             quantize_note = local.note.clone();
         }
@@ -90,6 +94,7 @@ pub(super) fn planned(
         modelfile,
         modelfile_text: text,
         warnings,
+        provenance,
         asked_ctx: asked,
         measured,
     })

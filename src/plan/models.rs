@@ -3,7 +3,7 @@
 
 use crate::catalog::Catalog;
 use crate::exit::UsageError;
-use crate::name::{SAME_MODEL_WHY, same_model};
+use crate::name::{ModelName, SAME_MODEL_WHY, same_model};
 use crate::profile::{Parameters, Profile, RosterModel};
 use anyhow::Result;
 
@@ -86,12 +86,18 @@ fn ad_hoc(name: &str) -> Result<RosterModel> {
 
 /// The deterministic name of an ad-hoc model: `provision/<family>:<tag>`, where
 /// the tag is the one given or the family's default size (`llama3.1` →
-/// `provision/llama3.1:8b`).
+/// `provision/llama3.1:8b`). A name the catalog does not know keeps its own model
+/// part and tag (`hf.co/u/Repo-GGUF:Q4_K_M` → `provision/Repo-GGUF:Q4_K_M`); whether
+/// it exists is for its facts to tell. A name Ollama would refuse is a usage error.
 pub fn ad_hoc_target(name: &str) -> Result<String> {
-    let resolved = Catalog::bundled()
-        .resolve(name)
-        .map_err(|e| UsageError(e.to_string()))?;
     let given = name.trim().rsplit_once(':').map(|(_, tag)| tag);
+    let resolved = match Catalog::bundled().resolve(name) {
+        Ok(resolved) => resolved,
+        Err(_) => {
+            let parsed = ModelName::parse(name.trim()).map_err(|e| UsageError(e.to_string()))?;
+            return Ok(format!("{NAMESPACE}/{}:{}", parsed.model, parsed.tag));
+        }
+    };
     let tag = match given {
         Some(tag) if tag != "latest" => tag.to_string(),
         _ => resolved.size.size.clone(),
@@ -155,9 +161,20 @@ mod tests {
     }
 
     #[test]
-    fn unknown_names_are_usage_errors_with_suggestions() {
-        let error = select(&default_profile(), &["lama3.1".into()]).unwrap_err();
+    fn names_the_catalog_does_not_know_keep_their_model_and_tag() {
+        let profile = default_profile();
+        let chosen = select(&profile, &["gemma4:12b".into()]).unwrap();
+        assert_eq!(chosen[0].model.name, "provision/gemma4:12b");
+        assert_eq!(
+            ad_hoc_target("hf.co/bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M").unwrap(),
+            "provision/Llama-3.2-1B-Instruct-GGUF:Q4_K_M"
+        );
+        assert_eq!(ad_hoc_target("mine").unwrap(), "provision/mine:latest");
+        let error = select(&profile, &["bad name!".into()]).unwrap_err();
         assert!(error.downcast_ref::<UsageError>().is_some());
-        assert!(error.to_string().contains("llama3.1"), "{error}");
+        assert!(
+            error.to_string().starts_with("invalid model name"),
+            "{error}"
+        );
     }
 }

@@ -1,8 +1,10 @@
-//! Where each planned model's facts come from: the catalog, a local base the
-//! catalog does not know, or nowhere (not plannable, and why).
+//! Where each planned model's facts come from: live facts (an installed blob's
+//! header, the registry), the catalog, a local base the catalog does not know, or
+//! nowhere (not plannable, and why).
 
-use super::local::{LocalBase, LocalModel, local_model};
+use super::local::{LocalBase, LocalModel, from_facts, local_model};
 use crate::catalog::{Catalog, Resolved};
+use crate::facts::{self, Known, Provenance};
 use crate::fit::{Budget, FitPolicy, ModelFit};
 use crate::ollama::rules::OllamaVersion;
 use crate::profile::RosterModel;
@@ -12,21 +14,35 @@ use anyhow::{Context, Result};
 /// The facts one roster model is planned from.
 pub(super) enum Source<'c> {
     Catalog(Resolved<'c>),
-    Local(Box<LocalModel>),
+    /// Live facts of a library or registry model.
+    Known(&'c Known),
+    /// A local base: facts from its header when they were read (`Some`), else from
+    /// `ollama show` and a matching catalog size.
+    Local(Box<LocalModel>, Option<&'c Known>),
     /// A local base that cannot be planned, and why.
     Unplannable(String),
 }
 
 impl<'c> Source<'c> {
-    /// The source of `model`: the catalog's entry, else what Ollama said about
-    /// the base when it was asked; a base nobody knows is an error.
+    /// The source of `model`: its live facts, else the catalog's entry, else what
+    /// Ollama said about the base when it was asked; a base nobody knows is an error.
     pub fn of(
         catalog: &'c Catalog,
         model: &RosterModel,
         local: &[LocalBase],
+        live: &'c [Known],
         tier: Tier,
         version: OllamaVersion,
     ) -> Result<Source<'c>> {
+        if let Some(known) = facts::find(live, &model.base) {
+            if !known.local {
+                return Ok(Source::Known(known));
+            }
+            return Ok(match from_facts(&model.base, known, tier, version) {
+                Ok(local) => Source::Local(Box::new(local), Some(known)),
+                Err(why) => Source::Unplannable(why),
+            });
+        }
         let known = catalog.resolve(&model.base);
         let facts = local.iter().find(|l| l.name == model.base);
         let (Err(_), Some(facts)) = (&known, facts) else {
@@ -36,7 +52,7 @@ impl<'c> Source<'c> {
         };
         Ok(match &facts.show {
             Ok(show) => match local_model(&model.base, show, tier, version) {
-                Ok(local) => Source::Local(Box::new(local)),
+                Ok(local) => Source::Local(Box::new(local), None),
                 Err(why) => Source::Unplannable(why),
             },
             Err(why) => Source::Unplannable(format!(
@@ -51,7 +67,8 @@ impl<'c> Source<'c> {
     pub fn resolved(&self, model: &RosterModel) -> Result<Option<Resolved<'_>>> {
         let mut resolved = match self {
             Source::Catalog(resolved) => *resolved,
-            Source::Local(local) => Resolved {
+            Source::Known(known) => known.resolved(),
+            Source::Local(local, _) => Resolved {
                 family: &local.family,
                 size: &local.size,
                 quant: local.size.default_quant,
@@ -61,7 +78,7 @@ impl<'c> Source<'c> {
         };
         if let Some(quant) = model.quant {
             let whose = match self {
-                Source::Local(_) => "at this tier `ollama create --quantize` makes",
+                Source::Local(..) => "at this tier `ollama create --quantize` makes",
                 _ => "the library publishes",
             };
             anyhow::ensure!(
@@ -78,8 +95,50 @@ impl<'c> Source<'c> {
     /// The local model, for a local base.
     pub fn local(&self) -> Option<&LocalModel> {
         match self {
-            Source::Local(local) => Some(local),
+            Source::Local(local, _) => Some(local),
             _ => None,
+        }
+    }
+
+    /// For a model read from the registry whose tier level is not published: which
+    /// level stood in for it, and that the tags were probed when they were.
+    pub fn ladder_note(&self, tier: Tier, chosen: Option<crate::quant::Quant>) -> Option<String> {
+        let Source::Known(known) = self else {
+            return None;
+        };
+        let (wanted, chosen) = (tier.quant(), chosen?);
+        let published = known.size.quant(wanted).is_some() || chosen == wanted;
+        let float = tier == Tier::T16 && known.size.quants.iter().any(|q| q.quant.is_float());
+        if published || float {
+            return None;
+        }
+        let how = if known.probed { " (tags probed)" } else { "" };
+        Some(format!(
+            "the registry publishes no {wanted} of {}{how}: {chosen} is the nearest level it does",
+            known.name
+        ))
+    }
+
+    /// Where the facts and the `chosen` level's size came from.
+    pub fn provenance(&self, chosen: Option<crate::quant::Quant>) -> Provenance {
+        let (shape, probed) = match self {
+            Source::Known(known) | Source::Local(_, Some(known)) => (known.shape, known.probed),
+            _ => (facts::Source::Catalog, false),
+        };
+        let size = match self {
+            Source::Catalog(r) => chosen.and_then(|q| r.size.quant(q)).map(facts::Source::of),
+            Source::Known(known) => chosen
+                .and_then(|q| known.size.quant(q))
+                .map(facts::Source::of),
+            Source::Local(local, _) => chosen
+                .and_then(|q| local.size.quant(q))
+                .map(facts::Source::of),
+            Source::Unplannable(_) => None,
+        };
+        Provenance {
+            facts_source: shape,
+            size_source: size.unwrap_or(shape),
+            tags_probed: probed,
         }
     }
 }

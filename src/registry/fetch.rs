@@ -8,14 +8,28 @@ use std::time::Duration;
 pub(super) const MAX_MANIFEST_BYTES: u64 = 1 << 20;
 
 impl Registry {
-    /// One look-up that must finish within `budget`.
+    /// One look-up of a library tag that must finish within `budget`.
     pub(super) fn lookup_within(&self, model: &str, tag: &str, budget: Duration) -> Lookup {
-        if let Err(reason) = check_name("model", model).and_then(|()| check_name("tag", tag)) {
+        self.lookup_in(crate::name::DEFAULT_NAMESPACE, model, tag, budget)
+    }
+
+    /// One look-up of `<namespace>/<model>:<tag>` that must finish within `budget`.
+    pub(super) fn lookup_in(
+        &self,
+        namespace: &str,
+        model: &str,
+        tag: &str,
+        budget: Duration,
+    ) -> Lookup {
+        let checked = check_name("namespace", namespace)
+            .and_then(|()| check_name("model", model))
+            .and_then(|()| check_name("tag", tag));
+        if let Err(reason) = checked {
             return Lookup::Invalid(reason);
         }
         let request = self
             .agent
-            .get(self.manifest_url(model, tag))
+            .get(self.manifest_url_in(namespace, model, tag))
             .header("Accept", MANIFEST_MEDIA_TYPE)
             .config()
             .timeout_global(Some(budget))
@@ -41,22 +55,31 @@ impl Registry {
 
     /// Sorts a ureq error into "no answer" or "nonsense answer", in one line.
     pub(super) fn failure<T>(&self, error: &ureq::Error) -> Answer<T> {
-        use ureq::Error as E;
         let via = self.proxy().map(|p| format!(" via proxy {p}"));
         let to = format!("{}{}", self.host, via.as_deref().unwrap_or(""));
-        let reason = match error {
-            // The budget may be what was left of a batch; the timeout is what the user set.
-            E::Timeout(_) => format!("no answer from {to} within {:?}", self.timeout),
-            E::HostNotFound => format!("could not resolve {to}"),
-            E::ConnectionFailed => format!("could not connect to {to}"),
-            E::Io(error) => format!("could not reach {to}: {error}"),
-            E::ConnectProxyFailed(_) | E::Tls(_) | E::Rustls(_) | E::Pem(_) => {
-                format!("could not reach {to}: {error}")
-            }
-            other => return Answer::Invalid(format!("bad answer from {to}: {other}")),
-        };
-        Answer::Unreachable(crate::text::one_line(&reason))
+        match unreachable(error, &to, self.timeout) {
+            Some(reason) => Answer::Unreachable(reason),
+            None => Answer::Invalid(format!("bad answer from {to}: {error}")),
+        }
     }
+}
+
+/// Why `to` (a host, and the proxy in between) gave no answer, in one line; `None` when
+/// the error is about the answer, not the connection.
+pub(super) fn unreachable(error: &ureq::Error, to: &str, timeout: Duration) -> Option<String> {
+    use ureq::Error as E;
+    let reason = match error {
+        // The budget may be what was left of a batch; the timeout is what the user set.
+        E::Timeout(_) => format!("no answer from {to} within {timeout:?}"),
+        E::HostNotFound => format!("could not resolve {to}"),
+        E::ConnectionFailed => format!("could not connect to {to}"),
+        E::Io(error) => format!("could not reach {to}: {error}"),
+        E::ConnectProxyFailed(_) | E::Tls(_) | E::Rustls(_) | E::Pem(_) => {
+            format!("could not reach {to}: {error}")
+        }
+        _ => return None,
+    };
+    Some(crate::text::one_line(&reason))
 }
 
 /// An agent that uses exactly `proxy` (ureq would otherwise read the environment itself)
@@ -84,7 +107,8 @@ pub(super) fn check_name(what: &str, name: &str) -> std::result::Result<(), Stri
         .chars()
         .next()
         .is_some_and(|c| c.is_ascii_alphanumeric() || (what == "tag" && c == '_'));
-    if first_ok && name.len() <= 80 && name.chars().all(valid_char) {
+    // Hugging Face repository names run to 96 characters.
+    if first_ok && name.len() <= 128 && name.chars().all(valid_char) {
         Ok(())
     } else {
         Err(format!("invalid {what} name {name:?}"))

@@ -1,11 +1,15 @@
 //! The registry's image manifest (Docker distribution schema 2) and what we read from it.
 
 use anyhow::{Context, Result, bail};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// Media type of the layer that holds the GGUF weights.
 pub const MODEL_MEDIA_TYPE: &str = "application/vnd.ollama.image.model";
+/// Media type of a vision/audio projector loaded beside the model.
+pub const PROJECTOR_MEDIA_TYPE: &str = "application/vnd.ollama.image.projector";
+/// Media type of a LoRA adapter applied to the model.
+pub const ADAPTER_MEDIA_TYPE: &str = "application/vnd.ollama.image.adapter";
 
 /// A manifest as the registry serves it: a config blob and the layers of one tag.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -20,7 +24,7 @@ pub struct Manifest {
 }
 
 /// One content-addressed blob referenced by a manifest.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Blob {
     /// e.g. `application/vnd.ollama.image.model`; registries may omit it on the config.
@@ -41,9 +45,10 @@ pub struct RemoteTag {
     pub total_bytes: u64,
     /// `sha256:<hex>` of the manifest body; its first 12 hex digits are the `ollama list` ID.
     pub digest: String,
-    /// `(digest, size)` of the config and every layer: what `ollama pull` fetches,
-    /// less the blobs the model store already holds.
-    pub blobs: Vec<(String, u64)>,
+    /// The config blob: `ollama pull` fetches it too.
+    pub config: Blob,
+    /// Every layer (model, projector, adapters, template, …) with its digest and size.
+    pub layers: Vec<Blob>,
 }
 
 impl Manifest {
@@ -82,6 +87,28 @@ impl Manifest {
 }
 
 impl RemoteTag {
+    /// The first layer of this media type.
+    pub fn layer(&self, media_type: &str) -> Option<&Blob> {
+        self.layers.iter().find(|l| l.media_type == media_type)
+    }
+
+    /// Bytes of every layer of this media type.
+    pub fn bytes_of(&self, media_type: &str) -> u64 {
+        self.layers
+            .iter()
+            .filter(|l| l.media_type == media_type)
+            .fold(0u64, |sum, l| sum.saturating_add(l.size))
+    }
+
+    /// `(digest, size)` of the config and every layer: what `ollama pull` fetches,
+    /// less the blobs the model store already holds.
+    pub fn blobs(&self) -> Vec<(String, u64)> {
+        std::iter::once(&self.config)
+            .chain(&self.layers)
+            .map(|blob| (blob.digest.clone(), blob.size))
+            .collect()
+    }
+
     /// Reads the sizes and digest of a tag from its manifest body.
     pub fn from_body(body: &[u8]) -> Result<RemoteTag> {
         let manifest = Manifest::parse(body)?;
@@ -99,15 +126,12 @@ impl RemoteTag {
                 "could not use the registry manifest: its layer sizes add up to more than 2^64 bytes"
             );
         };
-        let blobs = std::iter::once(&manifest.config)
-            .chain(&manifest.layers)
-            .map(|blob| (blob.digest.clone(), blob.size))
-            .collect();
         Ok(RemoteTag {
             model_bytes,
             total_bytes,
             digest: sha256_digest(body),
-            blobs,
+            config: manifest.config,
+            layers: manifest.layers,
         })
     }
 }

@@ -1,24 +1,37 @@
-//! Live look-ups of published tags in the Ollama registry: exact sizes from manifests.
+//! Live look-ups of published tags in the Ollama registry: exact sizes from manifests,
+//! and byte ranges of blobs (a model's GGUF header) wherever the registry redirects.
 
 mod batch;
+mod blob;
 mod digest;
 mod fetch;
 mod manifest;
 mod proxy;
 
 pub use batch::{Lookups, MAX_CONCURRENT, TagLookup};
+pub use blob::{BlobError, BlobPart};
 pub use digest::{Digest, DigestSource, Digests, TagRef};
-pub use manifest::{Blob, MODEL_MEDIA_TYPE, Manifest, RemoteTag, sha256_digest};
+pub use manifest::{
+    ADAPTER_MEDIA_TYPE, Blob, MODEL_MEDIA_TYPE, Manifest, PROJECTOR_MEDIA_TYPE, RemoteTag,
+    sha256_digest,
+};
 pub use proxy::{ProxyEnv, no_proxy_matches};
 
 use anyhow::{Context, Result, bail};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use ureq::http::Uri;
 
 /// Where library manifests are fetched from unless `PROVISION_REGISTRY` says otherwise.
 pub const DEFAULT_BASE: &str = "https://registry.ollama.ai";
 /// The environment variable that overrides [`DEFAULT_BASE`] (tests point it at a stand-in).
 pub const BASE_ENV: &str = "PROVISION_REGISTRY";
+/// The host of Hugging Face model names (`hf.co/<user>/<repo>:<quant>`), which Hugging
+/// Face serves with the registry protocol.
+pub const HF_HOST: &str = "hf.co";
+/// Where `hf.co/…` manifests and blobs are fetched from unless [`HF_BASE_ENV`] says otherwise.
+pub const HF_DEFAULT_BASE: &str = "https://hf.co";
+/// The environment variable that overrides [`HF_DEFAULT_BASE`].
+pub const HF_BASE_ENV: &str = "PROVISION_HF_REGISTRY";
 /// How long a look-up (or a whole batch of them) may take by default.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 /// The `Accept` header value: the registry answers with a schema 2 manifest.
@@ -57,6 +70,11 @@ pub struct Registry {
     proxy: Option<String>,
     timeout: Duration,
     agent: ureq::Agent,
+    /// Every request picks its proxy by its own host: a redirect to a CDN may need
+    /// another proxy, or none.
+    proxies: ProxyEnv,
+    /// The base `hf.co/…` names are fetched from.
+    hf_base: String,
 }
 
 impl Registry {
@@ -69,7 +87,17 @@ impl Registry {
             }
             None => Target::parse(DEFAULT_BASE)?,
         };
-        Registry::to(base, &ProxyEnv::from_vars(var))
+        let hf_base = match var(HF_BASE_ENV).filter(|value| !value.trim().is_empty()) {
+            Some(hf) => {
+                let target = Target::parse(&hf)
+                    .with_context(|| format!("could not use {HF_BASE_ENV}={hf}"))?;
+                target.base
+            }
+            None => HF_DEFAULT_BASE.to_string(),
+        };
+        let mut registry = Registry::to(base, &ProxyEnv::from_vars(var))?;
+        registry.hf_base = hf_base;
+        Ok(registry)
     }
 
     /// A client for `base` (`http(s)://host[:port][/prefix]`), using `proxies` as the
@@ -89,7 +117,29 @@ impl Registry {
             host: target.host,
             proxy,
             timeout: DEFAULT_TIMEOUT,
+            proxies: proxies.clone(),
+            hf_base: HF_DEFAULT_BASE.to_string(),
         })
+    }
+
+    /// The registry serving names of `host`: this one for the Ollama library host,
+    /// the Hugging Face base for `hf.co` (and `huggingface.co`), else `https://<host>`,
+    /// as Ollama reaches any other host. Same proxies and timeout.
+    pub fn for_host(&self, host: &str) -> Result<Registry> {
+        let base = if host.eq_ignore_ascii_case(crate::name::DEFAULT_HOST) {
+            return Ok(self.clone());
+        } else if host.eq_ignore_ascii_case(HF_HOST) || host.eq_ignore_ascii_case("huggingface.co")
+        {
+            self.hf_base.clone()
+        } else {
+            format!("https://{host}")
+        };
+        let target =
+            Target::parse(&base).with_context(|| format!("could not use registry URL {base}"))?;
+        let mut registry = Registry::to(target, &self.proxies)?;
+        registry.timeout = self.timeout;
+        registry.hf_base = self.hf_base.clone();
+        Ok(registry)
     }
 
     /// Sets the time one look-up, or one batch of them, may take.
@@ -123,14 +173,28 @@ impl Registry {
         format!("{}/v2/{namespace}/{model}/manifests/{tag}", self.base)
     }
 
+    /// The URL of a blob (`sha256:<hex>`) of `<namespace>/<model>`.
+    pub fn blob_url(&self, namespace: &str, model: &str, digest: &str) -> String {
+        format!("{}/v2/{namespace}/{model}/blobs/{digest}", self.base)
+    }
+
     /// Looks up one tag of a library model, e.g. (`llama3.1`, `8b-instruct-q4_K_M`).
     pub fn lookup(&self, model: &str, tag: &str) -> Lookup {
         self.lookup_within(model, tag, self.timeout)
     }
+
+    /// Looks up one tag of `<namespace>/<model>`, answering by `deadline`.
+    pub fn lookup_by(&self, namespace: &str, model: &str, tag: &str, deadline: Instant) -> Lookup {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Lookup::Unreachable(format!("no time left of the {:?} timeout", self.timeout));
+        }
+        self.lookup_in(namespace, model, tag, left)
+    }
 }
 
 /// A registry base URL taken apart.
-struct Target {
+pub(crate) struct Target {
     base: String,
     scheme: String,
     host: String,
@@ -138,7 +202,7 @@ struct Target {
 }
 
 impl Target {
-    fn parse(base: &str) -> Result<Target> {
+    pub(crate) fn parse(base: &str) -> Result<Target> {
         let base = base.trim().trim_end_matches('/').to_string();
         let uri: Uri = base.parse().context("could not parse it as a URL")?;
         let scheme = uri.scheme_str().unwrap_or_default().to_ascii_lowercase();

@@ -1,6 +1,8 @@
 //! `provision auto` and `plan` on a user's own import, a local base the catalog
-//! does not know: `ollama create --quantize`, idempotency on the call log, the
-//! nearest producible level at tier 2, and bases that cannot be planned.
+//! does not know, planned from the metadata `ollama show --verbose` prints (the
+//! emulator's store holds no real blobs): `ollama create --quantize`, idempotency on
+//! the call log, the nearest producible level at tier 2, a quantized import used at
+//! its own level, and bases that cannot be planned.
 
 use crate::support::{Calls, Device, Emulator, Provision};
 
@@ -126,26 +128,33 @@ fn the_dry_run_shows_the_quantize_flag() {
 }
 
 #[test]
-fn an_already_quantized_import_is_not_planned_and_nothing_is_created() {
+fn an_already_quantized_import_is_used_at_its_own_level() {
     let emu = with_import("Q4_K_M");
-    provision(&emu, "auto")
-        .run()
-        .code(0)
-        .stdout_has("`ollama create --quantize` only quantizes F16, BF16 or F32 weights")
-        .stdout_has("skipped");
-    assert!(creates(&emu.log()).is_empty());
+    provision(&emu, "auto").run().code(0).stdout_has("created");
+    let calls = emu.log();
+    let created = creates(&calls);
+    assert_eq!(created.len(), 1, "{created:?}");
+    assert_eq!(created[0][1], "provision/mine:tuned");
+    assert!(!created[0].contains(&"-q".to_string()), "{created:?}");
 }
 
 #[test]
-fn an_import_of_no_known_shape_cannot_be_estimated() {
+fn an_import_of_any_shape_is_planned_from_its_metadata() {
     let emu = with_shape("F16", 5_000_000_000);
     let run = provision(&emu, "plan").arg("--json").run().code(0);
-    let reason = run.json()["models"][0]["reason"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    assert!(reason.starts_with("cannot estimate memory: "), "{reason}");
-    assert!(reason.contains("llama, 5B parameters"), "{reason}");
+    let model = &run.json()["models"][0];
+    let reason = model["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("sizes estimated from 5.0B parameters"),
+        "{reason}"
+    );
+    assert_eq!(model["facts_source"], "installed");
+    let shows: Vec<String> = emu.log().of("show").map(|c| c.short()).collect();
+    assert_eq!(
+        shows,
+        ["show --verbose mine"],
+        "one show, with the metadata"
+    );
 }
 
 #[test]
@@ -174,4 +183,22 @@ fn a_base_in_neither_the_catalog_nor_ollama_is_an_error() {
     let calls = emu.log();
     assert!(calls.ran("list"));
     assert!(!calls.ran("show"));
+}
+
+#[test]
+fn an_ollama_without_show_verbose_metadata_plans_from_show_and_a_catalog_shape() {
+    // Before 0.6.1 `show` prints no Metadata: the import's shape is borrowed from the
+    // catalog size it matches, and the registry is not asked about an installed name.
+    let emu = Emulator::new().era("v0.5");
+    emu.write(
+        "mine.gguf",
+        r#"{"family": "llama", "file_type": "F16", "parameter_count": 1235814400, "context_length": 131072, "embedding_length": 2048}"#,
+    );
+    emu.write("Modelfile", "FROM ./mine.gguf\n");
+    emu.ok(&["create", "mine"]);
+    let run = provision(&emu, "plan").arg("--json").run().code(0);
+    let model = &run.json()["models"][0];
+    assert_eq!(model["fits"], true, "{model:#}");
+    assert_eq!(model["facts_source"], "catalog");
+    assert_eq!(model["quantize"], "Q4_K_M");
 }

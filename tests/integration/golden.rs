@@ -45,6 +45,7 @@ fn rendered() -> Vec<(PathBuf, Modelfile)> {
                     renderer: &renderer,
                     local: &[],
                     measured: &[],
+                    known: &[],
                 })
                 .unwrap();
                 let planned = plan.models.into_iter().next().unwrap();

@@ -10,6 +10,7 @@ mod auto_local;
 mod bench;
 mod catalog_gen;
 mod errors;
+mod facts;
 mod fit;
 mod gguf_facts;
 mod gguf_hostile;

@@ -43,28 +43,12 @@ fn a_published_tag_gives_exact_sizes_and_the_request_is_well_formed() {
         model_bytes: 4_920_738_944,
         total_bytes: 4_920_753_328,
         digest: sha256_digest(LLAMA.as_bytes()),
-        blobs: vec![
-            (
-                "sha256:455f34728c9b4fd9a7d1bcb6b0c2e1f1a0a5d3c8b7e6f5a4c3b2a1908f7e6d5c".into(),
-                487,
-            ),
-            (
-                "sha256:667b0c1932bcb8e4d7f1a2c3b4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7".into(),
-                4_920_738_944,
-            ),
-            (
-                "sha256:948af2743fc78a1b2c3d4e5f60718293a4b5c6d7e8f9012a3b4c5d6e7f809123".into(),
-                1481,
-            ),
-            (
-                "sha256:0ba8f0e314b4264dfd19df045cde9d4c394a52474bf92ed6a3de22a4ca31a177".into(),
-                12320,
-            ),
-            (
-                "sha256:56bb8bd477a519e1a0d9f1b2c3d4e5f60718293a4b5c6d7e8f9012a3b4c5d6e7".into(),
-                96,
-            ),
-        ],
+        config: provision::registry::Manifest::parse(LLAMA.as_bytes())
+            .unwrap()
+            .config,
+        layers: provision::registry::Manifest::parse(LLAMA.as_bytes())
+            .unwrap()
+            .layers,
     };
     assert_eq!(lookup, Lookup::Found(expected));
     let requests = stand_in.requests();

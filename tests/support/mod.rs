@@ -165,6 +165,12 @@ impl Provision {
             // The server settings are never read or written under the real `/`.
             .env("PROVISION_ROOT", self.home.path().join("root"))
             .env("LANG", "C.UTF-8");
+        // No test reaches the real registry: names the catalog does not know meet a
+        // closed port unless the test points the registries at a stand-in.
+        let closed = registry::closed_url();
+        command
+            .env("PROVISION_REGISTRY", &closed)
+            .env("PROVISION_HF_REGISTRY", &closed);
         command.envs(&self.env);
         command
     }

@@ -1,7 +1,8 @@
 //! A stand-in for registry.ollama.ai: a tiny HTTP/1.1 server on 127.0.0.1 that serves
 //! canned manifests per (model, tag) to GET and HEAD, answers unknown tags as the
-//! registry does, can send the `ollama-content-digest` header, can hang, and records
-//! every request it read.
+//! registry does, can send the `ollama-content-digest` header, serves blobs by `Range`
+//! (or answers blob requests with a 307 to a second stand-in, as the registry sends
+//! them to its CDN), can hang, and records every request it read.
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
@@ -45,9 +46,19 @@ impl Request {
     }
 }
 
+/// A blob: its first bytes (a GGUF header, or anything), then zeros up to `len`.
+#[derive(Debug, Clone)]
+struct Blob {
+    head: Vec<u8>,
+    len: u64,
+}
+
 #[derive(Default)]
 struct Shared {
     replies: Mutex<HashMap<(String, String), Reply>>,
+    blobs: Mutex<HashMap<String, Blob>>,
+    /// Where blob requests are redirected (`http://127.0.0.1:<port>`), if anywhere.
+    cdn: Mutex<Option<String>>,
     requests: Mutex<Vec<Request>>,
     /// Connections kept open without an answer, closed when the stand-in is dropped.
     held: Mutex<Vec<TcpStream>>,
@@ -101,6 +112,48 @@ impl StandIn {
     pub fn digest_header(&self) -> &StandIn {
         self.shared.digest_header.store(true, Ordering::SeqCst);
         self
+    }
+
+    /// Serves a blob of `len` bytes starting with `head` (zeros after it), by digest,
+    /// at `/v2/<repo>/blobs/<digest>` and `/cdn/<digest>`.
+    pub fn blob(&self, digest: &str, head: Vec<u8>, len: u64) -> &StandIn {
+        let blob = Blob { head, len };
+        self.shared
+            .blobs
+            .lock()
+            .unwrap()
+            .insert(digest.to_string(), blob);
+        self
+    }
+
+    /// Answers every `/v2/…/blobs/<digest>` with `307 Temporary Redirect` to
+    /// `<cdn>/cdn/<digest>?sig=…`, as registry.ollama.ai sends blob requests to its CDN.
+    pub fn redirect_blobs_to(&self, cdn: &StandIn) -> &StandIn {
+        *self.shared.cdn.lock().unwrap() = Some(cdn.url());
+        self
+    }
+
+    /// Publishes `model:tag` (`gemma4`, `user/repo`) with a model layer whose blob is
+    /// `header` followed by `data_len` bytes of tensor data, served by `cdn` (which may
+    /// be this stand-in): the manifest here, the blob there. Returns the blob's digest
+    /// and size.
+    pub fn publish(
+        &self,
+        cdn: &StandIn,
+        model: &str,
+        tag: &str,
+        header: &[u8],
+        data_len: u64,
+    ) -> (String, u64) {
+        let digest = sha256_digest(header);
+        let padded = header.len().next_multiple_of(32) as u64;
+        let len = padded + data_len;
+        cdn.blob(&digest, header.to_vec(), len);
+        if !std::ptr::eq(self, cdn) {
+            self.redirect_blobs_to(cdn);
+        }
+        self.manifest(model, tag, manifest_body(&digest, len));
+        (digest, len)
     }
 
     /// From now on, accepts connections and never reads or answers anything.
@@ -165,46 +218,64 @@ fn serve(mut stream: TcpStream, shared: &Shared) {
         return;
     };
     shared.requests.lock().unwrap().push(request.clone());
-    let (status, body) = match route(&request, shared) {
-        Some(answer) => answer,
-        None => {
-            shared.held.lock().unwrap().push(stream);
-            return;
-        }
+    let Some(answer) = route(&request, shared) else {
+        shared.held.lock().unwrap().push(stream);
+        return;
     };
-    let content_type = if status == 200 {
-        MANIFEST_V2
-    } else {
-        "application/json; charset=utf-8"
-    };
-    let digest = match status == 200 && shared.digest_header.load(Ordering::SeqCst) {
-        true => format!("Ollama-Content-Digest: {}\r\n", sha256_hex(body.as_bytes())),
-        false => String::new(),
-    };
-    let head = format!(
-        "HTTP/1.1 {status} {}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
-         {digest}Docker-Distribution-Api-Version: registry/2.0\r\nConnection: close\r\n\r\n",
-        reason(status),
-        body.len()
-    );
+    let mut head = format!("HTTP/1.1 {} {}\r\n", answer.status, reason(answer.status));
+    for (name, value) in &answer.headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(&format!(
+        "Content-Length: {}\r\nDocker-Distribution-Api-Version: registry/2.0\r\nConnection: close\r\n\r\n",
+        answer.body.len()
+    ));
     let _ = stream.write_all(head.as_bytes());
     if request.method != "HEAD" {
-        let _ = stream.write_all(body.as_bytes());
+        let _ = stream.write_all(&answer.body);
+    }
+}
+
+/// A response: status, headers besides the length, body.
+struct Answer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn json(status: u16, body: String) -> Answer {
+        let content_type = if status == 200 {
+            MANIFEST_V2
+        } else {
+            "application/json; charset=utf-8"
+        };
+        Answer {
+            status,
+            headers: vec![("Content-Type".into(), content_type.into())],
+            body: body.into_bytes(),
+        }
     }
 }
 
 /// The answer to a request, or `None` to hang.
-fn route(request: &Request, shared: &Shared) -> Option<(u16, String)> {
+fn route(request: &Request, shared: &Shared) -> Option<Answer> {
     if request.method != "GET" && request.method != "HEAD" {
-        return Some((405, errors("UNSUPPORTED", "method not allowed", "{}")));
+        return Some(Answer::json(
+            405,
+            errors("UNSUPPORTED", "method not allowed", "{}"),
+        ));
+    }
+    if let Some(digest) = blob_path(&request.path) {
+        return Some(blob(request, shared, &digest));
     }
     let Some((model, tag)) = manifest_path(&request.path) else {
-        return Some((404, "404 page not found\n".to_string()));
+        return Some(Answer::json(404, "404 page not found\n".to_string()));
     };
     let accepts = request.header("accept").unwrap_or_default();
     if !accepts.split(',').any(|value| value.trim() == MANIFEST_V2) {
         let message = format!("stand-in: Accept must name {MANIFEST_V2}");
-        return Some((406, errors("UNSUPPORTED", &message, "{}")));
+        return Some(Answer::json(406, errors("UNSUPPORTED", &message, "{}")));
     }
     let reply = shared
         .replies
@@ -213,22 +284,114 @@ fn route(request: &Request, shared: &Shared) -> Option<(u16, String)> {
         .get(&(model.clone(), tag.clone()))
         .cloned();
     match reply {
-        Some(Reply::Manifest(body)) => Some((200, body)),
-        Some(Reply::Status(status, body)) => Some((status, body)),
+        Some(Reply::Manifest(body)) => {
+            let mut answer = Answer::json(200, body);
+            if shared.digest_header.load(Ordering::SeqCst) {
+                let digest = sha256_hex(&answer.body);
+                answer
+                    .headers
+                    .push(("Ollama-Content-Digest".into(), digest));
+            }
+            Some(answer)
+        }
+        Some(Reply::Status(status, body)) => Some(Answer::json(status, body)),
         Some(Reply::Hang) => None,
         None => {
             let detail = serde_json::json!({ "Tag": tag }).to_string();
-            Some((404, errors("MANIFEST_UNKNOWN", "manifest unknown", &detail)))
+            Some(Answer::json(
+                404,
+                errors("MANIFEST_UNKNOWN", "manifest unknown", &detail),
+            ))
         }
     }
 }
 
-/// `(model, tag)` from `/v2/library/<model>/manifests/<tag>`.
+/// A blob request: a redirect to the CDN from `/v2/…`, else the bytes of the range.
+fn blob(request: &Request, shared: &Shared, digest: &str) -> Answer {
+    let cdn = shared.cdn.lock().unwrap().clone();
+    if let (Some(cdn), true) = (cdn, request.path.starts_with("/v2/")) {
+        return Answer {
+            status: 307,
+            headers: vec![(
+                "Location".into(),
+                format!("{cdn}/cdn/{digest}?sig=stand-in"),
+            )],
+            body: Vec::new(),
+        };
+    }
+    let Some(blob) = shared.blobs.lock().unwrap().get(digest).cloned() else {
+        return Answer::json(404, errors("BLOB_UNKNOWN", "blob unknown", "{}"));
+    };
+    let (start, end) = match request.header("range").and_then(parse_range) {
+        Some((start, end)) if start < blob.len => (start, end.min(blob.len - 1)),
+        Some(_) => {
+            return Answer {
+                status: 416,
+                headers: vec![("Content-Range".into(), format!("bytes */{}", blob.len))],
+                body: Vec::new(),
+            };
+        }
+        None => (0, blob.len.saturating_sub(1).min(64 << 20)),
+    };
+    let body = (start..=end)
+        .map(|i| blob.head.get(i as usize).copied().unwrap_or(0))
+        .collect();
+    Answer {
+        status: 206,
+        headers: vec![
+            ("Content-Type".into(), "application/octet-stream".into()),
+            (
+                "Content-Range".into(),
+                format!("bytes {start}-{end}/{}", blob.len),
+            ),
+        ],
+        body,
+    }
+}
+
+/// `bytes=S-E` of a `Range` header.
+fn parse_range(value: &str) -> Option<(u64, u64)> {
+    let (start, end) = value.strip_prefix("bytes=")?.split_once('-')?;
+    Some((start.parse().ok()?, end.parse().ok()?))
+}
+
+/// The digest of `/v2/<repo>/blobs/<digest>` or `/cdn/<digest>?…`.
+fn blob_path(path: &str) -> Option<String> {
+    let path = path.split('?').next()?;
+    let digest = match path.strip_prefix("/cdn/") {
+        Some(digest) => digest,
+        None => path.strip_prefix("/v2/")?.rsplit_once("/blobs/")?.1,
+    };
+    (!digest.is_empty() && !digest.contains('/')).then(|| digest.to_string())
+}
+
+/// `(model, tag)` from `/v2/<namespace>/<model>/manifests/<tag>`: the model is bare in
+/// the `library` namespace, `namespace/model` in any other.
 fn manifest_path(path: &str) -> Option<(String, String)> {
-    let rest = path.strip_prefix("/v2/library/")?;
-    let (model, tag) = rest.split_once("/manifests/")?;
+    let rest = path.strip_prefix("/v2/")?;
+    let (repo, tag) = rest.split_once("/manifests/")?;
+    let (namespace, model) = repo.split_once('/')?;
     let plain = |part: &str| !part.is_empty() && !part.contains(['/', '?', '#']);
-    (plain(model) && plain(tag)).then(|| (model.to_string(), tag.to_string()))
+    if !(plain(namespace) && plain(model) && plain(tag)) {
+        return None;
+    }
+    let model = match namespace {
+        "library" => model.to_string(),
+        _ => format!("{namespace}/{model}"),
+    };
+    Some((model, tag.to_string()))
+}
+
+/// `sha256:<hex>` of some bytes, as registries name blobs.
+pub fn sha256_digest(bytes: &[u8]) -> String {
+    provision::registry::sha256_digest(bytes)
+}
+
+/// A schema 2 manifest with one model layer of this digest and size.
+pub fn manifest_body(digest: &str, len: u64) -> String {
+    format!(
+        r#"{{"schemaVersion":2,"mediaType":"{MANIFEST_V2}","config":{{"mediaType":"application/vnd.docker.container.image.v1+json","digest":"{digest}","size":487}},"layers":[{{"mediaType":"application/vnd.ollama.image.model","digest":"{digest}","size":{len}}}]}}"#
+    )
 }
 
 /// The SHA-256 of some bytes as lowercase hex.
@@ -245,7 +408,10 @@ fn errors(code: &str, message: &str, detail: &str) -> String {
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        206 => "Partial Content",
+        307 => "Temporary Redirect",
         404 => "Not Found",
+        416 => "Range Not Satisfiable",
         405 => "Method Not Allowed",
         406 => "Not Acceptable",
         500 => "Internal Server Error",

@@ -1,0 +1,174 @@
+//! What the registry's answers make of each name: facts, a warning and the catalog,
+//! or a name nobody knows, with both reasons in one line.
+
+use super::build;
+use super::gather::{Gathered, Unknown};
+use super::remote::{Asked, Failure, Fetched};
+use crate::catalog::Catalog;
+
+/// Turns the registry's answers into facts, warnings, or a name nobody knows.
+pub(super) fn settle(
+    gathered: &mut Gathered,
+    asked: &[(String, Asked)],
+    results: Vec<std::result::Result<Fetched, Failure>>,
+    base: &str,
+) {
+    let catalog = Catalog::bundled();
+    let mut offline_reason = None;
+    for ((name, request), result) in asked.iter().zip(results) {
+        let listed = catalog.resolve(name);
+        let why = match result {
+            Ok(fetched) => {
+                if fetched.stale {
+                    gathered.warnings.push(format!(
+                        "registry {base} unreachable: {name} planned from facts cached earlier"
+                    ));
+                }
+                match build::registry(name, &request.name, listed.as_ref().ok().copied(), &fetched)
+                {
+                    Ok(known) => {
+                        gathered.known.push(known);
+                        continue;
+                    }
+                    Err(why) => Why::Bad(why),
+                }
+            }
+            Err(Failure::Unreachable(why)) => {
+                offline_reason.get_or_insert(why);
+                continue;
+            }
+            Err(Failure::NotFound(url)) => Why::NotFound(url),
+            Err(Failure::Bad(why)) => Why::Bad(why),
+        };
+        match (listed, why) {
+            (Ok(_), Why::NotFound(url)) => gathered.warnings.push(format!(
+                "the registry has no {name} ({url} answered 404); catalog facts used"
+            )),
+            (Ok(_), Why::Bad(why)) => gathered
+                .warnings
+                .push(format!("{why}; catalog facts used for {name}")),
+            (Err(lookup), Why::NotFound(url)) => gathered.unknown.push(Unknown {
+                name: name.clone(),
+                message: format!("{lookup}, and the registry has none ({url} answered 404)"),
+                registry: format!("the registry has none ({url} answered 404)"),
+                unknown_name: true,
+            }),
+            (Err(_), Why::Bad(why)) => gathered.unknown.push(Unknown {
+                name: name.clone(),
+                message: why.clone(),
+                registry: why,
+                unknown_name: false,
+            }),
+        }
+    }
+    if let Some(why) = offline_reason {
+        offline(
+            gathered,
+            asked,
+            &format!("registry {base} is unreachable ({why})"),
+        );
+    }
+}
+
+/// Why the registry gave no facts for a name.
+enum Why {
+    NotFound(String),
+    Bad(String),
+}
+
+/// The registry gave no answer: one warning when the catalog stands in for some names,
+/// and each name it does not know is unknown, with both reasons.
+pub(super) fn offline(gathered: &mut Gathered, asked: &[(String, Asked)], why: &str) {
+    let catalog = Catalog::bundled();
+    let mut fallback = false;
+    for (name, _) in asked {
+        if gathered.known.iter().any(|k| k.is(name)) {
+            continue;
+        }
+        match catalog.resolve(name) {
+            Ok(_) => fallback = true,
+            Err(lookup) => gathered.unknown.push(Unknown {
+                name: name.clone(),
+                message: format!("{lookup}, and {why}"),
+                registry: why.to_string(),
+                unknown_name: true,
+            }),
+        }
+    }
+    if fallback {
+        gathered.warnings.push(format!(
+            "{why}; model facts are the catalog's (as of {})",
+            catalog.as_of
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::remote::Others;
+    use crate::name::ModelName;
+
+    fn asked(names: &[&str]) -> Vec<(String, Asked)> {
+        names
+            .iter()
+            .map(|n| {
+                let name = ModelName::parse(n).unwrap();
+                (
+                    n.to_string(),
+                    Asked {
+                        name,
+                        others: Others::None,
+                    },
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn offline_the_catalog_stands_in_once_and_unknown_names_get_both_reasons() {
+        let mut gathered = Gathered::default();
+        let names = asked(&["gemma3:12b", "qwen3:8b", "gemma4:12b"]);
+        let results = vec![
+            Err(Failure::Unreachable("no route".into())),
+            Err(Failure::Unreachable("no route".into())),
+            Err(Failure::Unreachable("no route".into())),
+        ];
+        settle(&mut gathered, &names, results, "https://r");
+        assert_eq!(gathered.warnings.len(), 1, "{:?}", gathered.warnings);
+        assert!(gathered.warnings[0].starts_with("registry https://r is unreachable (no route)"));
+        assert_eq!(gathered.unknown.len(), 1);
+        assert!(gathered.unknown[0].unknown_name);
+        assert!(
+            gathered.unknown[0]
+                .message
+                .ends_with("and registry https://r is unreachable (no route)")
+        );
+    }
+
+    #[test]
+    fn a_404_and_a_bad_header_are_told_apart() {
+        let mut gathered = Gathered::default();
+        let names = asked(&["nosuch:1b", "evil:1b", "gemma3:12b"]);
+        let results = vec![
+            Err(Failure::NotFound(
+                "https://r/v2/library/nosuch/manifests/1b".into(),
+            )),
+            Err(Failure::Bad(
+                "could not read the GGUF header of https://r/x: bad magic".into(),
+            )),
+            Err(Failure::Bad(
+                "could not read the GGUF header of https://r/y: bad magic".into(),
+            )),
+        ];
+        settle(&mut gathered, &names, results, "https://r");
+        assert!(gathered.unknown[0].unknown_name);
+        assert!(gathered.unknown[0].message.contains("answered 404"));
+        assert!(!gathered.unknown[1].unknown_name);
+        assert_eq!(
+            gathered.warnings.len(),
+            1,
+            "the catalog stands in for gemma3:12b"
+        );
+    }
+}
