@@ -58,9 +58,13 @@ fn live_facts(ctx: &Context, args: &ListQuantsArgs) -> Result<Option<Known>> {
     match (gathered.known.pop(), gathered.unknown.first()) {
         (Some(known), _) => Ok(Some(known)),
         // The catalog's part worded as before (with every model when none is close).
+        // An unknown name is the user's to fix: exit 2, as in every command.
         (None, Some(unknown)) if library => match resolve(name) {
+            Err(catalog) if unknown.unknown_name => {
+                Err(UsageError(format!("{catalog}, and {}", unknown.registry)).into())
+            }
             Err(catalog) => Err(anyhow::anyhow!("{catalog}, and {}", unknown.registry)),
-            Ok(_) => Err(anyhow::anyhow!("{}", unknown.message)),
+            Ok(_) => Err(unknown.error()),
         },
         // A name outside the library may still be installed: listed from Ollama.
         (None, _) => Ok(None),

@@ -5,8 +5,8 @@ use crate::support::{Device, Emulator, Provision};
 
 #[test]
 fn an_unknown_model_exits_2_in_every_command() {
-    for command in ["plan", "auto", "list-quants", "modelfile"] {
-        // No ollama on PATH: the name is refused before Ollama is looked for.
+    for command in ["plan", "list-quants", "modelfile"] {
+        // No ollama on PATH (and the registry unreachable): the name is refused.
         Provision::new()
             .device(Device::DESKTOP)
             .args([command, "nosuchmodel"])
@@ -15,6 +15,15 @@ fn an_unknown_model_exits_2_in_every_command() {
             .one_error_line(&["unknown model 'nosuchmodel'"]);
     }
     let emu = Emulator::new();
+    // `auto` needs Ollama before it plans (a name the catalog does not know may be
+    // in the registry or installed); with it there, the name is refused the same way.
+    Provision::new()
+        .device(Device::DESKTOP)
+        .emulator(&emu)
+        .args(["auto", "nosuchmodel"])
+        .run()
+        .code(2)
+        .one_error_line(&["unknown model 'nosuchmodel'"]);
     Provision::new()
         .device(Device::DESKTOP)
         .emulator(&emu)
