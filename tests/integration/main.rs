@@ -24,7 +24,6 @@ mod ollama_emulator;
 mod ollama_emulator_eras;
 mod ollama_emulator_serve;
 mod ollama_parsers;
-mod ollama_real;
 mod ollama_wrapper;
 mod optimize;
 mod plan;
