@@ -14,6 +14,7 @@ mod ranges;
 mod server;
 mod small_gpu;
 mod usage;
+mod values;
 
 use crate::support::{Provision, Run};
 use std::time::{Duration, Instant};
