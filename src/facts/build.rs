@@ -145,43 +145,14 @@ pub fn registry(
 ) -> Result<Known, String> {
     let facts = &fetched.facts;
     let asked = own_level(name, facts)?;
-    let model_digest = |t: &crate::registry::RemoteTag| {
-        t.layer(crate::registry::MODEL_MEDIA_TYPE)
-            .map(|l| l.digest.clone())
-    };
-    let own_digest = model_digest(&fetched.tag);
-    let mut levels = vec![exact(
-        asked,
-        fetched.tag.model_bytes,
-        Source::Registry,
-        Some(parsed.tag.clone()),
-    )];
-    for (tag, remote) in &fetched.found {
-        let same_blob = own_digest.is_some() && model_digest(remote) == own_digest;
-        let quant = probe::quant_of_tag(tag).or(same_blob.then_some(asked));
-        if let Some(quant) = quant {
-            levels.push(exact(
-                quant,
-                remote.model_bytes,
-                Source::Registry,
-                Some(tag.clone()),
-            ));
-        }
-    }
+    let levels = registry_levels(parsed, fetched, asked);
     let tag = &fetched.tag;
     let extra = tag
         .bytes_of(PROJECTOR_MEDIA_TYPE)
         .saturating_add(tag.bytes_of(ADAPTER_MEDIA_TYPE));
     let (family, size, quant, pinned) = match listed {
         Some(r) => {
-            for level in &mut levels {
-                // The catalog spells its own tags; keep its scheme for levels it lists.
-                if r.size.quant(level.quant).is_some() {
-                    level.tag = None;
-                }
-            }
-            let (family, mut size) = overlay(r.family, r.size, facts, &levels);
-            size.projector_bytes = extra;
+            let (family, size) = listed_registry_entry(r.family, r.size, facts, levels, extra);
             (family, size, r.quant, r.quant_pinned)
         }
         None => {
@@ -207,6 +178,55 @@ pub fn registry(
         adapter_bytes: tag.bytes_of(ADAPTER_MEDIA_TYPE),
         notes,
     })
+}
+
+/// The levels the registry answered for: the asked tag's (at `asked`, its file's own
+/// level), then each sibling tag whose level its name says, or that shares the asked
+/// tag's model blob.
+fn registry_levels(parsed: &ModelName, fetched: &Fetched, asked: Quant) -> Vec<QuantSize> {
+    let model_digest = |t: &crate::registry::RemoteTag| {
+        t.layer(crate::registry::MODEL_MEDIA_TYPE)
+            .map(|l| l.digest.clone())
+    };
+    let own_digest = model_digest(&fetched.tag);
+    let mut levels = vec![exact(
+        asked,
+        fetched.tag.model_bytes,
+        Source::Registry,
+        Some(parsed.tag.clone()),
+    )];
+    for (tag, remote) in &fetched.found {
+        let same_blob = own_digest.is_some() && model_digest(remote) == own_digest;
+        let quant = probe::quant_of_tag(tag).or(same_blob.then_some(asked));
+        if let Some(quant) = quant {
+            levels.push(exact(
+                quant,
+                remote.model_bytes,
+                Source::Registry,
+                Some(tag.clone()),
+            ));
+        }
+    }
+    levels
+}
+
+/// A catalog entry with the registry's levels laid over it.
+fn listed_registry_entry(
+    family: &Family,
+    size: &ModelSize,
+    facts: &Facts,
+    mut levels: Vec<QuantSize>,
+    projector_bytes: u64,
+) -> (Family, ModelSize) {
+    for level in &mut levels {
+        // The catalog spells its own tags; keep its scheme for levels it lists.
+        if size.quant(level.quant).is_some() {
+            level.tag = None;
+        }
+    }
+    let (family, mut size) = overlay(family, size, facts, &levels);
+    size.projector_bytes = projector_bytes;
+    (family, size)
 }
 
 /// The file's own level, which the project must know to plan it.
