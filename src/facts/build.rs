@@ -10,7 +10,7 @@ use crate::gguf::Facts;
 use crate::inventory::Inventory;
 use crate::name::ModelName;
 use crate::quant::Quant;
-use crate::registry::{ADAPTER_MEDIA_TYPE, PROJECTOR_MEDIA_TYPE};
+use crate::registry::{ADAPTER_MEDIA_TYPE, PROJECTOR_MEDIA_TYPE, RemoteTag};
 
 /// An installed model read from the store.
 pub fn installed(
@@ -147,9 +147,7 @@ pub fn registry(
     let asked = own_level(name, facts)?;
     let levels = registry_levels(parsed, fetched, asked);
     let tag = &fetched.tag;
-    let extra = tag
-        .bytes_of(PROJECTOR_MEDIA_TYPE)
-        .saturating_add(tag.bytes_of(ADAPTER_MEDIA_TYPE));
+    let extra = beside_model_bytes(tag);
     let (family, size, quant, pinned) = match listed {
         Some(r) => {
             let (family, size) = listed_registry_entry(r.family, r.size, facts, levels, extra);
@@ -184,7 +182,7 @@ pub fn registry(
 /// level), then each sibling tag whose level its name says, or that shares the asked
 /// tag's model blob.
 fn registry_levels(parsed: &ModelName, fetched: &Fetched, asked: Quant) -> Vec<QuantSize> {
-    let model_digest = |t: &crate::registry::RemoteTag| {
+    let model_digest = |t: &RemoteTag| {
         t.layer(crate::registry::MODEL_MEDIA_TYPE)
             .map(|l| l.digest.clone())
     };
@@ -208,6 +206,12 @@ fn registry_levels(parsed: &ModelName, fetched: &Fetched, asked: Quant) -> Vec<Q
         }
     }
     levels
+}
+
+/// The projector and adapter blobs a tag loads beside its model blob.
+fn beside_model_bytes(tag: &RemoteTag) -> u64 {
+    tag.bytes_of(PROJECTOR_MEDIA_TYPE)
+        .saturating_add(tag.bytes_of(ADAPTER_MEDIA_TYPE))
 }
 
 /// A catalog entry with the registry's levels laid over it.
