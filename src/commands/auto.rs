@@ -2,6 +2,8 @@
 //! each model, then run only what differs; a report per model and script-friendly
 //! exit codes.
 
+mod report;
+
 use super::upkeep::Upkeep;
 use crate::cli::AutoArgs;
 use crate::context::Context;
@@ -11,50 +13,16 @@ use crate::interrupt::{Interrupt, is_interrupted};
 use crate::inventory::Inventory;
 use crate::loaded::AfterAuto;
 use crate::lock::{self, Contention, RunLock};
-use crate::outdated::TagStatus;
-use crate::output::{self, SCHEMA_VERSION};
-use crate::plan::{Plan, TierReport};
-use crate::probe::Budget;
-use crate::prune::PruneReport;
-use crate::server_env::{ServerEnv, session::Report as ServerEnvReport};
+use crate::output;
+use crate::plan::Plan;
+use crate::server_env::ServerEnv;
 use crate::state::Recorder;
 use crate::steps::{self, Action, Decision, ModelReport, Observed, Status, Summary};
 use anyhow::{Context as _, Result};
-use serde::Serialize;
-
-/// The `auto --json` object (documented in the README, "provision auto").
-#[derive(Debug, Serialize)]
-pub struct AutoReport<'a> {
-    pub schema_version: u32,
-    pub profile: &'a str,
-    /// The date the bundled catalog's data is as of.
-    pub catalog_as_of: &'a str,
-    /// The memory, cores and GPUs the models were planned on.
-    pub device: &'a Budget,
-    pub tier: &'a TierReport,
-    /// `run`, `dry_run` or `check`.
-    pub mode: &'static str,
-    pub models: &'a [ModelReport],
-    pub summary: Summary,
-    /// The Ollama server's environment (README, "Server settings").
-    pub server_env: &'a ServerEnvReport,
-    /// With `--update`: each base tag in use against the registry.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub outdated: Option<&'a [TagStatus]>,
-    /// With `--prune`: what was (or would be) removed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub prune: Option<&'a PruneReport>,
-    /// With `--verify`: the loads (dry run) or the load check.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub verify: Option<&'a AfterAuto>,
-}
+use report::print_report;
 
 pub fn run(ctx: &Context, args: &AutoArgs) -> Result<Outcome> {
-    crate::server_env::require_server_device(ctx)?;
-    // The profile, the MODEL names and the template fail here, before Ollama is
-    // looked for and before any wait for the lock.
-    crate::plan::select(&ctx.profile()?.profile, &args.models)?;
-    ctx.renderer()?;
+    check_inputs(ctx, args)?;
     let progress = Progress::new(args.quiet, ctx.terminal_redraws());
     let writes = writes(args);
     let ollama = ctx.ollama()?;
@@ -73,15 +41,7 @@ pub fn run(ctx: &Context, args: &AutoArgs) -> Result<Outcome> {
     let mut server = server_env(ctx, args, &plan, &ollama.program());
     let recorder = Recorder::open(ctx.paths.state.as_deref(), super::prune::names(&inventory));
     let executor = Executor::new(&ollama, &progress).recording(&recorder);
-    if writes {
-        let steps = reports.iter_mut().flat_map(|r| r.steps.iter_mut());
-        super::room_for_pulls(ctx, steps, args.force)?;
-        act(&executor, &mut reports, args.fail_fast)?;
-        server.apply(&executor)?;
-    } else {
-        reports.iter().for_each(say_failure);
-        server.plan_only();
-    }
+    act_or_plan(ctx, args, &executor, &mut reports, &mut server)?;
     server.warn(args.quiet);
     let acts = writes.then_some((&executor, &progress));
     let prune = super::prune::after_auto(ctx, args, &plan, &reports, &inventory, &recorder, acts)?;
@@ -99,6 +59,36 @@ pub fn run(ctx: &Context, args: &AutoArgs) -> Result<Outcome> {
     };
     print_report(ctx, args, &plan, &reports, &finished)?;
     Ok(outcome(args, &finished))
+}
+
+/// The profile, the MODEL names and the template fail here, before Ollama is
+/// looked for and before any wait for the lock.
+fn check_inputs(ctx: &Context, args: &AutoArgs) -> Result<()> {
+    crate::server_env::require_server_device(ctx)?;
+    crate::plan::select(&ctx.profile()?.profile, &args.models)?;
+    ctx.renderer()?;
+    Ok(())
+}
+
+/// When the run writes: room for the pulls, the models' steps, then the server
+/// settings. Otherwise the failures known already are said and the settings only
+/// planned.
+fn act_or_plan(
+    ctx: &Context,
+    args: &AutoArgs,
+    executor: &Executor,
+    reports: &mut [ModelReport],
+    server: &mut ServerEnv,
+) -> Result<()> {
+    if !writes(args) {
+        reports.iter().for_each(say_failure);
+        server.plan_only();
+        return Ok(());
+    }
+    let steps = reports.iter_mut().flat_map(|r| r.steps.iter_mut());
+    super::room_for_pulls(ctx, steps, args.force)?;
+    act(executor, reports, args.fail_fast)?;
+    server.apply(executor)
 }
 
 /// How a run ended besides the models: the server settings, the upkeep and,
@@ -225,56 +215,4 @@ fn say_failure(report: &ModelReport) {
     if let (Status::Failed, Some(error)) = (report.status, &report.error) {
         output::error(&format!("{}: {error}", report.name));
     }
-}
-
-fn print_report(
-    ctx: &Context,
-    args: &AutoArgs,
-    plan: &Plan,
-    reports: &[ModelReport],
-    finished: &Finished,
-) -> Result<()> {
-    let Finished {
-        summary,
-        server,
-        upkeep,
-        verified,
-    } = finished;
-    let mode = if args.dry_run {
-        "dry_run"
-    } else if args.check {
-        "check"
-    } else {
-        "run"
-    };
-    if ctx.json() {
-        return output::json(&AutoReport {
-            schema_version: SCHEMA_VERSION,
-            profile: &plan.profile,
-            catalog_as_of: &plan.catalog_as_of,
-            device: &plan.budget,
-            tier: &plan.tier,
-            mode,
-            models: reports,
-            summary: summary.clone(),
-            server_env: server.report(),
-            outdated: upkeep.outdated.as_deref(),
-            prune: upkeep.prune.as_ref(),
-            verify: verified.as_ref(),
-        });
-    }
-    if args.quiet {
-        return Ok(());
-    }
-    let mut text = if args.dry_run {
-        output::auto::dry_run(plan, reports)
-    } else {
-        output::auto::summary(plan, reports, summary)
-    };
-    text.push_str(&server.text(args.dry_run));
-    text.push_str(&upkeep.text(!writes(args)));
-    if let Some(verified) = verified {
-        text.push_str(&output::verify::after_auto(verified));
-    }
-    output::print(&text)
 }

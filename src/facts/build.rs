@@ -10,7 +10,7 @@ use crate::gguf::Facts;
 use crate::inventory::Inventory;
 use crate::name::ModelName;
 use crate::quant::Quant;
-use crate::registry::{ADAPTER_MEDIA_TYPE, PROJECTOR_MEDIA_TYPE};
+use crate::registry::{ADAPTER_MEDIA_TYPE, PROJECTOR_MEDIA_TYPE, RemoteTag};
 
 /// An installed model read from the store.
 pub fn installed(
@@ -145,43 +145,12 @@ pub fn registry(
 ) -> Result<Known, String> {
     let facts = &fetched.facts;
     let asked = own_level(name, facts)?;
-    let model_digest = |t: &crate::registry::RemoteTag| {
-        t.layer(crate::registry::MODEL_MEDIA_TYPE)
-            .map(|l| l.digest.clone())
-    };
-    let own_digest = model_digest(&fetched.tag);
-    let mut levels = vec![exact(
-        asked,
-        fetched.tag.model_bytes,
-        Source::Registry,
-        Some(parsed.tag.clone()),
-    )];
-    for (tag, remote) in &fetched.found {
-        let same_blob = own_digest.is_some() && model_digest(remote) == own_digest;
-        let quant = probe::quant_of_tag(tag).or(same_blob.then_some(asked));
-        if let Some(quant) = quant {
-            levels.push(exact(
-                quant,
-                remote.model_bytes,
-                Source::Registry,
-                Some(tag.clone()),
-            ));
-        }
-    }
+    let levels = registry_levels(parsed, fetched, asked);
     let tag = &fetched.tag;
-    let extra = tag
-        .bytes_of(PROJECTOR_MEDIA_TYPE)
-        .saturating_add(tag.bytes_of(ADAPTER_MEDIA_TYPE));
+    let extra = beside_model_bytes(tag);
     let (family, size, quant, pinned) = match listed {
         Some(r) => {
-            for level in &mut levels {
-                // The catalog spells its own tags; keep its scheme for levels it lists.
-                if r.size.quant(level.quant).is_some() {
-                    level.tag = None;
-                }
-            }
-            let (family, mut size) = overlay(r.family, r.size, facts, &levels);
-            size.projector_bytes = extra;
+            let (family, size) = listed_registry_entry(r.family, r.size, facts, levels, extra);
             (family, size, r.quant, r.quant_pinned)
         }
         None => {
@@ -207,6 +176,61 @@ pub fn registry(
         adapter_bytes: tag.bytes_of(ADAPTER_MEDIA_TYPE),
         notes,
     })
+}
+
+/// The levels the registry answered for: the asked tag's (at `asked`, its file's own
+/// level), then each sibling tag whose level its name says, or that shares the asked
+/// tag's model blob.
+fn registry_levels(parsed: &ModelName, fetched: &Fetched, asked: Quant) -> Vec<QuantSize> {
+    let model_digest = |t: &RemoteTag| {
+        t.layer(crate::registry::MODEL_MEDIA_TYPE)
+            .map(|l| l.digest.clone())
+    };
+    let own_digest = model_digest(&fetched.tag);
+    let mut levels = vec![exact(
+        asked,
+        fetched.tag.model_bytes,
+        Source::Registry,
+        Some(parsed.tag.clone()),
+    )];
+    for (tag, remote) in &fetched.found {
+        let same_blob = own_digest.is_some() && model_digest(remote) == own_digest;
+        let quant = probe::quant_of_tag(tag).or(same_blob.then_some(asked));
+        if let Some(quant) = quant {
+            levels.push(exact(
+                quant,
+                remote.model_bytes,
+                Source::Registry,
+                Some(tag.clone()),
+            ));
+        }
+    }
+    levels
+}
+
+/// The projector and adapter blobs a tag loads beside its model blob.
+fn beside_model_bytes(tag: &RemoteTag) -> u64 {
+    tag.bytes_of(PROJECTOR_MEDIA_TYPE)
+        .saturating_add(tag.bytes_of(ADAPTER_MEDIA_TYPE))
+}
+
+/// A catalog entry with the registry's levels laid over it.
+fn listed_registry_entry(
+    family: &Family,
+    size: &ModelSize,
+    facts: &Facts,
+    mut levels: Vec<QuantSize>,
+    projector_bytes: u64,
+) -> (Family, ModelSize) {
+    for level in &mut levels {
+        // The catalog spells its own tags; keep its scheme for levels it lists.
+        if size.quant(level.quant).is_some() {
+            level.tag = None;
+        }
+    }
+    let (family, mut size) = overlay(family, size, facts, &levels);
+    size.projector_bytes = projector_bytes;
+    (family, size)
 }
 
 /// The file's own level, which the project must know to plan it.

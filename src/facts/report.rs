@@ -2,7 +2,7 @@
 //! and its memory at a few contexts. Pure: the estimate is passed in.
 
 use super::Source;
-use crate::catalog::Resolved;
+use crate::catalog::{Family, ModelSize, Resolved};
 use crate::estimate::Estimate;
 use crate::gguf::{CacheType, Facts, LayerKind, Recurrent};
 use crate::quant::Quant;
@@ -110,21 +110,7 @@ impl Report {
             ..
         } = subject.resolved;
         let level = size.quant(quant);
-        let shape = match size.facts.as_deref() {
-            Some(facts) => Shape::of_facts(facts),
-            None => Shape::of_dims(size),
-        };
-        let levels = size
-            .quants
-            .iter()
-            .map(|q| Level {
-                quant: q.quant,
-                tag: format!("{}:{}", family.name, size.tag_for(q.quant)),
-                bytes: q.bytes,
-                exact: q.exact,
-                source: Source::of(q),
-            })
-            .collect();
+        let shape = Shape::of(size);
         Report {
             model: subject.model.to_string(),
             name: subject.resolved.name(),
@@ -153,7 +139,7 @@ impl Report {
             expert_count: u64::from(size.dims.experts.unwrap_or(0)),
             expert_used_count: u64::from(size.dims.experts_used.unwrap_or(0)),
             recurrent: shape.recurrent,
-            levels,
+            levels: levels(family, size),
             tags_probed: subject.probed,
             memory: memory(size.dims.context, estimate),
             notes: subject.notes,
@@ -172,6 +158,14 @@ struct Shape {
 }
 
 impl Shape {
+    /// From the header's facts when they were read, else from the catalog's dimensions.
+    fn of(size: &ModelSize) -> Shape {
+        match size.facts.as_deref() {
+            Some(facts) => Shape::of_facts(facts),
+            None => Shape::of_dims(size),
+        }
+    }
+
     fn of_facts(facts: &Facts) -> Shape {
         let mut layers = LayerCounts::default();
         for layer in &facts.layers {
@@ -196,7 +190,7 @@ impl Shape {
         }
     }
 
-    fn of_dims(size: &crate::catalog::ModelSize) -> Shape {
+    fn of_dims(size: &ModelSize) -> Shape {
         let d = &size.dims;
         let sliding = u64::from(d.sliding_window_layers.unwrap_or(0));
         let width = u64::from(d.head_dim) + u64::from(d.value_head_dim.unwrap_or(d.head_dim));
@@ -213,6 +207,20 @@ impl Shape {
             projector_type: None,
         }
     }
+}
+
+/// Every level the size lists, named by the tag that pulls it.
+fn levels(family: &Family, size: &ModelSize) -> Vec<Level> {
+    size.quants
+        .iter()
+        .map(|q| Level {
+            quant: q.quant,
+            tag: format!("{}:{}", family.name, size.tag_for(q.quant)),
+            bytes: q.bytes,
+            exact: q.exact,
+            source: Source::of(q),
+        })
+        .collect()
 }
 
 /// The estimate at each of [`CONTEXTS`] below the native context, then the native one.

@@ -4,7 +4,7 @@
 use super::build;
 use super::gather::{Gathered, Unknown};
 use super::remote::{Asked, Failure, Fetched};
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, LookupError, Resolved};
 
 /// Turns the registry's answers into facts, warnings, or a name nobody knows.
 pub(super) fn settle(
@@ -19,20 +19,13 @@ pub(super) fn settle(
         let listed = catalog.resolve(name);
         let why = match result {
             Ok(fetched) => {
-                if fetched.stale {
-                    gathered.warnings.push(format!(
-                        "registry {base} unreachable: {name} planned from facts cached earlier"
-                    ));
-                }
-                match build::registry(name, &request.name, listed.as_ref().ok().copied(), &fetched)
-                {
-                    Ok(known) => {
-                        gathered.known.push(known);
-                        continue;
-                    }
+                let catalog_entry = listed.as_ref().ok().copied();
+                match add_fetched(gathered, base, name, request, catalog_entry, &fetched) {
+                    Ok(()) => continue,
                     Err(why) => Why::Bad(why),
                 }
             }
+            // Every unreachable name is settled at once below, with one warning.
             Err(Failure::Unreachable(why)) => {
                 offline_reason.get_or_insert(why);
                 continue;
@@ -40,26 +33,7 @@ pub(super) fn settle(
             Err(Failure::NotFound(url)) => Why::NotFound(url),
             Err(Failure::Bad(why)) => Why::Bad(why),
         };
-        match (listed, why) {
-            (Ok(_), Why::NotFound(url)) => gathered.warnings.push(format!(
-                "the registry has no {name} ({url} answered 404); catalog facts used"
-            )),
-            (Ok(_), Why::Bad(why)) => gathered
-                .warnings
-                .push(format!("{why}; catalog facts used for {name}")),
-            (Err(lookup), Why::NotFound(url)) => gathered.unknown.push(Unknown {
-                name: name.clone(),
-                message: format!("{lookup}, and the registry has none ({url} answered 404)"),
-                registry: format!("the registry has none ({url} answered 404)"),
-                unknown_name: true,
-            }),
-            (Err(_), Why::Bad(why)) => gathered.unknown.push(Unknown {
-                name: name.clone(),
-                message: why.clone(),
-                registry: why,
-                unknown_name: false,
-            }),
-        }
+        no_facts(gathered, name, listed, why);
     }
     if let Some(why) = offline_reason {
         offline(
@@ -67,6 +41,56 @@ pub(super) fn settle(
             asked,
             &format!("registry {base} is unreachable ({why})"),
         );
+    }
+}
+
+/// The registry's facts for `name`, with a warning when they are the copy cached
+/// earlier; why not when they cannot be planned.
+fn add_fetched(
+    gathered: &mut Gathered,
+    base: &str,
+    name: &str,
+    request: &Asked,
+    listed: Option<Resolved<'_>>,
+    fetched: &Fetched,
+) -> Result<(), String> {
+    if fetched.stale {
+        gathered.warnings.push(format!(
+            "registry {base} unreachable: {name} planned from facts cached earlier"
+        ));
+    }
+    let known = build::registry(name, &request.name, listed, fetched)?;
+    gathered.known.push(known);
+    Ok(())
+}
+
+/// A name the registry gave no facts for: a warning when the catalog stands in, else
+/// unknown (a 404 also makes it an unknown name, not just an unreadable one).
+fn no_facts(
+    gathered: &mut Gathered,
+    name: &str,
+    listed: Result<Resolved<'_>, LookupError>,
+    why: Why,
+) {
+    match (listed, why) {
+        (Ok(_), Why::NotFound(url)) => gathered.warnings.push(format!(
+            "the registry has no {name} ({url} answered 404); catalog facts used"
+        )),
+        (Ok(_), Why::Bad(why)) => gathered
+            .warnings
+            .push(format!("{why}; catalog facts used for {name}")),
+        (Err(lookup), Why::NotFound(url)) => gathered.unknown.push(Unknown {
+            name: name.to_string(),
+            message: format!("{lookup}, and the registry has none ({url} answered 404)"),
+            registry: format!("the registry has none ({url} answered 404)"),
+            unknown_name: true,
+        }),
+        (Err(_), Why::Bad(why)) => gathered.unknown.push(Unknown {
+            name: name.to_string(),
+            message: why.clone(),
+            registry: why,
+            unknown_name: false,
+        }),
     }
 }
 

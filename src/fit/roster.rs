@@ -2,6 +2,8 @@
 //! maximise total quality (least priority-weighted KL divergence) while the sum
 //! of the estimates stays within the budget.
 
+mod share;
+
 use super::model::Walk;
 use super::search;
 use super::{Budget, FitPolicy, ModelRequest, ServerSetting, server_settings};
@@ -10,6 +12,7 @@ use crate::quant::Quant;
 use crate::size::Binary;
 use crate::tier::Tier;
 use serde::Serialize;
+use share::share;
 
 /// The roster decision.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -46,6 +49,7 @@ pub struct RosterShare {
     pub reason: String,
 }
 
+/// One quantization a model of the roster may get, with what it costs.
 struct Option_ {
     quant: Quant,
     estimate: Estimate,
@@ -71,16 +75,9 @@ pub fn fit_roster(
         .iter()
         .map(|request| options_for(&Walk::new(request, budget, policy, tier)))
         .collect();
-    let num_ctx = requests
-        .iter()
-        .map(|r| policy.requested_ctx(r.num_ctx, r.resolved.size.dims.context))
-        .max()
-        .unwrap_or(policy.num_ctx);
+    let num_ctx = largest_ctx(requests, policy);
     let server = server_settings(requests.len(), policy, always_hot, num_ctx);
-    let names: Vec<String> = requests
-        .iter()
-        .map(|r| format!("{}:{}", r.resolved.family.name, r.resolved.size.size))
-        .collect();
+    let names: Vec<String> = requests.iter().map(model_name).collect();
     let (fits, picks, reason) = choose(&options, &names, usable, (memory, always_hot));
     let total = sum_at(&options, &picks);
     let models = requests
@@ -89,12 +86,7 @@ pub fn fit_roster(
         .zip(&picks)
         .map(|((request, opts), &pick)| share(request, opts, pick, usable, fits, budget, tier))
         .collect();
-    let quality_loss = options
-        .iter()
-        .zip(&picks)
-        .filter_map(|(o, &p)| o.get(p))
-        .map(|o| o.loss)
-        .sum();
+    let quality_loss = loss_at(&options, &picks);
     RosterFit {
         fits,
         memory_bytes: memory,
@@ -106,6 +98,21 @@ pub fn fit_roster(
         server,
         reason,
     }
+}
+
+/// The context the server is set for: the largest any model of the roster asks for.
+fn largest_ctx(requests: &[ModelRequest], policy: &FitPolicy) -> u32 {
+    requests
+        .iter()
+        .map(|r| policy.requested_ctx(r.num_ctx, r.resolved.size.dims.context))
+        .max()
+        .unwrap_or(policy.num_ctx)
+}
+
+/// `family:size`, how the roster names a model whatever level it gets.
+fn model_name(request: &ModelRequest) -> String {
+    let resolved = &request.resolved;
+    format!("{}:{}", resolved.family.name, resolved.size.size)
 }
 
 /// Picks one option per model (the best mix), or the smallest of each when no mix
@@ -191,6 +198,16 @@ fn refused(
     })
 }
 
+/// Σ priority × KL divergence of the picked options.
+fn loss_at(options: &[Vec<Option_>], picks: &[usize]) -> f64 {
+    options
+        .iter()
+        .zip(picks)
+        .filter_map(|(o, &p)| o.get(p))
+        .map(|o| o.loss)
+        .sum()
+}
+
 fn sum_at(options: &[Vec<Option_>], picks: &[usize]) -> u64 {
     options
         .iter()
@@ -198,74 +215,6 @@ fn sum_at(options: &[Vec<Option_>], picks: &[usize]) -> u64 {
         .filter_map(|(o, &p)| o.get(p))
         .map(|o| o.estimate.total_bytes)
         .fold(0, u64::saturating_add)
-}
-
-fn share(
-    request: &ModelRequest,
-    options: &[Option_],
-    pick: usize,
-    usable: u64,
-    fits: bool,
-    budget: &Budget,
-    tier: Tier,
-) -> RosterShare {
-    let resolved = &request.resolved;
-    let model = format!("{}:{}", resolved.family.name, resolved.size.size);
-    let Some(chosen) = options.get(pick) else {
-        return RosterShare {
-            model,
-            priority: request.priority,
-            quantization: None,
-            tag: None,
-            estimate: empty_estimate(),
-            share: 0.0,
-            num_ctx: 0,
-            num_gpu: 0,
-            reason: super::verdict::no_candidates(request, tier),
-        };
-    };
-    let reason = match (fits, pick) {
-        (false, _) => format!(
-            "smallest option {} needs {}",
-            chosen.quant,
-            Binary(chosen.estimate.total_bytes)
-        ),
-        (true, 0) => format!("{} fits alongside the others", chosen.quant),
-        (true, _) => format!(
-            "{} ({}) does not fit alongside the others; {} ({}) does",
-            options[0].quant,
-            Binary(options[0].estimate.total_bytes),
-            chosen.quant,
-            Binary(chosen.estimate.total_bytes)
-        ),
-    };
-    RosterShare {
-        model,
-        priority: request.priority,
-        quantization: Some(chosen.quant),
-        tag: Some(format!(
-            "{}:{}",
-            resolved.family.name,
-            resolved.size.tag_for(chosen.quant)
-        )),
-        estimate: chosen.estimate,
-        share: chosen.estimate.total_bytes as f64 / usable.max(1) as f64,
-        num_ctx: chosen.estimate.num_ctx,
-        num_gpu: super::gpu_layers(super::placement(budget), resolved.size.dims.layers),
-        reason,
-    }
-}
-
-fn empty_estimate() -> Estimate {
-    Estimate {
-        weights_bytes: 0,
-        kv_cache_bytes: 0,
-        graph_bytes: 0,
-        overhead_bytes: 0,
-        total_bytes: 0,
-        num_ctx: 0,
-        layer_bytes: 0,
-    }
 }
 
 #[cfg(test)]

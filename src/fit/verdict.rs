@@ -57,6 +57,7 @@ pub(super) enum How {
     CpuFallback,
 }
 
+/// The verdict for a quantization that runs, `how` it runs.
 pub(super) fn chosen(
     walk: &Walk,
     quant: Quant,
@@ -65,41 +66,10 @@ pub(super) fn chosen(
     notes: &[String],
 ) -> ModelFit {
     let resolved = &walk.request.resolved;
-    let placement = walk.placement();
-    let layers = resolved.size.dims.layers;
-    let whole = match placement {
-        Placement::Gpu => Run::Gpu,
-        Placement::Cpu => Run::Cpu,
-    };
-    let (run, num_gpu, needed, budget, pinned) = match how {
-        How::Whole => (
-            whole,
-            gpu_layers(placement, layers),
-            estimate.total_bytes,
-            walk.usable,
-            None,
-        ),
-        How::Offload(o) => (
-            Run::PartialOffload,
-            o.num_gpu,
-            o.gpu_bytes,
-            walk.usable,
-            Some(o.num_gpu),
-        ),
-        How::CpuFallback => (
-            Run::Cpu,
-            0,
-            estimate.total_bytes,
-            walk.ram_usable(),
-            Some(0),
-        ),
-    };
-    let offload = match how {
-        How::Offload(o) => Some(o),
-        _ => None,
-    };
+    let placed = placed(walk, &estimate, how);
+    let (file_bytes, size_exact) = walk.file_bytes(quant);
     ModelFit {
-        model: format!("{}:{}", resolved.family.name, resolved.size.size),
+        model: model_name(walk),
         tier: walk.tier,
         fits: true,
         quantization: Some(quant),
@@ -108,23 +78,70 @@ pub(super) fn chosen(
             resolved.family.name,
             resolved.size.tag_for(quant)
         )),
-        size_exact: walk.file_bytes(quant).1,
-        download_bytes: Some(
-            walk.file_bytes(quant)
-                .0
-                .saturating_add(resolved.size.projector_bytes),
-        ),
-        run: Some(run),
+        size_exact,
+        download_bytes: Some(file_bytes.saturating_add(resolved.size.projector_bytes)),
+        run: Some(placed.run),
         estimate,
-        needed_bytes: needed,
-        budget_bytes: budget,
+        needed_bytes: placed.needed,
+        budget_bytes: placed.budget,
         num_ctx: estimate.num_ctx,
         num_thread: walk.budget.cores,
-        num_gpu,
-        offload,
-        pinned_num_gpu: pinned,
+        num_gpu: placed.num_gpu,
+        offload: placed.offload,
+        pinned_num_gpu: placed.pinned,
         reason: notes.join("; "),
     }
+}
+
+/// Where a chosen quantization runs, and the bytes measured against which budget.
+struct Placed {
+    run: Run,
+    num_gpu: u32,
+    /// The whole estimate, or only the GPU's part when layers are offloaded.
+    needed: u64,
+    budget: u64,
+    offload: Option<Offload>,
+    /// The `num_gpu` the Modelfile must pin: Ollama's own placement would differ.
+    pinned: Option<u32>,
+}
+
+fn placed(walk: &Walk, estimate: &Estimate, how: How) -> Placed {
+    let placement = walk.placement();
+    match how {
+        How::Whole => Placed {
+            run: match placement {
+                Placement::Gpu => Run::Gpu,
+                Placement::Cpu => Run::Cpu,
+            },
+            num_gpu: gpu_layers(placement, walk.request.resolved.size.dims.layers),
+            needed: estimate.total_bytes,
+            budget: walk.usable,
+            offload: None,
+            pinned: None,
+        },
+        How::Offload(o) => Placed {
+            run: Run::PartialOffload,
+            num_gpu: o.num_gpu,
+            needed: o.gpu_bytes,
+            budget: walk.usable,
+            offload: Some(o),
+            pinned: Some(o.num_gpu),
+        },
+        How::CpuFallback => Placed {
+            run: Run::Cpu,
+            num_gpu: 0,
+            needed: estimate.total_bytes,
+            budget: walk.ram_usable(),
+            offload: None,
+            pinned: Some(0),
+        },
+    }
+}
+
+/// `family:size`, the model the verdict is about whatever its level.
+fn model_name(walk: &Walk) -> String {
+    let resolved = &walk.request.resolved;
+    format!("{}:{}", resolved.family.name, resolved.size.size)
 }
 
 /// Nothing fits: report the smallest candidate at the smallest context.
@@ -136,23 +153,10 @@ pub(super) fn no_fit(walk: &Walk, candidates: &[Quant], mut notes: Vec<String>) 
     // With no candidate at all the notes already say why; the estimate of the
     // default quantization is kept only to show its size.
     if !candidates.is_empty() {
-        let mut why = format!(
-            "does not fit: even {smallest} at num_ctx {ctx} needs {} > budget {}",
-            Binary(estimate.total_bytes),
-            Binary(walk.usable)
-        );
-        if falls_back(walk) {
-            let cpu = walk.estimate(smallest, ctx, Placement::Cpu);
-            why += &format!(
-                ", and {} on the CPU > RAM budget {}",
-                Binary(cpu.total_bytes),
-                Binary(walk.ram_usable())
-            );
-        }
-        notes.push(why);
+        notes.push(too_big(walk, smallest, ctx, &estimate));
     }
     ModelFit {
-        model: format!("{}:{}", resolved.family.name, resolved.size.size),
+        model: model_name(walk),
         tier: walk.tier,
         fits: false,
         quantization: None,
@@ -170,4 +174,23 @@ pub(super) fn no_fit(walk: &Walk, candidates: &[Quant], mut notes: Vec<String>) 
         pinned_num_gpu: None,
         reason: notes.join("; "),
     }
+}
+
+/// Why even the smallest candidate does not fit, with the CPU's numbers too
+/// when the model could have fallen back to it.
+fn too_big(walk: &Walk, smallest: Quant, ctx: u32, estimate: &Estimate) -> String {
+    let mut why = format!(
+        "does not fit: even {smallest} at num_ctx {ctx} needs {} > budget {}",
+        Binary(estimate.total_bytes),
+        Binary(walk.usable)
+    );
+    if falls_back(walk) {
+        let cpu = walk.estimate(smallest, ctx, Placement::Cpu);
+        why += &format!(
+            ", and {} on the CPU > RAM budget {}",
+            Binary(cpu.total_bytes),
+            Binary(walk.ram_usable())
+        );
+    }
+    why
 }

@@ -2,12 +2,15 @@
 //! GGUF header the way llama.cpp's `load_hparams` (`src/llama-model.cpp` at 00342301)
 //! and gpustack's gguf-parser-go (`file_architecture.go` at 8dc7a622) read them.
 
+mod attention;
+
 use super::header::Header;
-use super::layers::{self, LayerKind};
+use super::layers::LayerKind;
 use super::recurrent::{Recurrent, recurrent};
 use super::tally;
 use super::types::file_type_name;
 use crate::quant::Quant;
+use attention::Attention;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -153,11 +156,7 @@ impl Facts {
             .ok_or_else(|| FactsError("no general.architecture key".into()))?;
         let keys = Keys { header: h, arch };
         let (kind, block_count, embedding_length) = shape(&keys)?;
-        let n = if kind == Kind::Model {
-            block_count as usize
-        } else {
-            0
-        };
+        let n = decoder_layers(kind, block_count);
         let attention = Attention::read(&keys, n, embedding_length)?;
         let expert_count = keys.u64("expert_count").unwrap_or(0);
         let expert_used_count = keys.u64("expert_used_count").unwrap_or(0);
@@ -175,27 +174,16 @@ impl Facts {
             block_count,
             context_length: keys.u64("context_length"),
             embedding_length,
-            vocab_size: keys.u64("vocab_size").or_else(|| {
-                h.get("tokenizer.ggml.tokens")
-                    .and_then(|v| v.as_array())
-                    .map(|a| a.len)
-            }),
+            vocab_size: vocab_size(&keys),
             key_length: attention.key_length,
             value_length: attention.value_length,
-            key_length_swa: keys
-                .u64("attention.key_length_swa")
-                .unwrap_or(attention.key_length),
-            value_length_swa: keys
-                .u64("attention.value_length_swa")
-                .unwrap_or(attention.value_length),
+            key_length_swa: attention.key_length_swa,
+            value_length_swa: attention.value_length_swa,
             sliding_window: attention.window,
             expert_count,
             expert_used_count,
             recurrent: recurrent(&keys, &attention.kinds, embedding_length.unwrap_or(0)),
-            projector_type: h
-                .str("clip.projector_type")
-                .or(h.str("clip.vision.projector_type"))
-                .map(str::to_owned),
+            projector_type: projector_type(h),
             layers: attention.layers(&tally.per_layer),
             bytes: tally.bytes,
             vision_graph_bytes: super::vision::vision_graph_bytes(&keys),
@@ -241,52 +229,28 @@ fn shape(keys: &Keys<'_>) -> Result<(Kind, u64, Option<u64>), FactsError> {
     Ok((kind, block_count, embedding_length))
 }
 
-/// Per-layer heads and cache kinds, and the head sizes.
-struct Attention {
-    heads: Vec<u64>,
-    heads_kv: Vec<u64>,
-    kinds: Vec<LayerKind>,
-    window: Option<u64>,
-    key_length: u64,
-    value_length: u64,
+/// Layers read one by one: only a model's. A projector's blocks are its vision
+/// tower's, and an adapter's tensors are deltas for another model's layers.
+fn decoder_layers(kind: Kind, block_count: u64) -> usize {
+    match kind {
+        Kind::Model => block_count as usize,
+        Kind::Projector | Kind::Adapter => 0,
+    }
 }
 
-impl Attention {
-    /// As `load_hparams`: `head_count_kv` defaults to `head_count`, head sizes to
-    /// `embedding_length / head_count` of the first layer.
-    fn read(keys: &Keys<'_>, n: usize, embd: Option<u64>) -> Result<Attention, FactsError> {
-        let heads = keys
-            .per_layer("attention.head_count", n)?
-            .unwrap_or_else(|| vec![0; n]);
-        let heads_kv = keys
-            .per_layer("attention.head_count_kv", n)?
-            .unwrap_or_else(|| heads.clone());
-        let ff = keys
-            .per_layer("feed_forward_length", n)?
-            .unwrap_or_else(|| vec![0; n]);
-        let (kinds, window) = layers::layer_kinds(keys.header, keys.arch, &heads_kv, &ff);
-        let default_head = match (embd, heads.first()) {
-            (Some(e), Some(&h0)) if h0 > 0 => e / h0,
-            _ => 0,
-        };
-        Ok(Attention {
-            key_length: keys.u64("attention.key_length").unwrap_or(default_head),
-            value_length: keys.u64("attention.value_length").unwrap_or(default_head),
-            heads,
-            heads_kv,
-            kinds,
-            window,
-        })
-    }
+/// `<arch>.vocab_size`, else the length of the tokenizer's token list.
+fn vocab_size(keys: &Keys<'_>) -> Option<u64> {
+    keys.u64("vocab_size").or_else(|| {
+        keys.header
+            .get("tokenizer.ggml.tokens")
+            .and_then(|v| v.as_array())
+            .map(|a| a.len)
+    })
+}
 
-    fn layers(&self, bytes: &[u64]) -> Vec<Layer> {
-        (0..self.kinds.len())
-            .map(|i| Layer {
-                kind: self.kinds[i],
-                head_count: self.heads[i],
-                head_count_kv: self.heads_kv[i],
-                bytes: bytes[i],
-            })
-            .collect()
-    }
+/// A projector's type, under either key converters have written it.
+fn projector_type(h: &Header) -> Option<String> {
+    h.str("clip.projector_type")
+        .or(h.str("clip.vision.projector_type"))
+        .map(str::to_owned)
 }

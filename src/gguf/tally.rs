@@ -93,8 +93,7 @@ impl Tally {
     /// Counts one tensor; `experts` is (used, count).
     fn add(&mut self, t: &TensorInfo, role: Role, tied: bool, experts: (u64, u64)) {
         let (b, e) = (t.bytes, t.elements);
-        let bytes = &mut self.bytes;
-        add(&mut bytes.total, b);
+        add(&mut self.bytes.total, b);
         add(&mut self.parameters, e);
         add(
             self.by_type
@@ -102,8 +101,23 @@ impl Tally {
                 .or_default(),
             b,
         );
-        // What a decoding step reads of this tensor, in bytes and in elements.
-        let (read, used) = match role {
+        let (read, used) = self.add_to_role(t, role, tied, experts);
+        add(&mut self.bytes.read_per_token, read);
+        add(&mut self.active_parameters, used);
+    }
+
+    /// Adds the tensor to its role's sums, and returns what a decoding step reads
+    /// of it, in bytes and in elements.
+    fn add_to_role(
+        &mut self,
+        t: &TensorInfo,
+        role: Role,
+        tied: bool,
+        experts: (u64, u64),
+    ) -> (u64, u64) {
+        let (b, e) = (t.bytes, t.elements);
+        let bytes = &mut self.bytes;
+        match role {
             Role::Projector => {
                 add(&mut bytes.projector, b);
                 add(&mut self.projector_parameters, e);
@@ -118,19 +132,7 @@ impl Tally {
                 add(&mut bytes.output, b);
                 (b, e)
             }
-            Role::Layer(i, expert) => {
-                add(&mut self.per_layer[i], b);
-                add(&mut bytes.layers, b);
-                if expert {
-                    add(&mut bytes.experts, b);
-                    (
-                        share(b, experts.0, experts.1),
-                        share(e, experts.0, experts.1),
-                    )
-                } else {
-                    (b, e)
-                }
-            }
+            Role::Layer(i, expert) => self.add_to_layer(t, i, expert, experts),
             // Per-layer embedding tables (gemma3n) are lookups too.
             Role::Other => {
                 add(&mut bytes.other, b);
@@ -140,9 +142,25 @@ impl Tally {
                     (b, e)
                 }
             }
-        };
-        add(&mut bytes.read_per_token, read);
-        add(&mut self.active_parameters, used);
+        }
+    }
+
+    /// Adds a tensor of layer `i`; a step reads only the used share of an expert's.
+    fn add_to_layer(
+        &mut self,
+        t: &TensorInfo,
+        i: usize,
+        expert: bool,
+        (used, count): (u64, u64),
+    ) -> (u64, u64) {
+        let (b, e) = (t.bytes, t.elements);
+        add(&mut self.per_layer[i], b);
+        add(&mut self.bytes.layers, b);
+        if !expert {
+            return (b, e);
+        }
+        add(&mut self.bytes.experts, b);
+        (share(b, used, count), share(e, used, count))
     }
 }
 

@@ -65,55 +65,9 @@ impl Modelfile {
 
     /// What changes from `self` to `other`, in a stable order.
     pub fn diff(&self, other: &Modelfile) -> Vec<Change> {
-        let mut changes = Vec::new();
-        let texts = [
-            (Field::From, Some(&self.from), Some(&other.from)),
-            (
-                Field::Adapter,
-                self.adapter.as_ref(),
-                other.adapter.as_ref(),
-            ),
-            (
-                Field::Template,
-                self.template.as_ref(),
-                other.template.as_ref(),
-            ),
-            (Field::System, self.system.as_ref(), other.system.as_ref()),
-        ];
-        for (field, a, b) in texts {
-            if a != b {
-                let (before, after) = (a.map(|t| short(t)), b.map(|t| short(t)));
-                changes.push(Change {
-                    field,
-                    before,
-                    after,
-                });
-            }
-        }
+        let mut changes = text_changes(self, other);
         changes.extend(parameter_changes(self, other));
-        let lists = [
-            (
-                Field::Messages,
-                messages(&self.messages),
-                messages(&other.messages),
-            ),
-            (
-                Field::Licenses,
-                self.licenses.clone(),
-                other.licenses.clone(),
-            ),
-            (Field::Other, commands(self), commands(other)),
-        ];
-        for (field, a, b) in lists {
-            if a != b {
-                let (before, after) = (items(&a), items(&b));
-                changes.push(Change {
-                    field,
-                    before,
-                    after,
-                });
-            }
-        }
+        changes.extend(list_changes(self, other));
         changes
     }
 
@@ -136,6 +90,49 @@ impl Modelfile {
         }
         map
     }
+}
+
+/// Changes of the single-text instructions (FROM, ADAPTER, TEMPLATE, SYSTEM),
+/// each value shortened for one line.
+fn text_changes(a: &Modelfile, b: &Modelfile) -> Vec<Change> {
+    let texts = [
+        (Field::From, Some(&a.from), Some(&b.from)),
+        (Field::Adapter, a.adapter.as_ref(), b.adapter.as_ref()),
+        (Field::Template, a.template.as_ref(), b.template.as_ref()),
+        (Field::System, a.system.as_ref(), b.system.as_ref()),
+    ];
+    texts
+        .into_iter()
+        .filter(|(_, before, after)| before != after)
+        .map(|(field, before, after)| Change {
+            field,
+            before: before.map(|t| short(t)),
+            after: after.map(|t| short(t)),
+        })
+        .collect()
+}
+
+/// Changes of the repeated instructions (MESSAGE, LICENSE, any other), each list
+/// compared whole.
+fn list_changes(a: &Modelfile, b: &Modelfile) -> Vec<Change> {
+    let lists = [
+        (
+            Field::Messages,
+            messages(&a.messages),
+            messages(&b.messages),
+        ),
+        (Field::Licenses, a.licenses.clone(), b.licenses.clone()),
+        (Field::Other, commands(a), commands(b)),
+    ];
+    lists
+        .into_iter()
+        .filter(|(_, before, after)| before != after)
+        .map(|(field, before, after)| Change {
+            field,
+            before: items(&before),
+            after: items(&after),
+        })
+        .collect()
 }
 
 fn parameter_changes(a: &Modelfile, b: &Modelfile) -> Vec<Change> {

@@ -8,11 +8,10 @@ use crate::size::Binary;
 
 /// The report as people read it.
 pub fn text(report: &Report) -> String {
-    let as_of = &report.catalog_as_of;
     let mut out = format!(
         "{}: facts from {}{}\n\n",
         report.name,
-        report.facts_source.describe(as_of),
+        report.facts_source.describe(&report.catalog_as_of),
         report
             .read_from
             .as_ref()
@@ -20,33 +19,47 @@ pub fn text(report: &Report) -> String {
             .unwrap_or_default()
     );
     out.push_str(&table(&facts(report)));
-    out.push_str("\nlevels");
+    out.push_str(&levels(report));
+    out.push_str(&memory(report));
+    for note in &report.notes {
+        out.push_str(&format!("note: {note}\n"));
+    }
+    out
+}
+
+/// The published (or installed) levels, a row each.
+fn levels(report: &Report) -> String {
+    let mut out = "\nlevels".to_string();
     if report.tags_probed {
         out.push_str(" (tags probed by convention; the list may be incomplete)");
     }
     out.push('\n');
-    let mut levels = vec![
+    let mut rows = vec![
         ["QUANT", "TAG", "SIZE", "SOURCE"]
             .map(String::from)
             .to_vec(),
     ];
-    levels.extend(report.levels.iter().map(|l| {
+    rows.extend(report.levels.iter().map(|l| {
         let exact = if l.exact { "" } else { " (estimated)" };
         vec![
             format!("  {}", l.quant),
             l.tag.clone(),
             format!("{}{exact}", Binary(l.bytes)),
-            l.source.describe(as_of),
+            l.source.describe(&report.catalog_as_of),
         ]
     }));
-    out.push_str(&table(&levels));
-    out.push_str("\nmemory (this device, the profile's settings)\n");
-    let mut memory = vec![
+    out.push_str(&table(&rows));
+    out
+}
+
+/// The estimate at each context, a row each.
+fn memory(report: &Report) -> String {
+    let mut rows = vec![
         ["CONTEXT", "TOTAL", "WEIGHTS", "KV CACHE", "GRAPH"]
             .map(String::from)
             .to_vec(),
     ];
-    memory.extend(report.memory.iter().map(|m| {
+    rows.extend(report.memory.iter().map(|m| {
         let native = if m.native { " (native)" } else { "" };
         vec![
             format!("  {}{native}", m.context),
@@ -56,30 +69,19 @@ pub fn text(report: &Report) -> String {
             Binary(m.graph_bytes).to_string(),
         ]
     }));
-    out.push_str(&table(&memory));
-    for note in &report.notes {
-        out.push_str(&format!("note: {note}\n"));
-    }
-    out
+    format!(
+        "\nmemory (this device, the profile's settings)\n{}",
+        table(&rows)
+    )
 }
 
 fn facts(r: &Report) -> Vec<Vec<String>> {
     let dash = || "-".to_string();
-    let weights = format!(
-        "{}, {}, from {}",
-        Binary(r.weights_bytes),
-        if r.weights_exact {
-            "exact"
-        } else {
-            "estimated"
-        },
-        r.weights_source.describe(&r.catalog_as_of)
-    );
     let mut rows = vec![
         ("architecture", r.architecture.clone()),
         ("quantization", r.quantization.to_string()),
         ("parameters", params(r)),
-        ("weights", weights),
+        ("weights", weights(r)),
         ("context", format!("{} (native)", r.context_length)),
         ("layers", layers(r)),
         (
@@ -109,6 +111,19 @@ fn facts(r: &Report) -> Vec<Vec<String>> {
     rows.into_iter()
         .map(|(k, v)| vec![k.to_string(), v])
         .collect()
+}
+
+fn weights(r: &Report) -> String {
+    format!(
+        "{}, {}, from {}",
+        Binary(r.weights_bytes),
+        if r.weights_exact {
+            "exact"
+        } else {
+            "estimated"
+        },
+        r.weights_source.describe(&r.catalog_as_of)
+    )
 }
 
 fn params(r: &Report) -> String {

@@ -7,8 +7,30 @@ use crate::size::Binary;
 
 /// The plan as people read it.
 pub fn text(plan: &Plan) -> String {
+    let mut out = heading(plan);
+    out.push('\n');
+    out.push_str(&models_table(plan));
+    for model in &plan.models {
+        out.push_str(&model_notes(model, &plan.catalog_as_of));
+    }
+    out.push_str(&download_line(plan));
+    if let Some(roster) = &plan.roster {
+        out.push_str(&format!(
+            "\nroster (kept loaded together): {} of budget {}, {} left free: {}\n",
+            Binary(roster.total_bytes),
+            Binary(roster.budget_bytes),
+            Binary(roster.buffer_bytes),
+            roster.reason
+        ));
+    }
+    out.push_str(&server_settings(plan));
+    out
+}
+
+/// The device, tier, profile and Ollama the plan was made for.
+fn heading(plan: &Plan) -> String {
     let tier = &plan.tier;
-    let mut out = table(&[
+    table(&[
         vec!["device".to_string(), plan.budget.describe()],
         vec![
             "tier".to_string(),
@@ -22,8 +44,10 @@ pub fn text(plan: &Plan) -> String {
             format!("{} (catalog as of {})", plan.profile, plan.catalog_as_of),
         ],
         vec!["ollama".to_string(), plan.ollama.describe()],
-    ]);
-    out.push('\n');
+    ])
+}
+
+fn models_table(plan: &Plan) -> String {
     let mut rows = vec![
         [
             "MODEL", "BASE", "QUANT", "TAG", "WEIGHTS", "KV CACHE", "TOTAL", "FITS", "NUM_CTX",
@@ -33,35 +57,32 @@ pub fn text(plan: &Plan) -> String {
         .to_vec(),
     ];
     rows.extend(plan.models.iter().map(model_row));
-    out.push_str(&table(&rows));
-    for model in &plan.models {
-        out.push_str(&format!("\n{}: {}\n", model.name, model.fit.reason));
-        let sources = model.provenance.describe(&plan.catalog_as_of);
-        out.push_str(&format!("{}: {sources}\n", model.name));
-        for warning in &model.warnings {
-            out.push_str(&format!("{}: warning: {warning}\n", model.name));
-        }
-    }
-    out.push_str(&download_line(plan));
-    if let Some(roster) = &plan.roster {
-        out.push_str(&format!(
-            "\nroster (kept loaded together): {} of budget {}, {} left free: {}\n",
-            Binary(roster.total_bytes),
-            Binary(roster.budget_bytes),
-            Binary(roster.buffer_bytes),
-            roster.reason
-        ));
-    }
-    if !plan.server_settings.is_empty() {
-        out.push_str("\nOllama server settings:\n");
-        let rows: Vec<Vec<String>> = plan
-            .server_settings
-            .iter()
-            .map(|s| vec![format!("  {}={}", s.name, s.value), s.reason.clone()])
-            .collect();
-        out.push_str(&table(&rows));
+    table(&rows)
+}
+
+/// The lines under the table for one model: why this fit, where its facts came
+/// from, and its warnings.
+fn model_notes(model: &PlannedModel, catalog_as_of: &str) -> String {
+    let mut out = format!("\n{}: {}\n", model.name, model.fit.reason);
+    let sources = model.provenance.describe(catalog_as_of);
+    out.push_str(&format!("{}: {sources}\n", model.name));
+    for warning in &model.warnings {
+        out.push_str(&format!("{}: warning: {warning}\n", model.name));
     }
     out
+}
+
+/// The Ollama server variables the plan needs, with why; nothing when none.
+fn server_settings(plan: &Plan) -> String {
+    if plan.server_settings.is_empty() {
+        return String::new();
+    }
+    let rows: Vec<Vec<String>> = plan
+        .server_settings
+        .iter()
+        .map(|s| vec![format!("  {}={}", s.name, s.value), s.reason.clone()])
+        .collect();
+    format!("\nOllama server settings:\n{}", table(&rows))
 }
 
 /// `download  up to 4.6 GiB for 1 tag (…)`: what `auto` would pull, at most.

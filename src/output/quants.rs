@@ -62,6 +62,7 @@ fn cells(listing: &Listing, row: &Row) -> Vec<String> {
     ]
 }
 
+/// What the marks and columns mean, and where the facts came from.
 fn footer(listing: &Listing) -> Vec<String> {
     let mut lines = Vec::new();
     if listing.quants.iter().any(|r| r.auto_choice) {
@@ -83,7 +84,25 @@ fn footer(listing: &Listing) -> Vec<String> {
     {
         lines.push("SIZE: ~ estimated; the others are exact blob sizes".to_string());
     }
-    lines.push(match &listing.create_quantize_from {
+    lines.push(create_quantize_line(listing));
+    if let Some(source) = listing.facts_source {
+        let as_of = listing.catalog_as_of.as_deref().unwrap_or("-");
+        lines.push(format!("facts: {}", source.describe(as_of)));
+    }
+    if listing.tags_probed {
+        lines.push("tags probed by convention: the registry may publish others".to_string());
+    }
+    match &listing.catalog_as_of {
+        Some(date) => lines.push(format!("catalog as of {date}")),
+        None => lines.push("not a library model: installed copies only".to_string()),
+    }
+    lines
+}
+
+/// Which levels `ollama create --quantize` could make from an installed copy, or
+/// why none.
+fn create_quantize_line(listing: &Listing) -> String {
+    match &listing.create_quantize_from {
         Some(source) => format!(
             "ollama create --quantize from {} ({}) can make: {}",
             source.name,
@@ -99,19 +118,7 @@ fn footer(listing: &Listing) -> Vec<String> {
             "ollama create --quantize: unknown (installed copies could not be read)".to_string()
         }
         None => "ollama create --quantize: none (no F16/BF16 copy installed)".to_string(),
-    });
-    if let Some(source) = listing.facts_source {
-        let as_of = listing.catalog_as_of.as_deref().unwrap_or("-");
-        lines.push(format!("facts: {}", source.describe(as_of)));
     }
-    if listing.tags_probed {
-        lines.push("tags probed by convention: the registry may publish others".to_string());
-    }
-    match &listing.catalog_as_of {
-        Some(date) => lines.push(format!("catalog as of {date}")),
-        None => lines.push("not a library model: installed copies only".to_string()),
-    }
-    lines
 }
 
 fn fits_cell(row: &Row) -> String {

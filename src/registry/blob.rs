@@ -73,16 +73,7 @@ impl Registry {
     /// One request: the bytes, or where the server sends us next.
     fn hop(&self, url: &str, start: u64, end: u64, deadline: Instant) -> Result<Hop, BlobError> {
         let target = Target::parse(url).map_err(|e| BlobError::Invalid(format!("{url}: {e:#}")))?;
-        let proxy = self
-            .proxies
-            .proxy_for(&target.scheme, &target.host, target.port);
-        let via = proxy.map(|p| format!(" via proxy {}", proxy::redact(p)));
-        let to = format!("{}{}", target.host, via.as_deref().unwrap_or(""));
-        let same_route = target.host == self.host && proxy == self.proxy.as_deref();
-        let agent = match same_route {
-            true => self.agent.clone(),
-            false => agent(proxy).map_err(|e| BlobError::Invalid(format!("{e:#}")))?,
-        };
+        let (agent, to) = self.route(&target)?;
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
             return Err(BlobError::Unreachable(format!(
@@ -102,46 +93,79 @@ impl Registry {
             None => BlobError::Invalid(format!("bad answer from {url}: {error}")),
         };
         let mut response = request.call().map_err(|e| failed(&e))?;
-        let status = response.status().as_u16();
-        let read = |response: &mut ureq::http::Response<ureq::Body>, n: u64| {
-            let mut bytes = Vec::new();
-            let reader = response.body_mut().as_reader();
-            match reader.take(n).read_to_end(&mut bytes) {
-                Ok(_) => Ok(bytes),
-                Err(error) => Err(BlobError::Unreachable(crate::text::one_line(&format!(
-                    "could not read from {to}: {error}"
-                )))),
-            }
+        answer(&mut response, url, &target, (start, end), &to)
+    }
+
+    /// The agent for `target`'s host and how to name it in errors ("host via proxy …").
+    /// The registry's own agent is reused when the route is the same; any other host
+    /// gets an agent with the proxy its own host needs.
+    fn route(&self, target: &Target) -> Result<(ureq::Agent, String), BlobError> {
+        let proxy = self
+            .proxies
+            .proxy_for(&target.scheme, &target.host, target.port);
+        let via = proxy.map(|p| format!(" via proxy {}", proxy::redact(p)));
+        let to = format!("{}{}", target.host, via.as_deref().unwrap_or(""));
+        let same_route = target.host == self.host && proxy == self.proxy.as_deref();
+        let agent = match same_route {
+            true => self.agent.clone(),
+            false => agent(proxy).map_err(|e| BlobError::Invalid(format!("{e:#}")))?,
         };
-        let len = end.saturating_sub(start).saturating_add(1);
-        match status {
-            206 => {
-                check_content_range(&response, url, start)?;
-                read(&mut response, len).map(Hop::Bytes)
-            }
-            // The server ignored the range: keep the first `end + 1` bytes only.
-            200 => {
-                let whole = read(&mut response, end.saturating_add(1))?;
-                let skip = usize::try_from(start)
-                    .unwrap_or(usize::MAX)
-                    .min(whole.len());
-                Ok(Hop::Bytes(whole[skip..].to_vec()))
-            }
-            301 | 302 | 303 | 307 | 308 => {
-                let location = response
-                    .headers()
-                    .get("location")
-                    .and_then(|v| v.to_str().ok())
-                    .ok_or_else(|| {
-                        BlobError::Invalid(format!("{url} redirects without a Location"))
-                    })?;
-                resolve(url, &target, location).map(Hop::Redirect)
-            }
-            status => Err(BlobError::Status {
-                status,
-                url: url.to_string(),
-            }),
+        Ok((agent, to))
+    }
+}
+
+/// What the response to `GET url` with `Range: bytes=start-end` means: the bytes, a
+/// redirect, or an error naming the URL.
+fn answer(
+    response: &mut ureq::http::Response<ureq::Body>,
+    url: &str,
+    target: &Target,
+    (start, end): (u64, u64),
+    to: &str,
+) -> Result<Hop, BlobError> {
+    match response.status().as_u16() {
+        206 => {
+            check_content_range(response, url, start)?;
+            let len = end.saturating_sub(start).saturating_add(1);
+            read_body(response, len, to).map(Hop::Bytes)
         }
+        // The server ignored the range: keep the first `end + 1` bytes only.
+        200 => {
+            let whole = read_body(response, end.saturating_add(1), to)?;
+            let skip = usize::try_from(start)
+                .unwrap_or(usize::MAX)
+                .min(whole.len());
+            Ok(Hop::Bytes(whole[skip..].to_vec()))
+        }
+        301 | 302 | 303 | 307 | 308 => {
+            let location = response
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .ok_or_else(|| BlobError::Invalid(format!("{url} redirects without a Location")))?;
+            resolve(url, target, location).map(Hop::Redirect)
+        }
+        status => Err(BlobError::Status {
+            status,
+            url: url.to_string(),
+        }),
+    }
+}
+
+/// At most `n` bytes of the body: `n` bounds what a server that ignores the range can
+/// make us hold.
+fn read_body(
+    response: &mut ureq::http::Response<ureq::Body>,
+    n: u64,
+    to: &str,
+) -> Result<Vec<u8>, BlobError> {
+    let mut bytes = Vec::new();
+    let reader = response.body_mut().as_reader();
+    match reader.take(n).read_to_end(&mut bytes) {
+        Ok(_) => Ok(bytes),
+        Err(error) => Err(BlobError::Unreachable(crate::text::one_line(&format!(
+            "could not read from {to}: {error}"
+        )))),
     }
 }
 
