@@ -233,6 +233,15 @@ fn a_pull_whose_server_dies_exits_0_before_0_30() {
         "{}",
         out.stderr
     );
+    // What provision must catch, as against the real 0.5.4 (failures.rs).
+    let emu = Emulator::new().era("v0.5.4").fault("pull-cut");
+    crate::support::Provision::new()
+        .emulator(&emu)
+        .device(crate::support::Device::DESKTOP)
+        .args(["auto", "--quiet"])
+        .run()
+        .code(1)
+        .one_error_line(&["could not pull model"]);
 }
 
 #[test]
