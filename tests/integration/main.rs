@@ -22,6 +22,7 @@ mod modelfile_roundtrip;
 mod ollama_differential;
 mod ollama_emulator;
 mod ollama_emulator_eras;
+mod ollama_emulator_observed;
 mod ollama_emulator_serve;
 mod ollama_parsers;
 mod ollama_wrapper;

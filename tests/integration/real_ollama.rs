@@ -8,6 +8,7 @@
 //! `base: llama3.2:1b` makes it pull `llama3.2:1b-instruct-<quant>`, and the stand-in
 //! answers with a 2.5M-parameter llama of a few MB (tests/real_ollama/upstream.py).
 
+mod differential;
 mod failures;
 mod roundtrip;
 

@@ -66,7 +66,8 @@ impl Emulator {
     }
 
     /// Injects a failure (`server-down`, `hang`, `disk-full`, `create-fails[:NAME]`,
-    /// `create-hangs`; comma-separated to combine), from now on.
+    /// `create-hangs`, `pull-cut`, `load-fails[:NAME]`, `slow-load[:MS]`;
+    /// comma-separated to combine), from now on.
     pub fn fault(self, fault: &str) -> Self {
         self.env("OLLAMA_EMULATOR_FAULT", fault)
     }

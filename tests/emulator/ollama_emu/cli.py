@@ -20,6 +20,12 @@ FLAGS = {  # command: {long name: (short, takes value)}
 }
 
 
+def era_flag(command, name):
+    """Flags some eras lack: `show --verbose` came with its Metadata view in 0.6.1 (the real
+    0.5.4: `unknown shorthand flag: 'v' in -v`)."""
+    return not (command == "show" and name == "verbose" and not E["caps"])
+
+
 def parse_flags(command, argv):
     """A small cobra: --long, --long=value, -s value, -svalue; `--` ends flags."""
     known = FLAGS[command]
@@ -35,12 +41,12 @@ def parse_flags(command, argv):
             name, eq, value = a[2:].partition("=")
             if name == "help":
                 raise SystemExit(0)
-            if name not in known:
+            if name not in known or not era_flag(command, name):
                 raise Fail("unknown flag: --%s" % name)
         elif a.startswith("-") and len(a) > 1:
             if a[1] == "h":
                 raise SystemExit(0)
-            if a[1] not in shorts:
+            if a[1] not in shorts or not era_flag(command, shorts[a[1]]):
                 raise Fail("unknown shorthand flag: '%s' in %s" % (a[1], a))
             name, value = shorts[a[1]], a[2:]
             eq = "=" if value else ""

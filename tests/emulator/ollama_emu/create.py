@@ -1,20 +1,26 @@
 """`ollama create`: client-side Modelfile handling per era, then the server's CreateModel."""
 
-import json
 import os
 import sys
 import time
 
-from .env import BAD_REQUEST, E, SERVER_ERROR, Fail, exact_args, fault, heartbeat
-from .layers import content_layers, gguf_meta, inherited, model_layer, source_of
-from .library import config_json
+from .assemble import assemble, inherited, statuses
+from .env import (BAD_REQUEST, E, SERVER_ERROR, Fail, StreamCut, exact_args, fault, heartbeat,
+                  stream_cut)
+from .layers import gguf_meta, model_layer, source_of
+from .library import base_config, config_json
 from .modelfile import parse_modelfile, server_parse, valid_requires
 from .names import parse_name, short
 from .params import collect_params
 from .progress import Progress, server_status
-from .pull import pull_into_store
-from .store import (CONFIG_MT, find_local, manifest_bytes, model_info, sha256, write_blob,
-                    write_manifest)
+from .pull import disk_full, pull_into_store
+from .store import (CONFIG_MT, blob_path, find_local, manifest_bytes, model_info, sha256,
+                    write_blob, write_manifest)
+
+
+# Config fields a new model does not take from its base: its own layers are listed anew,
+# and the lengths belong to remote models.
+BASE_ONLY = ("rootfs", "context_length", "embedding_length")
 
 
 def read_modelfile(flags):
@@ -49,10 +55,14 @@ def model_file(path):
 
 
 def upload(path, progress):
-    """The client copies a local file to the server: (digest, GGUF metadata)."""
+    """The client copies a local file into the server's blobs: (digest, GGUF metadata)."""
     path = model_file(path)
     with open(path, "rb") as f:
-        digest = sha256(f.read()).hexdigest()
+        data = f.read()
+    digest = sha256(data).hexdigest()
+    if fault("disk-full") and not os.path.exists(blob_path("sha256:" + digest)):
+        disk_full("sha256:" + digest)
+    write_blob(data)
     if E["transferring"]:  # the same spinner, relabelled (cmd/cmd.go createBlob at v0.5.4)
         progress.relabel("transferring model data 100%")
     else:
@@ -75,6 +85,10 @@ def resolve_source(source, base_dir, progress, uploads):
         digest, meta = upload(path, progress)
         return None, meta, digest
     base_name = parse_name(source)
+    if base_name is None and E["reserialize"]:
+        # Neither a name, an upload nor a file the server can open (server/images.go
+        # CreateModel at v0.3.10 and v0.5.4); later servers check `from` as a name.
+        raise Fail("invalid model reference: %s" % source)
     if base_name is None:
         raise Fail("invalid model name", BAD_REQUEST)
     if not find_local(base_name):
@@ -91,6 +105,7 @@ def client_commands(text, base_dir, progress):
         progress.spinner("transferring model data")
         for i, (name, value) in enumerate(cmds):
             path = expand(value, base_dir)
+            missing_adapter(name, path)
             if name in ("model", "adapter") and os.path.exists(path):
                 digest, meta = upload(path, progress)
                 uploads["sha256:" + digest] = meta
@@ -101,7 +116,16 @@ def client_commands(text, base_dir, progress):
             raise Fail(e.message, BAD_REQUEST)
     elif E["gathering"]:
         progress.spinner("gathering model components")
+    for name, value in cmds:
+        missing_adapter(name, expand(value, base_dir))
     return cmds, uploads
+
+
+def missing_adapter(name, path):
+    """An ADAPTER file must exist: the client stats it (cmd/cmd.go CreateHandler at v0.5.4,
+    parser/parser.go CreateRequest from v0.5.5). One that exists is accepted and ignored."""
+    if name == "adapter" and not os.path.exists(path):
+        raise Fail("stat %s: no such file or directory" % path)
 
 
 def field_values(cmds, flags, base_dir):
@@ -123,27 +147,26 @@ def field_values(cmds, flags, base_dir):
     return values
 
 
-def build_layers(values, flags, resolved, progress, statuses):
+def build_layers(values, flags, resolved, progress):
     """(config dict, weights and draft layers) of the new model; `resolved` is what
     resolve_source returned plus the Modelfile's directory."""
     base, meta, digest, base_dir = resolved
     source = source_of(base, meta)
-    weights, file_type = model_layer(progress, flags, source, statuses, digest)
+    weights, file_type = model_layer(progress, flags, source, digest)
     if base:
-        config = dict(base["config"])
+        config = {k: v for k, v in base["config"].items() if k not in BASE_ONLY}
         config["file_type"] = file_type
-        layers = [weights] if weights else inherited(base, "model", statuses)
+        layers = [weights] if weights else inherited(base, "model")
     else:
-        config = json.loads(config_json(meta["family"], meta["model_type"], file_type,
-                                        meta["ctx"], meta["emb"]))
+        config = base_config(meta["family"], meta["model_type"], file_type)
         layers = [weights]
     for draft in values.get("draft", [])[-1:]:
         draft_digest, draft_meta = upload(expand(draft, base_dir), progress)
-        layer, _ = model_layer(progress, flags, source_of(None, draft_meta), statuses,
-                               draft_digest, media="draft")
+        layer, _ = model_layer(progress, flags, source_of(None, draft_meta), draft_digest,
+                               media="draft")
         layers.append(layer)
     if not values.get("draft"):
-        layers += inherited(base, "draft", statuses)
+        layers += inherited(base, "draft")
     for key in ("renderer", "parser", "requires"):
         if values.get(key):
             config[key] = values[key][-1]
@@ -164,19 +187,16 @@ def create(raw, flags, progress):
                            short(parse_name(failing)).lower() == short(n).lower()):
         raise Fail("emulated create failure", SERVER_ERROR)
     if fault("create-crashes"):
-        # The server died mid-answer: Go's HTTP client reads a truncated body as
-        # io.ErrUnexpectedEOF, printed without a status (the stream had begun).
-        raise Fail("unexpected EOF")
-    statuses = []
-    config, layers = build_layers(values, flags, (base, meta, digest, base_dir), progress,
-                                  statuses)
-    layers += content_layers(values, params, base, statuses)
-    config_digest, config_size, existed = write_blob(
-        json.dumps(config, separators=(",", ":")) + "\n")
+        # The server died mid-answer: what the client makes of it depends on the era.
+        raise StreamCut()
+    config, model_layers = build_layers(values, flags, (base, meta, digest, base_dir), progress)
+    lines, layers = statuses(assemble(model_layers, base, cmds, params))
+    diff_ids = [layer["digest"] for layer in layers] if E["rootfs"] else None
+    config_digest, config_size, existed = write_blob(config_json(config, diff_ids))
     if E["transferring"]:  # the config layer's status too (server/images.go at v0.5.4)
-        statuses.append(("using existing layer " if existed else "creating new layer ")
-                        + config_digest)
-    for status in statuses:
+        lines.append(("using existing layer " if existed else "creating new layer ")
+                     + config_digest)
+    for status in lines:
         server_status(progress, status)
     server_status(progress, "writing manifest")
     write_manifest(n, manifest_bytes(
@@ -197,6 +217,8 @@ def cmd_create(args, flags):
     try:
         create(args[0], flags, progress)
         server_status(progress, "success")
+    except StreamCut:
+        return stream_cut()
     finally:
         progress.stop()
     return 0

@@ -36,10 +36,13 @@ _BASE = dict(
     # without num_ctx ("vram" = by total VRAM, since 0.15.5); the create statuses of
     # <= 0.5.4 ("transferring model data"); a missing Modelfile: "dot" = `FROM .`, "flag"
     # = an error only for -f (0.5.4), "open" = os.Open's error (0.3.10: -f defaults to
-    # Modelfile); the error when a runner dies.
+    # Modelfile); created configs list their layers in `rootfs` (gone in v0.33); the
+    # functions a TEMPLATE may call besides Go's (template/template.go); the runner's
+    # prompt and eval durations in whole milliseconds (0.5.x); the error when a runner dies.
     keywords=OLD_KEYWORDS, requires=False, cloud_suffix=False, reserialize=False,
     show_needs_flag=False, ps_context=False, cloud=False, new_engine=False, default_ctx=2048,
-    transferring=False, missing_modelfile="dot",
+    transferring=False, missing_modelfile="dot", rootfs=True, template_funcs=("json",),
+    whole_ms=False,
     runner="llama runner process has terminated",
 )
 
@@ -54,17 +57,20 @@ ERAS = {
     "current": _era(version="0.33.0-rc2", caps=True, dots=True, prefix=True, markers=True,
                     colon=True, restricted=True, bf16=True, client_name=True,
                     short_name=True, keywords=NEW_KEYWORDS, requires=True, cloud_suffix=True,
+                    rootfs=False, template_funcs=("json", "currentDate", "yesterdayDate",
+                                                  "toTypeScriptType"),
                     ps_context=True, cloud=True, new_engine=True, default_ctx="vram",
                     runner="llama-server process has terminated",
                     down="could not connect to ollama server, run 'ollama serve' to start it"),
     "v0.12": _era(version="0.12.6", caps=True, dots=True, prefix=True, markers=True,
                   colon=True, restricted=True, keywords=V12_KEYWORDS, ps_context=True,
                   cloud=True, default_ctx=4096,
+                  template_funcs=("json", "currentDate", "toTypeScriptType"),
                   down="ollama server not responding - could not connect to ollama server, "
                        "run 'ollama serve' to start it"),
-    "v0.5": _era(version="0.5.7"),
+    "v0.5": _era(version="0.5.7", whole_ms=True),
     "v0.5.4": _era(version="0.5.4", reserialize=True, gathering=False, transferring=True,
-                   missing_modelfile="flag"),
+                   missing_modelfile="flag", whole_ms=True),
     "v0.3": _era(version="0.3.10", spaces=False, layout=False, gathering=False,
                  reserialize=True, transferring=True, missing_modelfile="open"),
     "v0.0.0": _era(version="0.0.0", spaces=False, layout=False, gathering=False,
@@ -100,6 +106,19 @@ class Fail(Exception):
     def code(self):
         """The HTTP status code the emulated server answers this failure with."""
         return int(self.status.split()[0]) if self.status else 500
+
+
+class StreamCut(Exception):
+    """The server died in the middle of a streamed answer (the `pull-cut` fault)."""
+
+
+def stream_cut():
+    """What the client makes of a stream that stops without `success`: before 0.30 it
+    never checks the scanner's error and exits 0 (api/client.go stream at v0.5.4, seen on
+    the real 0.5.4); from 0.30 it returns it (api/client.go at v0.33.0-rc2)."""
+    if E["new_engine"]:
+        raise Fail("unexpected EOF")
+    return 0
 
 
 def fault(kind):

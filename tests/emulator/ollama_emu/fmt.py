@@ -175,10 +175,37 @@ def now_rfc3339(t=None):
 
 
 def go_json(obj):
-    """encoding/json.Marshal: compact, UTF-8 kept, <, > and & escaped as gin sends them."""
+    """encoding/json.Marshal: compact, UTF-8 kept, <, > and & escaped as gin sends them,
+    floats as Go writes them."""
     import json
-    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    import os
+    floats, nonce = [], os.urandom(6).hex()
+
+    def mark(v):  # floats become placeholders, written back in Go's form below
+        if isinstance(v, float):
+            floats.append(go_json_float(v))
+            return "\0%s%d\0" % (nonce, len(floats) - 1)
+        if isinstance(v, dict):
+            return {k: mark(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [mark(x) for x in v]
+        return v
+
+    text = json.dumps(mark(obj), ensure_ascii=False, separators=(",", ":"))
     for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
                     ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(ch, esc)
+    for i, f in enumerate(floats):
+        text = text.replace('"\\u0000%s%d\\u0000"' % (nonce, i), f, 1)
     return text
+
+
+def go_json_float(f):
+    """encoding/json's float: the shortest digits, positional unless the magnitude is below
+    1e-6 or from 1e21 on, then as `1e-7` (encode.go floatEncoder)."""
+    import decimal
+    if f == 0 or 1e-6 <= abs(f) < 1e21:
+        text = format(decimal.Decimal(repr(f)), "f")
+        return text[:-2] if text.endswith(".0") else text
+    mantissa, _, exp = repr(f).partition("e")
+    return "%se%s%d" % (mantissa, "-" if exp.startswith("-") else "+", abs(int(exp)))

@@ -66,6 +66,13 @@ def token_count(text):
     return max(1, (len(text.encode()) + 3) // 4)
 
 
+def token_ids(text):
+    """The emulated tokenizer's ids of `text`: one per 4 bytes, from their hash."""
+    data = text.encode()
+    return [int.from_bytes(sha256(data[i:i + 4]).digest()[:2], "big")
+            for i in range(0, max(len(data), 1), 4)]
+
+
 def sample(info, prompt, opts, room):
     """(tokens, done_reason), at most `room` tokens (what the context leaves): greedy
     (temperature 0) and seeded runs are reproducible."""
@@ -92,11 +99,20 @@ def timings(entry, load_s, prompt_tokens, eval_count):
     on_gpu = entry["size_vram"] / entry["size"] if entry["size"] else 0
     per_token = entry["weights"] * (on_gpu / gpu + (1 - on_gpu) / cpu) or CLOUD_TOKEN_S
     load = int(load_s * 1e9)
-    prompt_ns = int(prompt_tokens * per_token / PREFILL_SPEEDUP * 1e9)
-    eval_ns = int(eval_count * per_token * 1e9)
-    return dict(total_duration=load + prompt_ns + eval_ns + 1000000, load_duration=load,
-                prompt_eval_count=prompt_tokens, prompt_eval_duration=prompt_ns,
-                eval_count=eval_count, eval_duration=eval_ns)
+    prompt_ns = runner_ns(prompt_tokens * per_token / PREFILL_SPEEDUP)
+    eval_ns = runner_ns(eval_count * per_token)
+    metrics = dict(total_duration=load + prompt_ns + eval_ns + 1000000, load_duration=load,
+                   prompt_eval_count=prompt_tokens, prompt_eval_duration=prompt_ns,
+                   eval_count=eval_count, eval_duration=eval_ns)
+    return {k: v for k, v in metrics.items() if v}  # api.Metrics: omitempty
+
+
+def runner_ns(seconds):
+    """A runner's duration in nanoseconds; the 0.5.x runner counts whole milliseconds
+    (llama/runner/runner.go at v0.5.4 and v0.5.7), so a short one is 0 and left out."""
+    if E["whole_ms"]:
+        return int(seconds * 1e3) * 1000000
+    return int(seconds * 1e9)
 
 
 def options(req):
@@ -135,8 +151,10 @@ def generate(req):
         return dict(base, done_reason="load")
     room = max(entry.get("context_length", CLOUD_CONTEXT) - token_count(prompt), 1)
     tokens, reason = sample(info, prompt, opts, room)
-    final = dict(base, done_reason=reason, **timings(entry, load_s, token_count(prompt),
-                                                     len(tokens)))
+    final = dict(base, done_reason=reason)
+    if not req.get("raw"):  # the prompt and answer tokenized (server/routes.go, every era)
+        final["context"] = token_ids(prompt + "".join(tokens))
+    final.update(timings(entry, load_s, token_count(prompt), len(tokens)))
     if req.get("stream") is False:
         final["response"] = "".join(tokens)
         return final

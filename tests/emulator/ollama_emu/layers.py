@@ -1,15 +1,16 @@
-"""The layers `create` writes: imported or quantized weights with their GGUF records, texts."""
+"""The weights `create` writes: imported or quantized, with their GGUF records."""
 
 import json
 import os
 
+from .assemble import STATUS, new_layer
 from .env import BAD_REQUEST, E, SERVER_ERROR, STREAMED, Fail, fault
 from .fmt import human_number
+from .gguf import read_header
 from .library import FTYPE, bytes_per_param, default_shape, gguf_kv
-from .names import short
 from .progress import server_status
 from .pull import disk_full
-from .store import MT, read_meta, sha256, write_blob, write_meta
+from .store import MT, blob_path, read_meta, sha256, write_meta
 
 RESTRICTED = ["F32", "F16", "BF16", "Q8_0", "Q4_K_S", "Q4_K_M", "Q4_K"]
 # llm.ParseFileType before v0.7.0 (llm/filetype.go at v0.3.10, v0.5.4, v0.5.7).
@@ -17,15 +18,35 @@ LLAMA_CPP = ("F32 F16 Q4_0 Q4_1 Q4_1_F16 Q8_0 Q5_0 Q5_1 Q2_K Q3_K_S Q3_K_M Q3_K_
              "Q5_K_S Q5_K_M Q6_K IQ2_XXS IQ2_XS Q2_K_S IQ3_XS IQ3_XXS IQ1_S IQ4_NL IQ3_S IQ2_S "
              "IQ2_M IQ4_XS IQ1_M BF16").split() + (["IQ3_M"] if E["version"].startswith("0.5")
                                                    else [])
+# Levels llama.cpp's quantizer refuses without an importance matrix, and a legacy type it
+# no longer makes: `create -q` to them fails after its `quantizing` status (seen on the
+# real 0.5.4; the message is llama/llama.go Quantize at v0.5.4, llm/llm.go at v0.3.10).
+LLAMA_CPP_FAILS = ("IQ2_XXS", "IQ2_XS", "IQ2_S", "IQ2_M", "IQ1_S", "IQ1_M", "IQ3_XXS", "Q2_K_S",
+                   "Q4_1_F16")
+QUANTIZE_FAILED = ("llama_model_quantize: 1" if E["version"].startswith("0.5") else
+                   "failed to quantize model. This model architecture may not be supported, "
+                   "or you may need to upgrade Ollama to the latest version")
 # Optional keys of an imported JSON "GGUF" copied into its metadata record as is.
 EXTRA_KEYS = {"pooling_type": "%s.pooling_type", "vision_block_count": "%s.vision.block_count",
               "audio_block_count": "%s.audio.block_count"}
 
 
 def gguf_meta(path):
-    """Emulated GGUF header of an imported file: a JSON object in the file, else F16 llama
-    defaults; the shape defaults to the library model nearest in parameter count."""
+    """The GGUF header of an imported file: read from a real GGUF; emulated from a JSON
+    object in the file, else F16 llama defaults, the shape defaulting to the library model
+    nearest in parameter count."""
     size = os.path.getsize(path)
+    try:
+        kv = read_header(path)
+    except (OSError, ValueError) as e:
+        raise Fail("could not read GGUF %s: %s" % (path, e))
+    if kv is not None:
+        arch = kv.get("general.architecture", "")
+        names = {number: name for name, number in FTYPE.items()}
+        return dict(file_type=names.get(kv.get("general.file_type"), "unknown"), family=arch,
+                    model_type=human_number(kv["general.parameter_count"]), size=size,
+                    ctx=kv.get("%s.context_length" % arch),
+                    emb=kv.get("%s.embedding_length" % arch), kv=kv)
     try:
         with open(path, encoding="utf-8") as f:
             meta = json.load(f)
@@ -46,10 +67,12 @@ def gguf_meta(path):
                 kv=gguf_kv(arch, params, file_type, ctx, emb, shape, extra))
 
 
-def new_layer(media, data, size=None, statuses=None):
-    digest, length, existed = write_blob(data)
-    statuses.append(("using existing layer " if existed else "creating new layer ") + digest)
-    return {"mediaType": MT + media, "digest": digest, "size": length if size is None else size}
+def uploaded_layer(media, digest, size):
+    """An imported file kept as it is: the blob the client uploaded becomes the layer, named
+    after that blob (NewLayerFromLayer in server/model.go at v0.5.4, server/create.go at
+    v0.5.7 and v0.12.6), so `details.parent_model` is the blob's path."""
+    return {"mediaType": MT + media, "digest": digest, "size": size, "from": blob_path(digest),
+            STATUS: "using existing layer " + digest}
 
 
 def check_quantize(level, source_type):
@@ -77,7 +100,7 @@ def quantize_status(progress, source_type, up, size):
         server_status(progress, label)
 
 
-def model_layer(progress, flags, source, statuses, seed, media="model"):
+def model_layer(progress, flags, source, seed, media="model"):
     """The weights layer: None to inherit, else a new (quantized or imported) layer with
     its metadata record. `source` = (file type, size, GGUF key/values)."""
     source_type, size, kv = source
@@ -88,6 +111,8 @@ def model_layer(progress, flags, source, statuses, seed, media="model"):
         if target != source_type:
             size = int(size * bytes_per_param(target) / bytes_per_param(source_type))
             quantize_status(progress, source_type, up, size)
+            if not E["restricted"] and up in LLAMA_CPP_FAILS:
+                raise Fail(QUANTIZE_FAILED)
     if target == source_type and seed is None:
         return None, target
     if seed is not None and target == source_type and E["new_engine"]:
@@ -96,13 +121,18 @@ def model_layer(progress, flags, source, statuses, seed, media="model"):
         progress.set(bar, size)
     if E["new_engine"]:
         server_status(progress, "verifying conversion")
-    data = "emulated gguf %s %s %d bytes\n" % (seed or "quantized", target, size)
-    if fault("disk-full"):
-        disk_full("sha256:" + sha256(data.encode()).hexdigest())
-    layer = new_layer(media, data, size, statuses)
+    if seed is not None and target == source_type:
+        layer = uploaded_layer(media, "sha256:" + seed, size)
+    else:
+        data = "emulated gguf %s %s %d bytes\n" % (seed or "quantized", target, size)
+        if fault("disk-full"):
+            disk_full("sha256:" + sha256(data.encode()).hexdigest())
+        layer = new_layer(media, data, size)
     kv = dict(kv)
     if target in FTYPE:
         kv["general.file_type"] = FTYPE[target]
+    if target != source_type:  # llama.cpp's quantizer records its version
+        kv["general.quantization_version"] = 2
     write_meta(layer["digest"], kv)
     return layer, target
 
@@ -116,48 +146,3 @@ def source_of(base, meta):
     if weights is None:
         raise Fail("remote models cannot be used as a FROM base here", BAD_REQUEST)
     return base["config"]["file_type"], weights["size"], read_meta(weights["digest"])
-
-
-def text_layers(values, base, media, statuses):
-    """TEMPLATE and SYSTEM replace the base's layer; LICENSE adds to the base's licenses
-    (server/create.go setLicense at v0.33.0-rc2, server/images.go at v0.5.4)."""
-    given = values.get(media, [])
-    if media in ("template", "system") and given:
-        given = given[-1:]
-        if not E["reserialize"] and given == [""]:
-            given = []  # since 0.5.5 an empty field is "not given" (server/create.go)
-    kept = inherited(base, media, statuses) if media == "license" or not given else []
-    return kept + [new_layer(media, text, None, statuses) for text in given]
-
-
-def inherited(base, media, statuses):
-    """The base model's layers of this media type, marked as coming from it."""
-    out = []
-    for layer in (base["layers"] if base else []):
-        if layer["mediaType"] == MT + media:
-            layer = dict(layer, **{"from": short(base["name"])})
-            statuses.append("using existing layer " + layer["digest"])
-            out.append(layer)
-    return out
-
-
-def content_layers(values, params, base, statuses):
-    """Template, system, license, parameters (merged over the base's) and messages."""
-    layers = []
-    for media in ("template", "system", "license"):
-        layers += text_layers(values, base, media, statuses)
-    if params:
-        merged = dict(base["params"]) if base else {}
-        merged.update(params)
-        body = json.dumps(merged, sort_keys=True, separators=(",", ":")) + "\n"
-        layers.append(new_layer("params", body, None, statuses))
-    else:
-        layers += inherited(base, "params", statuses)
-    messages = [dict(zip(("role", "content"), m.split(": ", 1)))
-                for m in values.get("message", [])]
-    if messages:
-        body = json.dumps(messages, separators=(",", ":")) + "\n"
-        layers.append(new_layer("messages", body, None, statuses))
-    else:
-        layers += inherited(base, "messages", statuses)
-    return layers

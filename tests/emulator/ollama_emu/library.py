@@ -1,10 +1,9 @@
 """Library tags as manifests, configs and GGUF metadata records, built from the catalog."""
 
-import json
-
 from .catalog import (ANCHORS, CLOUD, CLOUD_CAPABILITIES, CLOUD_HOST, LATEST, LINES, QUANTS,
                       SIZES)
-from .store import MT
+from .fmt import go_json
+from .store import MT, sha256
 
 # Bytes per parameter of each quant, from the llama3.1 8B row (8.03e9 parameters):
 # used, and documented as derived, for sizes the reference does not list.
@@ -12,6 +11,12 @@ PER_PARAM = {q: SIZES["llama3.1:8b"][i] / 8.03e9 for i, q in enumerate(QUANTS)}
 FILE_TYPE = {"fp16": "F16", "bf16": "BF16"}
 TAG_OF = {FILE_TYPE.get(q, q.upper()): q for q in QUANTS}
 
+# ConfigV2's fields in struct order (server/images.go at v0.12.6, types/model/config.go at
+# v0.33.0-rc2).
+CONFIG_ORDER = ("model_format", "model_family", "model_families", "model_type", "file_type",
+                "renderer", "parser", "requires", "remote_host", "remote_model", "capabilities",
+                "context_length", "embedding_length", "base_name", "architecture", "os",
+                "rootfs")
 # general.file_type: llama_ftype numbers (fs/ggml/type.go at v0.33.0-rc2).
 FTYPE = {name: i for i, name in enumerate(
     "F32 F16 Q4_0 Q4_1 Q4_1_F16 Q4_2 Q4_3 Q8_0 Q5_0 Q5_1 Q2_K Q3_K_S Q3_K_M Q3_K_L Q4_K_S "
@@ -98,30 +103,40 @@ def library_manifest(spec):
     blobs = [(MT + "model", weights, spec["size"]),
              (MT + "template", fam["template"], None),
              (MT + "license", fam["license"], None),
-             (MT + "params", json.dumps(fam["params"], sort_keys=True,
-                                        separators=(",", ":")) + "\n", None)]
-    config = config_json(fam["arch"], spec["model_type"], spec["quant"], spec["ctx"],
-                         spec["emb"])
+             (MT + "params", go_json(dict(sorted(fam["params"].items()))) + "\n", None)]
+    digests = ["sha256:" + sha256(content.encode()).hexdigest() for _, content, _ in blobs]
+    config = config_json(base_config(fam["arch"], spec["model_type"], spec["quant"]), digests)
     meta = gguf_kv(fam["arch"], spec["params"], spec["quant"], spec["ctx"], spec["emb"],
                    spec["shape"])
     return blobs, config, meta
 
 
-def config_json(arch, model_type, file_type, ctx, emb, extra=None):
-    doc = {"model_format": "gguf", "model_family": arch, "model_families": [arch],
-           "model_type": model_type, "file_type": file_type}
-    doc.update(extra or {})
-    if ctx:
-        doc["context_length"] = ctx
-    if emb:
-        doc["embedding_length"] = emb
-    doc.update({"architecture": "amd64", "os": "linux"})
-    return json.dumps(doc, separators=(",", ":")) + "\n"
+def base_config(arch, model_type, file_type):
+    """The ConfigV2 fields every local model has."""
+    return {"model_format": "gguf", "model_family": arch, "model_families": [arch],
+            "model_type": model_type, "file_type": file_type}
+
+
+def config_json(doc, diff_ids=None):
+    """ConfigV2 as json.Encoder writes it: fields in struct order, `architecture` and `os`,
+    then `rootfs` listing the layers when `diff_ids` are given (server/images.go at v0.5.4
+    and v0.12.6; the struct in types/model/config.go at v0.33.0-rc2 has no rootfs).
+    context_length and embedding_length are for remote models only ("used for remotes")."""
+    doc = dict(doc, architecture="amd64", os="linux")
+    if diff_ids is not None:
+        doc["rootfs"] = {"type": "layers", "diff_ids": list(diff_ids)}
+    ordered = {k: doc[k] for k in CONFIG_ORDER if k in doc}
+    ordered.update((k, v) for k, v in doc.items() if k not in ordered)
+    return go_json(ordered) + "\n"
 
 
 def cloud_config(spec):
     """types/model/config.go ConfigV2 of a cloud model: remote host and model, capabilities."""
-    return config_json(spec["family"], spec["model_type"], spec["file_type"], spec["ctx"],
-                       spec["emb"], {"model_format": "", "remote_host": CLOUD_HOST,
-                                     "remote_model": spec["remote_model"],
-                                     "capabilities": CLOUD_CAPABILITIES})
+    doc = dict(base_config(spec["family"], spec["model_type"], spec["file_type"]),
+               model_format="", remote_host=CLOUD_HOST, remote_model=spec["remote_model"],
+               capabilities=CLOUD_CAPABILITIES, context_length=spec["ctx"],
+               embedding_length=spec["emb"])
+    for key in ("context_length", "embedding_length"):  # omitempty
+        if not doc[key]:
+            del doc[key]
+    return config_json(doc)

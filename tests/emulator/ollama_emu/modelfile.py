@@ -136,14 +136,11 @@ def server_parse(cmds):
     """What the server gets. Up to 0.5.4 the client sends File.String() and the server
     parses it again (cmd/cmd.go CreateHandler, server/routes.go CreateHandler at v0.5.4):
     a value that quote() leaves bare but that needs quoting (a leading quote) no longer
-    parses, an empty quoted value stays empty. Later clients send the parsed fields."""
+    parses, an empty quoted value stays empty, and everything else, a CR LF included, comes
+    through unchanged (observed on the real 0.5.4). Later clients send the parsed fields."""
     if not E["reserialize"]:
         return cmds
-    again = parse_modelfile(file_string(cmds))
-    # Observed on the real 0.5.4 (ollama-2026.md): a CRLF in a value came back as LF.
-    # Both parses above keep the CR (parser.go at v0.5.4), so the loss is elsewhere in
-    # that build; the emulator reproduces the observation here.
-    return [(n, v.replace("\r\n", "\n")) for n, v in again]
+    return parse_modelfile(file_string(cmds))
 
 
 _NUM = r"(?:0|[1-9][0-9]*)"

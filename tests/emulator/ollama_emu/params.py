@@ -18,8 +18,10 @@ DEPRECATED = {"penalize_newline": BOOL, "low_vram": BOOL, "f16_kv": BOOL, "logit
 if E["new_engine"]:  # draft_num_predict arrived with DRAFT (v0.3x)
     PARAMS["draft_num_predict"] = INT
 if not E["restricted"]:
-    PARAMS.update(DEPRECATED)  # still real options before v0.7.0
-    DEPRECATED = {}
+    PARAMS.update(DEPRECATED)  # still real options before v0.7.0,
+    # but from 0.5.5 the client drops penalize_newline with a warning (parser/parser.go
+    # deprecatedParameters at v0.5.7); the <= 0.5.4 client sends it on.
+    DEPRECATED = {} if E["reserialize"] else {"penalize_newline": BOOL}
 if not E["layout"]:
     PARAMS["tfs_z"] = FLOAT  # removed in v0.5.2
 

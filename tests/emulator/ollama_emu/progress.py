@@ -62,20 +62,19 @@ class Progress:
         return pre + " ▕" + "█" * n + " " * (f - n) + "▏ " + suf
 
     def render(self):
+        """One frame in the era's form: from 0.5.12 the cursor goes back up and each line is
+        rewritten then cleared to its end, inside synchronized-output markers; before, every
+        line drawn is cleared first, from the bottom up (progress/progress.go render at
+        v0.5.4, v0.5.7 and v0.12.6)."""
         self.started = True
         w = sys.stderr
-        if E["markers"]:
-            w.write("\x1b[?2026h")
-        w.write("\x1b[?25l")
-        w.write("\x1b[A" * max(self.pos - 1, 0))
-        w.write("\x1b[1G")
-        shown = self.states[-24:]
-        for i, s in enumerate(shown):
-            if not E["markers"]:
-                w.write("\x1b[2K")
-            w.write(self.line(s) + "\x1b[K")
-            if i < len(shown) - 1:
-                w.write("\n")
+        if E["markers"]:  # at most a terminal's height of lines (24 without one)
+            shown = self.states[-24:]
+            w.write("\x1b[?2026h\x1b[?25l" + "\x1b[A" * max(self.pos - 1, 0) + "\x1b[1G")
+            w.write("\n".join(self.line(s) + "\x1b[K" for s in shown))
+        else:
+            w.write("\x1b[?25l" + "\x1b[A".join(["\x1b[2K\x1b[1G"] * self.pos))
+            w.write("\n".join(self.line(s) for s in self.states))
         self.pos = len(self.states)
         w.write("\x1b[?25h")
         if E["markers"]:

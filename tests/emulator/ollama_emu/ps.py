@@ -17,7 +17,8 @@ def api_ps():
     models = []
     for e in running():
         item = dict(name=e["name"], model=e["name"], size=e["size"], digest=e["digest"],
-                    details=e.get("details") or {}, expires_at=now_rfc3339(e["expires_at"]),
+                    details=dict(e.get("details") or {}, parent_model=""),
+                    expires_at=now_rfc3339(e["expires_at"]),
                     size_vram=e["size_vram"])
         if E["ps_context"]:
             item["context_length"] = e["context_length"]

@@ -2,7 +2,7 @@
 
 import os
 
-from .env import BAD_REQUEST, E, Fail, exact_args, fault, heartbeat
+from .env import BAD_REQUEST, E, Fail, StreamCut, exact_args, fault, heartbeat, stream_cut
 from .library import library_manifest, lookup
 from .names import DEFAULT_HOST, DEFAULT_NS, parse_name, pull_name
 from .progress import Progress, server_status
@@ -28,6 +28,8 @@ def library_spec(n):
 def pull_into_store(n, progress):
     """Pulls a library tag, streaming the status sequence; returns the manifest path."""
     server_status(progress, "pulling manifest")
+    if fault("pull-cut"):
+        raise StreamCut()
     spec = library_spec(n)
     if spec is None:
         raise Fail("pull model manifest: file does not exist")
@@ -66,6 +68,8 @@ def cmd_pull(args):
     try:
         pull_into_store(n, progress)
         progress.spinner("success")
+    except StreamCut:
+        return stream_cut()
     finally:
         progress.stop()
     return 0

@@ -17,7 +17,7 @@ const END: &str = "<!-- roundtrip:end -->";
 
 /// The values tried in every field: quotes in every position the lexer cares about,
 /// line breaks, edge spaces, comments, non-ASCII and a long value.
-fn values() -> Vec<(String, String)> {
+pub(super) fn values() -> Vec<(String, String)> {
     let short = [
         "\"x",
         "\"",
@@ -42,7 +42,7 @@ fn values() -> Vec<(String, String)> {
 }
 
 #[derive(Clone, Copy)]
-enum Field {
+pub(super) enum Field {
     System,
     Template,
     Message,
@@ -50,10 +50,11 @@ enum Field {
 }
 
 impl Field {
-    const ALL: [Field; 4] = [Field::System, Field::Template, Field::Message, Field::Stop];
+    pub(super) const ALL: [Field; 4] =
+        [Field::System, Field::Template, Field::Message, Field::Stop];
 
     /// The Modelfile keyword (with role or name) the value follows.
-    fn keyword(self) -> &'static str {
+    pub(super) fn keyword(self) -> &'static str {
         match self {
             Field::System => "SYSTEM",
             Field::Template => "TEMPLATE",
