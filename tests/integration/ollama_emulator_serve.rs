@@ -2,53 +2,30 @@
 //! from the simulated device, and its faults. Each test starts a server on a free
 //! loopback port and stops it by process id.
 
-use crate::support::emulator::{Emulator, script};
+use crate::support::emulator::Emulator;
+use crate::support::served::Served;
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 
-/// A running `ollama serve`, stopped (SIGTERM, then wait) when dropped.
+/// A running `ollama serve` (stopped by process id when dropped) and an HTTP agent.
 struct Server {
-    child: Child,
+    // Held for its Drop, which stops the server.
+    _served: Served,
     base: String,
     agent: ureq::Agent,
 }
 
 impl Server {
-    /// Starts the emulator's server on 127.0.0.1, port chosen by the system and read from
-    /// its `Listening on` line, with the emulator's environment plus `extra`.
+    /// Starts the emulator's server on 127.0.0.1 with its environment plus `extra`.
     fn start(emu: &Emulator, extra: &[(&str, &str)]) -> Server {
-        let mut command = Command::new(script());
-        command
-            .arg("serve")
-            .env_clear()
-            .env("PATH", "/usr/local/bin:/usr/bin:/bin")
-            .env("HOME", emu.cwd.path())
-            .env("OLLAMA_EMULATOR_STATE", emu.state.path())
-            .env("OLLAMA_HOST", "127.0.0.1:0")
-            .envs(emu.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .envs(extra.iter().copied())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
-        let mut child = command.spawn().expect("start the emulator's server");
-        let mut line = String::new();
-        BufReader::new(child.stderr.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port = line
-            .split("Listening on 127.0.0.1:")
-            .nth(1)
-            .and_then(|rest| rest.split(' ').next())
-            .unwrap_or_else(|| panic!("no listening line: {line:?}"))
-            .to_string();
+        let served = emu.serve(extra);
         let agent = ureq::Agent::config_builder()
             .proxy(None)
             .http_status_as_error(false)
             .build()
             .new_agent();
         Server {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
+            base: format!("http://{}", served.host),
+            _served: served,
             agent,
         }
     }
@@ -89,14 +66,6 @@ impl Server {
         assert_eq!(code, 200);
         let body: Value = serde_json::from_str(&text).unwrap();
         body["models"].as_array().unwrap().clone()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        // SAFETY: kill(2) on the process id of a child this guard owns and still waits on.
-        unsafe { libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM) };
-        let _ = self.child.wait();
     }
 }
 
