@@ -32,7 +32,11 @@ pub fn dispatch(cli: Cli, env: Env) -> Result<Outcome> {
         cli.command,
         Command::Auto(_) | Command::Optimize(_) | Command::Prune(_) | Command::Outdated(_)
     );
-    let ctx = Context::new(cli.global, env, asks_version);
+    let shows_speed = matches!(
+        cli.command,
+        Command::Probe(_) | Command::Plan(_) | Command::ListQuants(_)
+    );
+    let ctx = Context::new(cli.global, env, asks_version).showing_speed(shows_speed);
     match &cli.command {
         Command::Probe(args) => probe::run(&ctx, args),
         Command::Plan(args) => plan::run(&ctx, args),
@@ -105,5 +109,26 @@ fn plan_selection(
         renderer,
         local: &local,
         measured: &measured,
+        machine: speed_machine(ctx, profile),
+    })
+}
+
+/// The machine speeds are predicted on, when they are wanted: the command
+/// shows them, or a model has a speed goal. Only then is the bandwidth
+/// resolved (and measured, the first time on a machine).
+pub(super) fn speed_machine(
+    ctx: &Context,
+    profile: &crate::profile::Profile,
+) -> Option<crate::speed::Machine> {
+    if !ctx.shows_speed() && !profile.has_speed_goals() {
+        return None;
+    }
+    let bandwidth = ctx.bandwidth();
+    let device = ctx.device();
+    Some(crate::speed::Machine {
+        cpu_bytes_per_s: bandwidth.cpu.bytes_per_s,
+        gpu_bytes_per_s: bandwidth.largest_gpu(device).and_then(|g| g.bytes_per_s),
+        cores: ctx.budget().cores,
+        simd: device.cpu.simd.clone(),
     })
 }

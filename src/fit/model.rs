@@ -1,14 +1,12 @@
-//! Fitting one model: walk down from the tier's quantization, shrink the context
-//! before dropping below the quality floor, offload part of the layers to a GPU
-//! that is too small, and never pick what does not fit.
+//! The walk over one model's levels: its facts, its candidates, the estimate of
+//! each at a context and placement, a shrunk context, a partial offload.
 
-use super::{Budget, FitPolicy, ModelFit, ModelRequest, Run, gpu_layers};
+use super::{Budget, FitPolicy, ModelRequest};
 use crate::estimate::{Estimate, EstimateInput, Placement, RUNTIME_MINIMUM_BYTES, estimate};
 use crate::gguf::Facts;
 use crate::ollama::rules::MemoryRule;
 use crate::ollama::rules::memory::ollama_engine_required;
 use crate::quant::Quant;
-use crate::size::Binary;
 use crate::tier::Tier;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -57,6 +55,11 @@ impl<'a> Walk<'a> {
             shape,
             rule,
         }
+    }
+
+    /// The model's facts.
+    pub fn shape(&self) -> &Facts {
+        &self.shape
     }
 
     pub fn placement(&self) -> Placement {
@@ -131,7 +134,7 @@ impl<'a> Walk<'a> {
 
     /// The largest context in [min_ctx, requested) (steps of 256) at which the
     /// quantization fits, if any.
-    fn shrunk_ctx(&self, quant: Quant) -> Option<u32> {
+    pub fn shrunk_ctx(&self, quant: Quant) -> Option<u32> {
         let fits =
             |ctx: u32| self.estimate(quant, ctx, self.placement()).total_bytes <= self.usable;
         let floor = self.policy.min_ctx.min(self.requested_ctx());
@@ -152,7 +155,7 @@ impl<'a> Walk<'a> {
 
     /// A partial offload of `quant` at the requested context, if its GPU part and
     /// its RAM part both fit.
-    fn offload(&self, quant: Quant) -> Option<Offload> {
+    pub fn offload(&self, quant: Quant) -> Option<Offload> {
         let ctx = self.requested_ctx();
         let cpu = self.estimate(quant, ctx, Placement::Cpu);
         let fixed = RUNTIME_MINIMUM_BYTES + cpu.graph_bytes;
@@ -186,45 +189,6 @@ pub fn estimate_at(
     walk.estimate(request.resolved.quant, num_ctx, walk.placement())
 }
 
-/// Fits one model on the device under the policy (see the module comment).
-pub fn fit_model(
-    request: &ModelRequest,
-    budget: &Budget,
-    tier: Tier,
-    policy: &FitPolicy,
-) -> ModelFit {
-    let walk = Walk::new(request, budget, policy, tier);
-    let candidates = walk.candidates();
-    let (upper, lower): (Vec<Quant>, Vec<Quant>) = if policy.shrink_context_first {
-        candidates.iter().partition(|q| **q >= policy.quality_floor)
-    } else {
-        (candidates.clone(), Vec::new())
-    };
-    let mut notes = Vec::new();
-    let native = request.resolved.size.dims.context;
-    let asked = request.num_ctx.unwrap_or(policy.num_ctx);
-    if asked > native {
-        notes.push(format!(
-            "num_ctx {asked} capped at the native context {native}"
-        ));
-    }
-    if candidates.is_empty() {
-        notes.push(no_candidates(request, tier));
-    }
-    for group in [&upper, &lower] {
-        if let Some(fit) = full_fit(&walk, group, &mut notes) {
-            return fit;
-        }
-        if let Some(fit) = shrunk_fit(&walk, group, &mut notes) {
-            return fit;
-        }
-        if let Some(fit) = offload_fit(&walk, group, &mut notes) {
-            return fit;
-        }
-    }
-    no_fit(&walk, &candidates, notes)
-}
-
 /// Why no quantization is left to try: the library, or the profile's bounds.
 pub(super) fn no_candidates(request: &ModelRequest, tier: Tier) -> String {
     let ceiling = format!("at or below {} (tier {tier})", tier.quant());
@@ -243,136 +207,5 @@ pub(super) fn no_candidates(request: &ModelRequest, tier: Tier) -> String {
             "no published quantization is both {} (the profile's bounds) and {ceiling}",
             bounds.join(" and ")
         )
-    }
-}
-
-fn full_fit(walk: &Walk, group: &[Quant], notes: &mut Vec<String>) -> Option<ModelFit> {
-    let ctx = walk.requested_ctx();
-    for &quant in group {
-        let estimate = walk.estimate(quant, ctx, walk.placement());
-        if estimate.total_bytes <= walk.usable {
-            let why = format!(
-                "{quant} fits: needs {} of budget {} at num_ctx {ctx}",
-                Binary(estimate.total_bytes),
-                Binary(walk.usable)
-            );
-            notes.push(why);
-            return Some(chosen(walk, quant, estimate, None, notes));
-        }
-        notes.push(format!(
-            "{quant} needs {} > budget {}",
-            Binary(estimate.total_bytes),
-            Binary(walk.usable)
-        ));
-    }
-    None
-}
-
-fn shrunk_fit(walk: &Walk, group: &[Quant], notes: &mut Vec<String>) -> Option<ModelFit> {
-    let requested = walk.requested_ctx();
-    for &quant in group {
-        if let Some(ctx) = walk.shrunk_ctx(quant) {
-            let estimate = walk.estimate(quant, ctx, walk.placement());
-            notes.push(format!(
-                "{quant} fits with num_ctx {ctx} instead of {requested}: needs {} of budget {}",
-                Binary(estimate.total_bytes),
-                Binary(walk.usable)
-            ));
-            return Some(chosen(walk, quant, estimate, None, notes));
-        }
-    }
-    None
-}
-
-fn offload_fit(walk: &Walk, group: &[Quant], notes: &mut Vec<String>) -> Option<ModelFit> {
-    if walk.placement() != Placement::Gpu || !walk.policy.partial_offload {
-        return None;
-    }
-    let layers = walk.request.resolved.size.dims.layers;
-    group.iter().find_map(|&quant| {
-        let offload = walk.offload(quant)?;
-        notes.push(format!(
-            "{quant} fits with a partial offload: {}/{layers} layers on the GPU ({}), {} in RAM",
-            offload.num_gpu,
-            Binary(offload.gpu_bytes),
-            Binary(offload.ram_bytes)
-        ));
-        let estimate = walk.estimate(quant, walk.requested_ctx(), Placement::Cpu);
-        Some(chosen(walk, quant, estimate, Some(offload), notes))
-    })
-}
-
-fn chosen(
-    walk: &Walk,
-    quant: Quant,
-    estimate: Estimate,
-    offload: Option<Offload>,
-    notes: &[String],
-) -> ModelFit {
-    let resolved = &walk.request.resolved;
-    let placement = walk.placement();
-    let layers = resolved.size.dims.layers;
-    let whole = match placement {
-        Placement::Gpu => Run::Gpu,
-        Placement::Cpu => Run::Cpu,
-    };
-    let (run, num_gpu, needed) = match offload {
-        Some(o) => (Run::PartialOffload, o.num_gpu, o.gpu_bytes),
-        None => (whole, gpu_layers(placement, layers), estimate.total_bytes),
-    };
-    ModelFit {
-        model: format!("{}:{}", resolved.family.name, resolved.size.size),
-        tier: walk.tier,
-        fits: true,
-        quantization: Some(quant),
-        tag: Some(format!(
-            "{}:{}",
-            resolved.family.name,
-            resolved.size.tag_for(quant)
-        )),
-        size_exact: walk.file_bytes(quant).1,
-        run: Some(run),
-        estimate,
-        needed_bytes: needed,
-        budget_bytes: walk.usable,
-        num_ctx: estimate.num_ctx,
-        num_thread: walk.budget.cores,
-        num_gpu,
-        offload,
-        reason: notes.join("; "),
-    }
-}
-
-/// Nothing fits: report the smallest candidate at the smallest context.
-fn no_fit(walk: &Walk, candidates: &[Quant], mut notes: Vec<String>) -> ModelFit {
-    let resolved = &walk.request.resolved;
-    let smallest = candidates.last().copied().unwrap_or(resolved.quant);
-    let ctx = walk.policy.min_ctx.min(walk.requested_ctx());
-    let estimate = walk.estimate(smallest, ctx, walk.placement());
-    // With no candidate at all the notes already say why; the estimate of the
-    // default quantization is kept only to show its size.
-    if !candidates.is_empty() {
-        notes.push(format!(
-            "does not fit: even {smallest} at num_ctx {ctx} needs {} > budget {}",
-            Binary(estimate.total_bytes),
-            Binary(walk.usable)
-        ));
-    }
-    ModelFit {
-        model: format!("{}:{}", resolved.family.name, resolved.size.size),
-        tier: walk.tier,
-        fits: false,
-        quantization: None,
-        tag: None,
-        size_exact: walk.file_bytes(smallest).1,
-        run: None,
-        estimate,
-        needed_bytes: estimate.total_bytes,
-        budget_bytes: walk.usable,
-        num_ctx: ctx,
-        num_thread: walk.budget.cores,
-        num_gpu: 0,
-        offload: None,
-        reason: notes.join("; "),
     }
 }

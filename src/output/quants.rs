@@ -4,6 +4,7 @@ use super::table;
 use crate::levels::report::Listing;
 use crate::levels::{RegistryStatus, Row};
 use crate::size::{Binary, Decimal};
+use crate::speed::rounded;
 
 /// The table and its footer.
 pub fn text(listing: &Listing) -> String {
@@ -21,12 +22,31 @@ pub fn text(listing: &Listing) -> String {
         out.extend(footer(listing).iter().map(|line| format!("{line}\n")));
         return out;
     }
-    let mut rows = vec![
-        ["", "QUANT", "BITS", "TAG", "SIZE", "INSTALLED", "FITS"]
-            .map(String::from)
-            .to_vec(),
-    ];
-    rows.extend(listing.quants.iter().map(|r| cells(listing, r)));
+    // TOK/S only where a speed is known (a library model, speeds asked for).
+    let speeds = listing.quants.iter().any(|r| r.speed.is_some());
+    let mut header = [
+        "",
+        "QUANT",
+        "BITS",
+        "TAG",
+        "SIZE",
+        "INSTALLED",
+        "TOK/S",
+        "FITS",
+    ]
+    .map(String::from)
+    .to_vec();
+    if !speeds {
+        header.remove(6);
+    }
+    let mut rows = vec![header];
+    rows.extend(listing.quants.iter().map(|r| {
+        let mut cells = cells(listing, r);
+        if !speeds {
+            cells.remove(6);
+        }
+        cells
+    }));
     out.push_str(&table(&rows));
     out.push('\n');
     for line in footer(listing) {
@@ -58,6 +78,8 @@ fn cells(listing: &Listing, row: &Row) -> Vec<String> {
         tag,
         size,
         installed,
+        row.speed
+            .map_or_else(dash, |s| format!("~{}", rounded(s.decode_tokens_per_s))),
         fits_cell(row),
     ]
 }
@@ -75,6 +97,12 @@ fn footer(listing: &Listing) -> Vec<String> {
             "FITS: estimated memory at num_ctx {context} (profile {profile}) against {} usable",
             Binary(budget)
         ));
+    }
+    if listing.quants.iter().any(|r| r.speed.is_some()) {
+        lines.push(
+            "TOK/S: predicted decode tokens/s as it fits, at the end of a full num_ctx (see `provision plan`)"
+                .to_string(),
+        );
     }
     if listing
         .quants
@@ -140,5 +168,27 @@ ollama create --quantize: none (no F16/BF16 copy installed)
 catalog as of 2025-08-09
 ";
         assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn known_speeds_get_a_column() {
+        let mut listing = listing();
+        listing.quants[1].speed = Some(crate::speed::Speed {
+            decode_tokens_per_s: 41.25,
+            prompt_tokens_per_s: None,
+            source: crate::speed::SpeedSource::Predicted,
+            bytes_per_token: 1,
+            efficiency: Some(0.55),
+            decoding_together: 1,
+        });
+        let text = text(&listing);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[2].contains("INSTALLED  TOK/S  FITS"), "{text}");
+        assert!(lines[3].contains(" -      no (2.9 GiB)"), "{text}");
+        assert!(lines[4].contains(" ~41.2  yes (1.6 GiB)"), "{text}");
+        assert!(
+            text.contains("\nTOK/S: predicted decode tokens/s"),
+            "{text}"
+        );
     }
 }

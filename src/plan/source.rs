@@ -107,6 +107,8 @@ pub(super) fn unplannable(
         num_thread: budget.cores,
         num_gpu: 0,
         offload: None,
+        speed: None,
+        speed_goal: None,
         reason: reason.to_string(),
     }
 }
