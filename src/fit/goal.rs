@@ -90,17 +90,32 @@ impl Judge {
             .passed
             .into_iter()
             .max_by(|a, b| a.1.decode_tokens_per_s.total_cmp(&b.1.decode_tokens_per_s))?;
-        let needed = goal.check(&speed).min_tokens_per_s;
-        let short = needed - speed.decode_tokens_per_s;
-        notes.push(format!(
-            "no level meets {}: {}, the fastest that fits, runs {}, {} tok/s ({:.0} %) short",
-            goal.describe(),
-            fitted.quant,
-            speed.short(),
-            rounded(short),
-            100.0 * short / needed
-        ));
+        notes.push(shortfall(&goal, fitted.quant, &speed, "that fits"));
         Some(fitted)
+    }
+}
+
+/// `no level meets ≥ 5 tok/s: Q4_K_M, the fastest that fits, runs ~2.6 tok/s,
+/// 2.4 tok/s (48 %) short`.
+pub(super) fn shortfall(goal: &Goal, quant: Quant, speed: &Speed, which: &str) -> String {
+    let needed = goal.check(speed).min_tokens_per_s;
+    let short = needed - speed.decode_tokens_per_s;
+    format!(
+        "no level meets {}: {quant}, the fastest {which}, runs {}{}, {} tok/s ({:.0} %) short",
+        goal.describe(),
+        speed.short(),
+        together(speed),
+        rounded(short),
+        100.0 * short / needed
+    )
+}
+
+/// ` while 2 others decode` when the bandwidth is shared.
+pub(super) fn together(speed: &Speed) -> String {
+    match speed.decoding_together {
+        0 | 1 => String::new(),
+        2 => " while 1 other decodes".to_string(),
+        n => format!(" while {} others decode", n - 1),
     }
 }
 

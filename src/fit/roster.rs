@@ -2,12 +2,14 @@
 //! maximise total quality (least priority-weighted KL divergence) while the sum
 //! of the estimates stays within the budget.
 
+use super::goal::{figure, shortfall, speed_of, together};
 use super::model::Walk;
 use super::search;
 use super::{Budget, FitPolicy, ModelRequest, ServerSetting, server_settings};
 use crate::estimate::Estimate;
 use crate::quant::Quant;
 use crate::size::Binary;
+use crate::speed::{Goal, Speed};
 use crate::tier::Tier;
 use serde::Serialize;
 
@@ -43,6 +45,8 @@ pub struct RosterShare {
     pub share: f64,
     pub num_ctx: u32,
     pub num_gpu: u32,
+    /// How fast the choice decodes here, sharing the bandwidth as the profile says.
+    pub speed: Option<Speed>,
     pub reason: String,
 }
 
@@ -50,6 +54,15 @@ struct Option_ {
     quant: Quant,
     estimate: Estimate,
     loss: f64,
+    speed: Option<Speed>,
+}
+
+/// What every model's share is judged against.
+struct Fitting<'a> {
+    usable: u64,
+    fits: bool,
+    budget: &'a Budget,
+    tier: Tier,
 }
 
 /// Fits models that stay loaded together (see the module comment). Rosters are
@@ -64,10 +77,13 @@ pub fn fit_roster(
 ) -> RosterFit {
     let memory = budget.memory_bytes();
     let usable = policy.usable(memory);
-    let options: Vec<Vec<Option_>> = requests
+    let (options, speed_notes): (Vec<Vec<Option_>>, Vec<Vec<String>>) = requests
         .iter()
-        .map(|request| options_for(&Walk::new(request, budget, policy, tier)))
-        .collect();
+        .map(|request| {
+            let options = options_for(&Walk::new(request, budget, policy, tier));
+            meeting_goal(options, request.speed.goal)
+        })
+        .unzip();
     let num_ctx = requests
         .iter()
         .map(|r| policy.requested_ctx(r.num_ctx, r.resolved.size.dims.context))
@@ -76,11 +92,18 @@ pub fn fit_roster(
     let server = server_settings(requests.len(), policy, always_hot, num_ctx);
     let (fits, picks, reason) = choose(&options, usable);
     let total = sum_at(&options, &picks);
+    let fitting = Fitting {
+        usable,
+        fits,
+        budget,
+        tier,
+    };
     let models = requests
         .iter()
         .zip(&options)
         .zip(&picks)
-        .map(|((request, opts), &pick)| share(request, opts, pick, usable, fits, budget, tier))
+        .zip(&speed_notes)
+        .map(|(((request, opts), &pick), notes)| share(&fitting, request, opts, pick, notes))
         .collect();
     let quality_loss = options
         .iter()
@@ -124,17 +147,73 @@ fn choose(options: &[Vec<Option_>], usable: u64) -> (bool, Vec<usize>, String) {
     (false, smallest, why)
 }
 
-/// Each candidate quantization with its estimate and weighted loss, highest first.
+/// Each candidate quantization with its estimate, weighted loss and speed,
+/// highest first.
 fn options_for(walk: &Walk) -> Vec<Option_> {
     let placement = walk.placement();
     walk.candidates()
         .into_iter()
-        .map(|quant| Option_ {
-            quant,
-            estimate: walk.estimate(quant, walk.requested_ctx(), placement),
-            loss: walk.request.priority * quant.quality_loss(),
+        .map(|quant| {
+            let estimate = walk.estimate(quant, walk.requested_ctx(), placement);
+            Option_ {
+                quant,
+                estimate,
+                loss: walk.request.priority * quant.quality_loss(),
+                speed: speed_of(walk, quant, estimate.num_ctx, None),
+            }
         })
         .collect()
+}
+
+/// The options a speed goal leaves: those that meet it; when none does, the
+/// fastest alone. With a sentence for each option passed over.
+fn meeting_goal(options: Vec<Option_>, goal: Option<Goal>) -> (Vec<Option_>, Vec<String>) {
+    let Some(goal) = goal else {
+        return (options, Vec::new());
+    };
+    if options.iter().any(|o| o.speed.is_none()) {
+        let note = format!(
+            "speed goal {} not checked: the memory bandwidth is unknown",
+            goal.describe()
+        );
+        return (options, vec![note]);
+    }
+    let (meeting, mut slow): (Vec<Option_>, Vec<Option_>) = options
+        .into_iter()
+        .partition(|o| o.speed.is_some_and(|s| goal.check(&s).met));
+    let kept = if meeting.is_empty() {
+        let speed = |o: &Option_| o.speed.map_or(0.0, |s| s.decode_tokens_per_s);
+        let fastest = (0..slow.len()).max_by(|&a, &b| speed(&slow[a]).total_cmp(&speed(&slow[b])));
+        fastest.map(|i| vec![slow.remove(i)]).unwrap_or_default()
+    } else {
+        meeting
+    };
+    let notes = slow
+        .iter()
+        .filter_map(|o| {
+            let speed = o.speed?;
+            let needed = figure(goal.check(&speed).min_tokens_per_s);
+            Some(format!("{} runs {} < {needed}", o.quant, speed.short()))
+        })
+        .collect();
+    (kept, notes)
+}
+
+/// How the chosen option fares against the goal, in one sentence.
+fn goal_sentence(goal: &Goal, chosen: &Option_) -> Option<String> {
+    let speed = chosen.speed?;
+    let check = goal.check(&speed);
+    Some(if check.met {
+        format!(
+            "{} runs {} ≥ {}{}",
+            chosen.quant,
+            speed.short(),
+            figure(check.min_tokens_per_s),
+            together(&speed)
+        )
+    } else {
+        shortfall(goal, chosen.quant, &speed, "allowed")
+    })
 }
 
 fn sum_at(options: &[Vec<Option_>], picks: &[usize]) -> u64 {
@@ -147,13 +226,11 @@ fn sum_at(options: &[Vec<Option_>], picks: &[usize]) -> u64 {
 }
 
 fn share(
+    fitting: &Fitting,
     request: &ModelRequest,
     options: &[Option_],
     pick: usize,
-    usable: u64,
-    fits: bool,
-    budget: &Budget,
-    tier: Tier,
+    speed_notes: &[String],
 ) -> RosterShare {
     let resolved = &request.resolved;
     let model = format!("{}:{}", resolved.family.name, resolved.size.size);
@@ -167,10 +244,36 @@ fn share(
             share: 0.0,
             num_ctx: 0,
             num_gpu: 0,
-            reason: super::model::no_candidates(request, tier),
+            speed: None,
+            reason: super::model::no_candidates(request, fitting.tier),
         };
     };
-    let reason = match (fits, pick) {
+    let mut reason = speed_notes.to_vec();
+    reason.push(memory_reason(fitting.fits, options, pick));
+    reason.extend(request.speed.goal.and_then(|g| goal_sentence(&g, chosen)));
+    let reason = reason.join("; ");
+    RosterShare {
+        model,
+        priority: request.priority,
+        quantization: Some(chosen.quant),
+        tag: Some(format!(
+            "{}:{}",
+            resolved.family.name,
+            resolved.size.tag_for(chosen.quant)
+        )),
+        estimate: chosen.estimate,
+        share: chosen.estimate.total_bytes as f64 / fitting.usable.max(1) as f64,
+        num_ctx: chosen.estimate.num_ctx,
+        num_gpu: super::gpu_layers(super::placement(fitting.budget), resolved.size.dims.layers),
+        speed: chosen.speed,
+        reason,
+    }
+}
+
+/// Why this option and not a more precise one, as memory goes.
+fn memory_reason(fits: bool, options: &[Option_], pick: usize) -> String {
+    let chosen = &options[pick];
+    match (fits, pick) {
         (false, _) => format!(
             "smallest option {} needs {}",
             chosen.quant,
@@ -184,21 +287,6 @@ fn share(
             chosen.quant,
             Binary(chosen.estimate.total_bytes)
         ),
-    };
-    RosterShare {
-        model,
-        priority: request.priority,
-        quantization: Some(chosen.quant),
-        tag: Some(format!(
-            "{}:{}",
-            resolved.family.name,
-            resolved.size.tag_for(chosen.quant)
-        )),
-        estimate: chosen.estimate,
-        share: chosen.estimate.total_bytes as f64 / usable.max(1) as f64,
-        num_ctx: chosen.estimate.num_ctx,
-        num_gpu: super::gpu_layers(super::placement(budget), resolved.size.dims.layers),
-        reason,
     }
 }
 
