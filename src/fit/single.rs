@@ -214,3 +214,140 @@ fn no_fit(walk: &Walk, candidates: &[Quant], mut notes: Vec<String>) -> ModelFit
         reason: notes.join("; "),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::fit::GpuInfo;
+    use crate::speed::{Goal, Machine, SpeedGoal};
+    use proptest::prelude::*;
+
+    fn machine(gbps: u64) -> Machine {
+        Machine {
+            cpu_bytes_per_s: Some(gbps * 1_000_000_000),
+            gpu_bytes_per_s: Some(gbps * 4_000_000_000),
+            cores: 16,
+            simd: vec!["avx2"],
+        }
+    }
+
+    fn goal(tokens_per_s: f64) -> Option<Goal> {
+        Some(Goal {
+            speed: Some(SpeedGoal {
+                min_tokens_per_s: tokens_per_s,
+            }),
+            latency: None,
+        })
+    }
+
+    /// The level chosen for `name` with `goal` on a device of `gib` RAM (and a
+    /// GPU of `vram` GiB, 0 for none) reading `gbps`.
+    fn chosen(name: &str, gib: u64, vram: u64, gbps: u64, goal: Option<Goal>) -> ModelFit {
+        let mut request = ModelRequest::new(Catalog::bundled().resolve(name).unwrap().unpinned());
+        request.speed.goal = goal;
+        let budget = Budget {
+            ram_bytes: gib << 30,
+            cores: 16,
+            gpus: (vram > 0)
+                .then(|| GpuInfo {
+                    name: "g".into(),
+                    memory_bytes: vram << 30,
+                })
+                .into_iter()
+                .collect(),
+        };
+        let policy = FitPolicy {
+            machine: Some(machine(gbps)),
+            ..FitPolicy::default()
+        };
+        fit_model(&request, &budget, Tier::T16, &policy)
+    }
+
+    #[test]
+    fn a_goal_leaves_f16_for_the_most_precise_level_fast_enough() {
+        let fit = chosen("llama3.1:70b", 512, 0, 200, goal(2.0));
+        assert_eq!(fit.quantization, Some(Quant::Q5KM), "{}", fit.reason);
+        assert!(
+            fit.reason.starts_with("F16 fits but runs ~0.8 tok/s < 2; "),
+            "{}",
+            fit.reason
+        );
+        assert!(
+            fit.reason.contains("; Q6_K fits but runs ~1.9 tok/s < 2; "),
+            "{}",
+            fit.reason
+        );
+        assert!(
+            fit.reason.ends_with("runs ~2.2 tok/s ≥ 2"),
+            "{}",
+            fit.reason
+        );
+        let outcome = fit.speed_goal.unwrap();
+        assert!(outcome.check.met && fit.speed.unwrap().decode_tokens_per_s >= 2.0);
+        let fit_first = chosen("llama3.1:70b", 512, 0, 200, None);
+        assert_eq!(
+            fit_first.quantization,
+            Some(Quant::F16),
+            "no goal, fit first"
+        );
+    }
+
+    #[test]
+    fn no_level_fast_enough_means_the_fastest_that_fits() {
+        let fit = chosen("llama3.1:70b", 512, 0, 200, goal(50.0));
+        assert_eq!(fit.quantization, Some(Quant::Q2K), "{}", fit.reason);
+        assert!(
+            fit.reason
+                .contains("no level meets ≥ 50 tok/s: Q2_K, the fastest that fits, runs ~"),
+            "{}",
+            fit.reason
+        );
+        assert!(!fit.speed_goal.unwrap().check.met);
+    }
+
+    #[test]
+    fn an_unknown_bandwidth_leaves_the_goal_unchecked_and_says_so() {
+        let mut request = ModelRequest::new(Catalog::bundled().resolve("llama3.1:8b").unwrap());
+        request.speed.goal = goal(5.0);
+        let budget = Budget {
+            ram_bytes: 64 << 30,
+            cores: 8,
+            gpus: Vec::new(),
+        };
+        let policy = FitPolicy {
+            machine: Some(Machine::default()),
+            ..FitPolicy::default()
+        };
+        let fit = fit_model(&request, &budget, Tier::T16, &policy);
+        assert_eq!(fit.quantization, Some(Quant::F16));
+        assert!(
+            fit.reason.ends_with("speed goal ≥ 5 tok/s not checked: the memory bandwidth is unknown (give --bandwidth)"),
+            "{}",
+            fit.reason
+        );
+        assert_eq!((fit.speed, fit.speed_goal), (None, None));
+    }
+
+    proptest! {
+        #[test]
+        fn raising_the_goal_never_raises_the_precision(
+            name in prop::sample::select(vec![
+                "llama3.1:70b", "llama3.1:8b", "qwen2.5-coder:32b", "qwen3:30b", "gemma3:12b", "llama3.2:3b",
+            ]),
+            gib in 4u64..1024,
+            vram in prop_oneof![Just(0u64), 4u64..96],
+            gbps in 5u64..1000,
+            low in 0.1f64..150.0,
+            raise in 0.0f64..150.0,
+        ) {
+            let slower = chosen(name, gib, vram, gbps, goal(low));
+            let faster = chosen(name, gib, vram, gbps, goal(low + raise));
+            prop_assert!(
+                faster.quantization <= slower.quantization,
+                "{} at ≥ {} tok/s: {:?} ({}) but at ≥ {}: {:?} ({})",
+                name, low + raise, faster.quantization, faster.reason, low, slower.quantization, slower.reason
+            );
+        }
+    }
+}

@@ -34,9 +34,12 @@ pub(super) fn speeds(
         .zip(facts)
         .map(|(chosen, (source, _))| source.resolved(&chosen.model).ok().flatten())
         .collect();
-    let samples = machine.map_or_else(Vec::new, |m| {
-        samples(measured, selection, &resolved, m, kv_cache)
-    });
+    let known = Known {
+        profile,
+        selection,
+        resolved: &resolved,
+    };
+    let samples = machine.map_or_else(Vec::new, |m| samples(measured, &known, m, kv_cache));
     let requests = selection
         .iter()
         .zip(&resolved)
@@ -62,17 +65,25 @@ fn key(resolved: &Resolved) -> String {
     format!("{}:{}", resolved.family.name, resolved.size.size)
 }
 
-/// The catalog model a measurement is of: a planned model by its name, else a
-/// library tag (`bench --quants` times those).
-fn model_of<'c>(
-    m: &Measurement,
-    selection: &[Chosen],
-    resolved: &[Option<Resolved<'c>>],
-) -> Option<Resolved<'c>> {
-    let planned = selection.iter().position(|c| m.is_of(&c.model.name));
-    match planned {
-        Some(i) => resolved[i],
-        None => Catalog::bundled().resolve(&m.model).ok(),
+/// What names a measurement may carry: the planned models, the profile's
+/// roster, library tags.
+struct Known<'a, 'c> {
+    profile: &'a Profile,
+    selection: &'a [Chosen],
+    resolved: &'a [Option<Resolved<'c>>],
+}
+
+/// The catalog model a measurement is of: a planned model by its name, a
+/// roster model by its base, else a library tag (`bench --quants` times those).
+fn model_of<'c>(m: &Measurement, known: &Known<'_, 'c>) -> Option<Resolved<'c>> {
+    let catalog = Catalog::bundled();
+    if let Some(i) = known.selection.iter().position(|c| m.is_of(&c.model.name)) {
+        return known.resolved[i];
+    }
+    let roster = known.profile.roster.models.iter();
+    match roster.clone().find(|r| m.is_of(&r.name)) {
+        Some(model) => catalog.resolve(&model.base).ok(),
+        None => catalog.resolve(&m.model).ok(),
     }
 }
 
@@ -109,8 +120,7 @@ fn of_model(
 /// wholly on the CPU or wholly on the GPU.
 fn samples(
     measured: &[Measurement],
-    selection: &[Chosen],
-    resolved: &[Option<Resolved>],
+    known: &Known,
     machine: &Machine,
     kv_cache: KvCacheType,
 ) -> Vec<Sample> {
@@ -123,7 +133,7 @@ fn samples(
                 (all, vram) if vram >= all => Where::Gpu,
                 _ => return None,
             };
-            let model = model_of(m, selection, resolved)?;
+            let model = model_of(m, known)?;
             let quant = m.quantization?;
             let facts = model.size.shape(model.size.architecture(model.family));
             let load = Load {

@@ -9,66 +9,52 @@ use serde::{Deserialize, Serialize};
 
 /// `speed: {min_tokens_per_s: N}`: the decoding speed a model must reach.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, try_from = "RawSpeed")]
-pub struct SpeedGoal {
-    pub min_tokens_per_s: f64,
-}
-
-#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawSpeed {
-    min_tokens_per_s: f64,
-}
-
-impl TryFrom<RawSpeed> for SpeedGoal {
-    type Error = String;
-    fn try_from(raw: RawSpeed) -> Result<Self, String> {
-        positive("min_tokens_per_s", raw.min_tokens_per_s)?;
-        Ok(SpeedGoal {
-            min_tokens_per_s: raw.min_tokens_per_s,
-        })
-    }
+pub struct SpeedGoal {
+    #[serde(deserialize_with = "positive_rate")]
+    pub min_tokens_per_s: f64,
 }
 
 /// `latency: {tokens: 256, seconds: 2, prompt_tokens: 0}`: a typical answer of
 /// `tokens` tokens, after reading a prompt of `prompt_tokens`, within `seconds`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, try_from = "RawLatency")]
+#[serde(deny_unknown_fields)]
 pub struct LatencyGoal {
+    #[serde(deserialize_with = "at_least_one")]
     pub tokens: u32,
+    #[serde(deserialize_with = "positive_seconds")]
     pub seconds: f64,
+    #[serde(default)]
     pub prompt_tokens: u32,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawLatency {
-    tokens: u32,
-    seconds: f64,
-    #[serde(default)]
-    prompt_tokens: u32,
+fn positive_rate<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
+    positive("min_tokens_per_s", deserializer)
 }
 
-impl TryFrom<RawLatency> for LatencyGoal {
-    type Error = String;
-    fn try_from(raw: RawLatency) -> Result<Self, String> {
-        positive("seconds", raw.seconds)?;
-        if raw.tokens == 0 {
-            return Err("tokens must be at least 1".into());
-        }
-        Ok(LatencyGoal {
-            tokens: raw.tokens,
-            seconds: raw.seconds,
-            prompt_tokens: raw.prompt_tokens,
-        })
+fn positive_seconds<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
+    positive("seconds", deserializer)
+}
+
+/// A number above zero, refused while the YAML is read (so the error has its place).
+fn positive<'de, D: serde::Deserializer<'de>>(
+    name: &str,
+    deserializer: D,
+) -> Result<f64, D::Error> {
+    let value = f64::deserialize(deserializer)?;
+    if value.is_finite() && value > 0.0 {
+        Ok(value)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "{name} must be a number above 0, not {value}"
+        )))
     }
 }
 
-fn positive(name: &str, value: f64) -> Result<(), String> {
-    if value.is_finite() && value > 0.0 {
-        Ok(())
-    } else {
-        Err(format!("{name} must be a number above 0, not {value}"))
+fn at_least_one<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+    match u32::deserialize(deserializer)? {
+        0 => Err(serde::de::Error::custom("tokens must be at least 1, not 0")),
+        n => Ok(n),
     }
 }
 

@@ -32,6 +32,7 @@ mod profiles;
 mod real_ollama;
 mod registry;
 mod server_env;
+mod speed;
 mod upkeep;
 mod verify;
 mod verify_real;
