@@ -84,12 +84,12 @@ pub fn fit_roster(
             meeting_goal(options, request.speed.goal)
         })
         .unzip();
-    let num_ctx = requests
-        .iter()
-        .map(|r| policy.requested_ctx(r.num_ctx, r.resolved.size.dims.context))
-        .max()
-        .unwrap_or(policy.num_ctx);
-    let server = server_settings(requests.len(), policy, always_hot, num_ctx);
+    let server = server_settings(
+        requests.len(),
+        policy,
+        always_hot,
+        largest_ctx(requests, policy),
+    );
     let (fits, picks, reason) = choose(&options, usable);
     let total = sum_at(&options, &picks);
     let fitting = Fitting {
@@ -122,6 +122,15 @@ pub fn fit_roster(
         server,
         reason,
     }
+}
+
+/// The largest context any model is planned at (the server's default).
+fn largest_ctx(requests: &[ModelRequest], policy: &FitPolicy) -> u32 {
+    requests
+        .iter()
+        .map(|r| policy.requested_ctx(r.num_ctx, r.resolved.size.dims.context))
+        .max()
+        .unwrap_or(policy.num_ctx)
 }
 
 /// Picks one option per model (the best mix), or the smallest of each when no mix

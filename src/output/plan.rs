@@ -40,12 +40,7 @@ pub fn text(plan: &Plan, bandwidth: Option<&Bandwidth>) -> String {
     if let Some(bandwidth) = bandwidth {
         out.push_str(&format!("\n{}\n", speed_legend(plan, bandwidth)));
     }
-    for model in &plan.models {
-        out.push_str(&format!("\n{}: {}\n", model.name, model.fit.reason));
-        for warning in &model.warnings {
-            out.push_str(&format!("{}: warning: {warning}\n", model.name));
-        }
-    }
+    out.push_str(&reasons(plan));
     if let Some(roster) = &plan.roster {
         out.push_str(&format!(
             "\nroster (kept loaded together): {} of budget {}, {} left free: {}\n",
@@ -63,6 +58,18 @@ pub fn text(plan: &Plan, bandwidth: Option<&Bandwidth>) -> String {
             .map(|s| vec![format!("  {}={}", s.name, s.value), s.reason.clone()])
             .collect();
         out.push_str(&table(&rows));
+    }
+    out
+}
+
+/// Each model's reason, then its warnings.
+fn reasons(plan: &Plan) -> String {
+    let mut out = String::new();
+    for model in &plan.models {
+        out.push_str(&format!("\n{}: {}\n", model.name, model.fit.reason));
+        for warning in &model.warnings {
+            out.push_str(&format!("{}: warning: {warning}\n", model.name));
+        }
     }
     out
 }

@@ -311,8 +311,50 @@ mod tests {
         let decider = syndicate.model("decider").unwrap();
         assert_eq!(
             decider.allowed_tiers(),
+            [Tier::T16, Tier::T8, Tier::T4],
+            "min_quant Q4_K_M"
+        );
+        let pinned = parse(
+            &load::tests::MINIMAL.replace("role: r}", "role: r, quant: Q6_K}"),
+            "p",
+        )
+        .unwrap();
+        assert_eq!(
+            pinned.roster.models[0].allowed_tiers(),
             Tier::LADDER,
             "a pinned quant fits any tier"
         );
+    }
+
+    #[test]
+    fn goals_are_the_model_s_own_else_the_profile_s_and_groups_share() {
+        let syndicate = parse(BUILTINS[2].1, "syndicate").unwrap();
+        assert!(syndicate.has_speed_goals());
+        let judge = syndicate.model("judge").unwrap();
+        assert_eq!(syndicate.goal(judge), None, "a precise judge");
+        let decider = syndicate.model("decider").unwrap();
+        assert!(syndicate.goal(decider).unwrap().latency.is_some());
+        assert_eq!(syndicate.decoding_together("decider"), 2);
+        assert_eq!(syndicate.decoding_together("analyst"), 1);
+        let default = parse(BUILTINS[0].1, "default").unwrap();
+        assert!(!default.has_speed_goals(), "default stays fit-first");
+        let coder = parse(BUILTINS[1].1, "coder").unwrap();
+        let goal = coder.goal(&coder.roster.models[0]).unwrap();
+        assert_eq!(goal.describe(), "64 tokens in 2 s");
+        for (group, why) in [
+            ("[[judge]]", "at least two"),
+            ("[[judge, nobody]]", "'nobody'"),
+            ("[[judge, judge]]", "twice"),
+        ] {
+            let yaml = BUILTINS[2].1.replace(
+                "    - [specialist, decider]",
+                &format!("    - {}", &group[1..group.len() - 1]),
+            );
+            let error = parse(&yaml, "s.yaml").unwrap_err().to_string();
+            assert!(
+                error.contains("roster.decode_together") && error.contains(why),
+                "{error}"
+            );
+        }
     }
 }

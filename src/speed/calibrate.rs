@@ -61,7 +61,7 @@ pub fn correction(samples: &[Sample], model: &str) -> Option<Correction> {
         median(ratios).map(|r| r.clamp(MIN_RATIO, MAX_RATIO))
     };
     let (cpu, gpu) = (ratio(false), ratio(true));
-    (cpu.is_some() || gpu.is_some()).then(|| Correction {
+    (cpu.is_some() || gpu.is_some()).then_some(Correction {
         cpu,
         gpu,
         same_model,
@@ -76,7 +76,7 @@ fn median(mut values: Vec<f64>) -> Option<f64> {
     }
     values.sort_by(f64::total_cmp);
     let middle = values.len() / 2;
-    Some(if values.len() % 2 == 0 {
+    Some(if values.len().is_multiple_of(2) {
         (values[middle - 1] + values[middle]) / 2.0
     } else {
         values[middle]

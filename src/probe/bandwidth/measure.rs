@@ -15,10 +15,13 @@ use std::time::{Duration, Instant};
 
 /// The whole measurement, filling included, stays within this.
 pub const BUDGET: Duration = Duration::from_millis(200);
-/// Filling stops here, leaving the rest of the budget to reading.
-const FILL_SHARE: Duration = Duration::from_millis(120);
+/// Filling stops here, leaving the rest to reading.
+const FILL_UNTIL: Duration = Duration::from_millis(110);
+/// Reading stops here: the rest of the budget is for threads that filled
+/// their last block late, and for starting and joining them.
+const READ_UNTIL: Duration = BUDGET.saturating_sub(Duration::from_millis(20));
 /// Reading lasts at least this long even when filling was slow.
-const MIN_READING: Duration = Duration::from_millis(30);
+const MIN_READING: Duration = Duration::from_millis(20);
 /// The buffer is this many times the last-level cache.
 const CACHE_MULTIPLE: u64 = 4;
 const MIB: u64 = 1 << 20;
@@ -87,10 +90,10 @@ struct Read {
 /// One thread: fill its slice (until the fill deadline), wait for the others,
 /// read until the budget is spent (at least [`MIN_READING`]).
 fn read_slice(bytes: usize, barrier: &Barrier, start: Instant) -> Read {
-    let buffer = filled(bytes, start + FILL_SHARE);
+    let buffer = filled(bytes, start + FILL_UNTIL);
     barrier.wait();
     let reading = Instant::now();
-    let stop = (start + BUDGET).max(reading + MIN_READING);
+    let stop = (start + READ_UNTIL).max(reading + MIN_READING);
     let (mut read, mut checksum) = (0u64, 0u64);
     'passes: while !buffer.is_empty() {
         for block in buffer.chunks(BLOCK) {

@@ -4,6 +4,7 @@
 //! Resolved lazily by the context, only for runs that need a speed.
 
 mod cache;
+mod cpu;
 mod dmi;
 mod gpus;
 mod measure;
@@ -14,7 +15,7 @@ pub use dmi::Theoretical;
 pub use measure::Measured;
 pub use rate::{Rate, parse_rate};
 
-use super::{Device, Environment, Roots};
+use super::{Device, Environment};
 use serde::Serialize;
 use std::path::Path;
 
@@ -114,12 +115,12 @@ pub fn resolve(request: &Request) -> Bandwidth {
         (Some(bytes), None) => CpuBandwidth {
             bytes_per_s: Some(bytes),
             source: Source::Override,
-            ..unknown(None)
+            ..cpu::unknown(None)
         },
         // The figure given is the GPU's; the CPU's matters only for a partial
         // offload, not worth a measurement on a machine described by flags.
-        (Some(_), Some(_)) => cpu(request, false),
-        (None, _) => cpu(request, true),
+        (Some(_), Some(_)) => cpu::resolve(request, false),
+        (None, _) => cpu::resolve(request, true),
     };
     Bandwidth { cpu, gpus }
 }
@@ -146,133 +147,10 @@ fn from_table(index: u32, name: &str) -> GpuBandwidth {
     }
 }
 
-fn unknown(note: Option<String>) -> CpuBandwidth {
-    CpuBandwidth {
-        bytes_per_s: None,
-        source: Source::Unknown,
-        measurement: None,
-        measured_at: None,
-        theoretical: None,
-        note,
-    }
-}
-
-/// The CPU's figure: remembered, else measured now (and remembered) when
-/// `measure` allows.
-fn cpu(request: &Request, measure: bool) -> CpuBandwidth {
-    let (env, device) = (request.env, request.device);
-    if !env.roots.live {
-        let why = "not measured: the probe reads a fixture tree (PROVISION_PROBE_ROOT)";
-        return unknown(Some(why.into()));
-    }
-    let machine = cache::Machine {
-        cpu_model: device
-            .cpu
-            .model
-            .clone()
-            .unwrap_or_else(|| "unknown CPU".into()),
-        logical_cpus: device.cpu.logical_cpus,
-        total_ram_bytes: device.memory.total_bytes.unwrap_or(0),
-    };
-    let path = request.state_dir.map(|dir| dir.join(FILE_NAME));
-    if let Some(remembered) = path.as_deref().and_then(|p| cache::recall(p, &machine)) {
-        return CpuBandwidth {
-            bytes_per_s: Some(remembered.measured.bytes_per_s),
-            source: Source::Remembered,
-            measurement: Some(remembered.measured),
-            measured_at: Some(remembered.measured_at),
-            theoretical: Some(remembered.theoretical),
-            note: None,
-        };
-    }
-    if !measure {
-        let why = "not measured: --bandwidth gives the GPU's figure; a partial offload's speed is unknown";
-        return unknown(Some(why.into()));
-    }
-    let threads = measuring_threads(device);
-    let buffer = measure::buffer_bytes(last_level_cache(&env.roots), device.memory.available_bytes);
-    let Some(measured) = measure::measure(threads, buffer) else {
-        return unknown(Some("the measurement could not run".into()));
-    };
-    let entry = cache::Remembered {
-        machine,
-        measured,
-        theoretical: dmi::theoretical(env),
-        measured_at: crate::measurements::now(),
-    };
-    let note = match &path {
-        Some(path) => cache::remember(path, entry.clone())
-            .err()
-            .map(|e| format!("not remembered: {e:#}")),
-        None => Some("not remembered: set XDG_STATE_HOME or HOME".into()),
-    };
-    CpuBandwidth {
-        bytes_per_s: Some(entry.measured.bytes_per_s),
-        source: Source::Measured,
-        measurement: Some(entry.measured),
-        measured_at: Some(entry.measured_at),
-        theoretical: Some(entry.theoretical),
-        note,
-    }
-}
-
-/// Every CPU this process may run on: the probed counts, not `--cores` (which
-/// says how many threads a model gets, not how many cores the machine has).
-fn measuring_threads(device: &Device) -> usize {
-    let cpu = &device.cpu;
-    [
-        Some(cpu.logical_cpus),
-        cpu.allowed_cpus,
-        cpu.cgroup_quota_cores,
-    ]
-    .into_iter()
-    .flatten()
-    .min()
-    .unwrap_or(1)
-    .max(1)
-}
-
-/// The largest cache of CPU 0 (`/sys/devices/system/cpu/cpu0/cache/index*/size`).
-fn last_level_cache(roots: &Roots) -> Option<u64> {
-    let dir = roots.sys.join("devices/system/cpu/cpu0/cache");
-    let entries = std::fs::read_dir(dir).ok()?;
-    entries
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().starts_with("index"))
-        .filter_map(|e| Roots::read(&e.path().join("size")))
-        .filter_map(|size| parse_cache_size(&size))
-        .max()
-}
-
-/// `491520K`, `32M`, `1024` (bytes).
-fn parse_cache_size(text: &str) -> Option<u64> {
-    let text = text.trim();
-    let (number, unit) = text.split_at(
-        text.find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(text.len()),
-    );
-    let number: u64 = number.parse().ok()?;
-    let multiplier = match unit {
-        "" => 1,
-        "K" => 1 << 10,
-        "M" => 1 << 20,
-        "G" => 1 << 30,
-        _ => return None,
-    };
-    number.checked_mul(multiplier)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::probe::overrides::tests::device;
-
-    #[test]
-    fn cache_sizes_parse() {
-        assert_eq!(parse_cache_size("491520K\n"), Some(480 << 20));
-        assert_eq!(parse_cache_size("32M"), Some(32 << 20));
-        assert_eq!(parse_cache_size("x"), None);
-    }
 
     #[test]
     fn the_override_is_the_bandwidth_of_the_device_models_run_on() {
