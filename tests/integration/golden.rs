@@ -175,13 +175,15 @@ fn the_emulator_accepts_every_golden_modelfile() {
     }
 }
 
+/// Every golden Modelfile under `dir` (the scenario plans beside them are
+/// checked by `speed::the_seed_scenarios_plan_as_checked_in`).
 fn walk(dir: &Path) -> BTreeSet<PathBuf> {
     let mut found = BTreeSet::new();
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         let path = entry.path();
         if path.is_dir() {
             found.extend(walk(&path));
-        } else {
+        } else if path.extension().is_some_and(|e| e == "Modelfile") {
             found.insert(path);
         }
     }
