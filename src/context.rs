@@ -145,6 +145,9 @@ impl Context {
                 device: self.device(),
                 state_dir: self.paths.state.as_deref(),
                 overridden: self.flags.bandwidth,
+                elsewhere: !self
+                    .server_host()
+                    .is_local(&crate::server_env::observe::local_names()),
             })
         })
     }

@@ -88,6 +88,9 @@ pub struct Request<'a> {
     pub state_dir: Option<&'a Path>,
     /// `--bandwidth`: the bandwidth of the device models are placed on.
     pub overridden: Option<u64>,
+    /// The models run on another machine (a remote `OLLAMA_HOST`): this one's
+    /// RAM is neither measured nor recalled for it.
+    pub elsewhere: bool,
 }
 
 /// The bandwidths of the device: `--bandwidth` for the device models are placed
@@ -119,6 +122,9 @@ pub fn resolve(request: &Request) -> Bandwidth {
         },
         // The figure given is the GPU's; the CPU's matters only for a partial
         // offload, not worth a measurement on a machine described by flags.
+        _ if request.elsewhere => cpu::unknown(Some(
+            "not measured: OLLAMA_HOST names another machine; give its --bandwidth".into(),
+        )),
         (Some(_), Some(_)) => cpu::resolve(request, false),
         (None, _) => cpu::resolve(request, true),
     };
@@ -162,6 +168,7 @@ mod tests {
             device: &gpu,
             state_dir: None,
             overridden: Some(500_000_000_000),
+            elsewhere: false,
         };
         let found = resolve(&request);
         assert_eq!(found.gpus[0].bytes_per_s, Some(500_000_000_000));
@@ -181,6 +188,20 @@ mod tests {
             (found.cpu.bytes_per_s, found.cpu.source),
             (Some(500_000_000_000), Source::Override)
         );
+        let remote = resolve(&Request {
+            device: &cpu_only,
+            overridden: None,
+            elsewhere: true,
+            ..request
+        });
+        assert_eq!(remote.cpu.source, Source::Unknown);
+        assert!(
+            remote
+                .cpu
+                .note
+                .unwrap()
+                .contains("OLLAMA_HOST names another machine")
+        );
     }
 
     #[test]
@@ -197,6 +218,7 @@ mod tests {
             device: &two,
             state_dir: None,
             overridden: None,
+            elsewhere: false,
         });
         assert_eq!(
             found.gpus[0].source,
