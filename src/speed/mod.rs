@@ -24,9 +24,11 @@
 //!   ceiling", validated there on an RTX 4090, a T4 and an M1 Max), which also
 //!   matches llama.cpp on a CPU: a 13900K with DDR5-6400 (102.4 GB/s) decoding a
 //!   3.8 GB 7B Q4_0 at 18.3 tokens/s reads 70 GB/s, 0.68 of the peak
-//!   (ggml-org/llama.cpp#34). `provision bench` measurements on this machine
-//!   replace the prediction of what they measured and correct η for the rest
-//!   ([`calibrate`]).
+//!   (ggml-org/llama.cpp#34); and Ollama 0.5.4 on a 2-core VM reading 22 GB/s
+//!   reached 0.72 (F16), 0.69 (Q8_0) and 0.45 (Q4_K_M, bound by dequantizing on
+//!   two cores) of it (README, "Speed"). `provision bench` measurements on this
+//!   machine replace the prediction of what they measured and correct η for
+//!   the rest ([`calibrate`]).
 //!
 //! Prompt processing is compute-bound: `cores × PROMPT_CLOCK × FLOP/cycle of
 //! the SIMD × PROMPT_EFFICIENCY ÷ (2 × active parameters)`, on a CPU only (the
