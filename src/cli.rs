@@ -1,5 +1,6 @@
 //! The command line: clap types only. Parsing here never touches the system.
 
+use crate::probe::bandwidth::parse_rate;
 use crate::quant::Quant;
 use crate::server_env::{Format as ServerEnvFormat, Policy as ServerEnvPolicy};
 use crate::size::parse_size;
@@ -44,6 +45,11 @@ pub struct Global {
     /// Use one GPU with this much memory instead of the probed GPUs; 0 means no GPU.
     #[arg(long, global = true, value_name = "SIZE", env = "PROVISION_VRAM", value_parser = parse_size, allow_negative_numbers = true)]
     pub vram: Option<u64>,
+
+    /// Use this memory bandwidth for the device models run on (the largest GPU,
+    /// else RAM) instead of the measured or known one, e.g. 200GB/s.
+    #[arg(long, global = true, value_name = "SIZE/s", env = "PROVISION_BANDWIDTH", value_parser = parse_rate)]
+    pub bandwidth: Option<u64>,
 
     /// Force the tier instead of deciding it from the device: 16, 8, 4 or 2.
     #[arg(long, global = true, value_name = "BITS", env = "PROVISION_TIER")]
@@ -527,6 +533,19 @@ mod tests {
             line_of(&["provision", "completions", "tcsh"]),
             "invalid value 'tcsh' for '<SHELL>' [possible values: bash, elvish, fish, \
              powershell, zsh]; tip: a similar value exists: 'zsh'"
+        );
+    }
+
+    #[test]
+    fn bandwidth_takes_a_rate() {
+        let cli = Cli::try_parse_from(["provision", "probe", "--bandwidth", "200GB/s"]).unwrap();
+        assert_eq!(cli.global.bandwidth, Some(200_000_000_000));
+        let error =
+            Cli::try_parse_from(["provision", "probe", "--bandwidth", "200GB"]).unwrap_err();
+        let line = usage_line(&error);
+        assert!(
+            line.contains("--bandwidth") && line.contains("200GB/s"),
+            "{line}"
         );
     }
 

@@ -10,6 +10,7 @@ use crate::measurements::Store;
 use crate::modelfile::Renderer;
 use crate::ollama::host::ServerHost;
 use crate::ollama::{Api, Ollama, OllamaError};
+use crate::probe::bandwidth::{self, Bandwidth};
 use crate::probe::{self, Budget, Device, Overrides, Roots};
 use crate::profile::{self, Loaded};
 use crate::registry::Registry;
@@ -96,7 +97,11 @@ pub struct Context {
     pub paths: Paths,
     /// Whether probing runs `ollama -v` (commands that talk to Ollama anyway skip it).
     ask_ollama_version: bool,
+    /// Whether the command shows speeds (`probe`, `plan`, `list-quants`), so the
+    /// memory bandwidth is worth measuring even without a speed goal.
+    shows_speed: bool,
     device: OnceLock<Device>,
+    bandwidth: OnceLock<Bandwidth>,
     profile: OnceLock<Loaded>,
     renderer: OnceLock<Renderer>,
     measurements: OnceLock<Store>,
@@ -110,11 +115,46 @@ impl Context {
             flags,
             env,
             ask_ollama_version,
+            shows_speed: false,
             device: OnceLock::new(),
+            bandwidth: OnceLock::new(),
             profile: OnceLock::new(),
             renderer: OnceLock::new(),
             measurements: OnceLock::new(),
         }
+    }
+
+    /// The same context for a command that shows speeds (see [`Context::shows_speed`]).
+    pub fn showing_speed(mut self, shows: bool) -> Context {
+        self.shows_speed = shows;
+        self
+    }
+
+    /// Whether the command shows speeds, so the bandwidth may be measured for it.
+    pub fn shows_speed(&self) -> bool {
+        self.shows_speed
+    }
+
+    /// The memory bandwidths, resolved once: `--bandwidth`, the table of known
+    /// GPUs, and the CPU's remembered measurement, else a new one (≤ 200 ms, the
+    /// first time on a machine). Call it only when a speed is needed.
+    pub fn bandwidth(&self) -> &Bandwidth {
+        self.bandwidth.get_or_init(|| {
+            bandwidth::resolve(&bandwidth::Request {
+                env: &self.probe_environment(),
+                device: self.device(),
+                state_dir: self.paths.state.as_deref(),
+                overridden: self.flags.bandwidth,
+                elsewhere: !self
+                    .server_host()
+                    .is_local(&crate::server_env::observe::local_names()),
+            })
+        })
+    }
+
+    /// The bandwidths, if this run resolved them (see [`Context::bandwidth`]).
+    pub fn resolved_bandwidth(&self) -> Option<&Bandwidth> {
+        self.bandwidth.get()
     }
 
     /// Whether output is one JSON object.

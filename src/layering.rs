@@ -14,6 +14,7 @@ const PURE: &[&str] = &[
     "modelfile/",
     "profile/",
     "estimate.rs",
+    "speed/",
     "loaded/",
     "bench.rs",
     "quantize.rs",

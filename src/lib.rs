@@ -40,6 +40,7 @@ pub mod quantize;
 pub mod registry;
 pub mod server_env;
 pub mod size;
+pub mod speed;
 pub mod state;
 pub mod steps;
 pub mod text;

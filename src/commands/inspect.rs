@@ -7,7 +7,7 @@ use crate::context::Context;
 use crate::exit::Outcome;
 use crate::facts::report::{Report, Subject};
 use crate::facts::{self, Known, Source};
-use crate::fit::{ModelRequest, estimate_at};
+use crate::fit::{FitPolicy, ModelRequest, estimate_at, speed_at};
 use crate::inventory::Inventory;
 use crate::output::{self, SCHEMA_VERSION};
 use anyhow::{Result, anyhow};
@@ -20,6 +20,8 @@ struct Inspected<'a> {
     schema_version: u32,
     #[serde(flatten)]
     report: &'a Report,
+    /// The context `levels[].speed` is for; none when speeds are unknown.
+    speed_num_ctx: Option<u32>,
 }
 
 pub fn run(ctx: &Context, args: &InspectArgs) -> Result<Outcome> {
@@ -32,20 +34,34 @@ pub fn run(ctx: &Context, args: &InspectArgs) -> Result<Outcome> {
         find(ctx, name, args.remote)?
     };
     let subject = found.subject(name);
-    let policy = ctx.profile()?.profile.fit_policy();
+    let profile = &ctx.profile()?.profile;
+    let policy = FitPolicy {
+        machine: super::planning::speed_machine(ctx, profile),
+        ..profile.fit_policy()
+    };
     let budget = ctx.budget();
     let request = ModelRequest::new(subject.resolved);
     let as_of = &Catalog::bundled().as_of;
-    let report = Report::build(subject, as_of, |context| {
+    let mut report = Report::build(subject, as_of, |context| {
         estimate_at(&request, &budget, &policy, context)
     });
+    let speed_ctx = policy.requested_ctx(None, request.resolved.size.dims.context);
+    for level in &mut report.levels {
+        level.speed = speed_at(&request, &budget, &policy, level.quant, speed_ctx);
+    }
+    let speed_num_ctx = report
+        .levels
+        .iter()
+        .any(|l| l.speed.is_some())
+        .then_some(speed_ctx);
     if ctx.json() {
         output::json(&Inspected {
             schema_version: SCHEMA_VERSION,
             report: &report,
+            speed_num_ctx,
         })?;
     } else {
-        output::print(&output::inspect::text(&report))?;
+        output::print(&output::inspect::text(&report, speed_num_ctx))?;
     }
     Ok(Outcome::Success)
 }

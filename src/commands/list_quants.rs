@@ -138,11 +138,16 @@ fn fitting<'c>(ctx: &Context, name: &str, resolved: Resolved<'c>) -> Result<Fitt
     let selection = crate::plan::select(profile, &wanted)?;
     let plan = super::plan_selection(ctx, &selection, None, false)?;
     let asked = plan.models[0].asked_ctx;
-    let request = crate::plan::request(&selection[0].model, resolved.unpinned(), asked);
+    let mut request = crate::plan::request(&selection[0].model, resolved.unpinned(), asked);
+    request.speed.decoding_together = profile.decoding_together(&selection[0].model.name);
+    let policy = FitPolicy {
+        machine: super::planning::speed_machine(ctx, profile),
+        ..profile.fit_policy()
+    };
     Ok(Fitting {
         plan,
         request,
-        policy: profile.fit_policy(),
+        policy,
     })
 }
 
@@ -231,6 +236,7 @@ fn judge(rows: &mut [Row], fitting: &Fitting) {
         row.fits = Some(verdict.fits);
         row.total_bytes = Some(verdict.total_bytes);
         row.fit_note = verdict.note;
+        row.speed = verdict.speed;
     }
 }
 

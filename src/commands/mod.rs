@@ -34,7 +34,11 @@ pub fn dispatch(cli: Cli, env: Env) -> Result<Outcome> {
         cli.command,
         Command::Auto(_) | Command::Optimize(_) | Command::Prune(_) | Command::Outdated(_)
     );
-    let ctx = Context::new(cli.global, env, asks_version);
+    let shows_speed = matches!(
+        cli.command,
+        Command::Probe(_) | Command::Plan(_) | Command::ListQuants(_) | Command::Inspect(_)
+    );
+    let ctx = Context::new(cli.global, env, asks_version).showing_speed(shows_speed);
     match &cli.command {
         Command::Probe(args) => probe::run(&ctx, args),
         Command::Plan(args) => plan::run(&ctx, args),

@@ -7,6 +7,7 @@ use crate::exit::Outcome;
 use crate::output::{self, SCHEMA_VERSION};
 use crate::plan::Plan;
 use crate::probe::Device;
+use crate::probe::bandwidth::Bandwidth;
 use crate::server_env;
 use crate::tier::TierInput;
 use serde::Serialize;
@@ -18,6 +19,8 @@ pub struct PlanReport<'a> {
     pub device: &'a Device,
     /// What the tier is decided on.
     pub budget: TierInput,
+    /// The memory bandwidths speeds were predicted from (null when they were not).
+    pub bandwidth: Option<&'a Bandwidth>,
     #[serde(flatten)]
     pub plan: &'a Plan,
 }
@@ -32,10 +35,11 @@ pub fn run(ctx: &Context, args: &PlanArgs) -> anyhow::Result<Outcome> {
             schema_version: SCHEMA_VERSION,
             device: ctx.device(),
             budget: plan.budget.tier_input(),
+            bandwidth: ctx.resolved_bandwidth(),
             plan: &plan,
         })?;
     } else {
-        output::print(&output::plan::text(&plan))?;
+        output::print(&output::plan::text(&plan, ctx.resolved_bandwidth()))?;
     }
     Ok(Outcome::Success)
 }

@@ -53,6 +53,7 @@ pub(super) fn plan(
         local: &local,
         measured: &measured,
         known: &gathered.known,
+        machine: speed_machine(ctx, profile),
     })
 }
 
@@ -131,4 +132,24 @@ fn target(ctx: &Context, ollama: &Asked) -> Result<OllamaTarget> {
         Err(_) => ctx.device().ollama.version.clone(),
     };
     OllamaTarget::from_reported(reported.as_deref()).map_err(anyhow::Error::msg)
+}
+
+/// The machine speeds are predicted on, when they are wanted: the command
+/// shows them, or a model has a speed goal. Only then is the bandwidth
+/// resolved (and measured, the first time on a machine).
+pub(super) fn speed_machine(
+    ctx: &Context,
+    profile: &crate::profile::Profile,
+) -> Option<crate::speed::Machine> {
+    if !ctx.shows_speed() && !profile.has_speed_goals() {
+        return None;
+    }
+    let bandwidth = ctx.bandwidth();
+    let device = ctx.device();
+    Some(crate::speed::Machine {
+        cpu_bytes_per_s: bandwidth.cpu.bytes_per_s,
+        gpu_bytes_per_s: bandwidth.largest_gpu(device).and_then(|g| g.bytes_per_s),
+        cores: ctx.budget().cores,
+        simd: device.cpu.simd.clone(),
+    })
 }

@@ -83,6 +83,8 @@ pub struct Level {
     pub bytes: u64,
     pub exact: bool,
     pub source: Source,
+    /// How fast it decodes here at [`Report::speed_ctx`], when that is known.
+    pub speed: Option<crate::speed::Speed>,
 }
 
 /// The estimate at one context.
@@ -219,6 +221,7 @@ fn levels(family: &Family, size: &ModelSize) -> Vec<Level> {
             bytes: q.bytes,
             exact: q.exact,
             source: Source::of(q),
+            speed: None,
         })
         .collect()
 }

@@ -2,9 +2,9 @@
 //! offload), or, when the GPU holds no layer of it, all of it on the CPU
 //! (`num_gpu 0`) as long as RAM allows. Neither applies without a GPU.
 
-use super::ModelFit;
+use super::goal::Fitted;
 use super::model::Walk;
-use super::verdict::{How, chosen};
+use super::verdict::How;
 use crate::estimate::{Placement, RUNTIME_MINIMUM_BYTES};
 use crate::quant::Quant;
 use crate::size::Binary;
@@ -43,63 +43,77 @@ fn offload(walk: &Walk, quant: Quant) -> Option<Offload> {
     })
 }
 
-pub(super) fn offload_fit(
-    walk: &Walk,
-    group: &[Quant],
-    notes: &mut Vec<String>,
-) -> Option<ModelFit> {
-    if walk.placement() != Placement::Gpu || !walk.policy.partial_offload {
+/// `quant` partly offloaded to the GPU, if the policy allows it, the level does
+/// not fit the GPU whole (at any context), and both parts fit.
+pub(super) fn offloaded(walk: &Walk, quant: Quant, _notes: &mut Vec<String>) -> Option<Fitted> {
+    if walk.placement() != Placement::Gpu || !walk.policy.partial_offload || fits_gpu(walk, quant) {
         return None;
     }
+    let offload = offload(walk, quant)?;
     let layers = walk.request.resolved.size.dims.layers;
-    group.iter().find_map(|&quant| {
-        let offload = offload(walk, quant)?;
-        notes.push(format!(
-            "{quant} fits with a partial offload: {}/{layers} layers on the GPU ({}), {} in RAM",
-            offload.num_gpu,
-            Binary(offload.gpu_bytes),
-            Binary(offload.ram_bytes)
-        ));
-        let mut estimate = walk.estimate(quant, walk.requested_ctx(), Placement::Cpu);
-        // Both devices hold a runtime minimum and a graph: the GPU's come on top of
-        // the CPU estimate, so the total is what the two parts add up to.
-        let total = offload.gpu_bytes.saturating_add(offload.ram_bytes);
-        let gpu_fixed = total.saturating_sub(estimate.total_bytes);
-        estimate.overhead_bytes = estimate.overhead_bytes.saturating_add(gpu_fixed);
-        estimate.total_bytes = total;
-        Some(chosen(walk, quant, estimate, How::Offload(offload), notes))
+    let sentence = format!(
+        "{quant} fits with a partial offload: {}/{layers} layers on the GPU ({}), {} in RAM",
+        offload.num_gpu,
+        Binary(offload.gpu_bytes),
+        Binary(offload.ram_bytes)
+    );
+    let mut estimate = walk.estimate(quant, walk.requested_ctx(), Placement::Cpu);
+    // Both devices hold a runtime minimum and a graph: the GPU's come on top of
+    // the CPU estimate, so the total is what the two parts add up to.
+    let total = offload.gpu_bytes.saturating_add(offload.ram_bytes);
+    let gpu_fixed = total.saturating_sub(estimate.total_bytes);
+    estimate.overhead_bytes = estimate.overhead_bytes.saturating_add(gpu_fixed);
+    estimate.total_bytes = total;
+    Some(Fitted {
+        quant,
+        estimate,
+        how: How::Offload(offload),
+        sentence,
     })
 }
 
-/// The highest of `group` that runs whole on the CPU, at the requested context
-/// or a shrunk one, when the GPU holds no layer of it.
-pub(super) fn cpu_fit(walk: &Walk, group: &[Quant], notes: &mut Vec<String>) -> Option<ModelFit> {
-    if !falls_back(walk) {
+/// `quant` whole on the CPU, at the requested context or a shrunk one, when the
+/// GPU holds no layer of it (a level the GPU holds was judged there: it is faster).
+pub(super) fn on_cpu(walk: &Walk, quant: Quant, _notes: &mut Vec<String>) -> Option<Fitted> {
+    let offloads = walk.policy.partial_offload && offload(walk, quant).is_some();
+    if !falls_back(walk) || fits_gpu(walk, quant) || offloads {
         return None;
     }
     let ram = walk.ram_usable();
     let requested = walk.requested_ctx();
-    group.iter().find_map(|&quant| {
-        let whole = walk.estimate(quant, requested, Placement::Cpu);
-        let ctx = if whole.total_bytes <= ram {
-            requested
-        } else {
-            walk.shrunk_ctx(quant, Placement::Cpu, ram)?
-        };
-        let estimate = walk.estimate(quant, ctx, Placement::Cpu);
-        let shrunk = match ctx < requested {
-            true => format!(" instead of {requested}"),
-            false => String::new(),
-        };
-        notes.push(format!(
-            "{quant} runs on the CPU (num_gpu 0), as the GPU budget {} holds no layer of it: \
-             needs {} of RAM budget {} at num_ctx {ctx}{shrunk}",
-            Binary(walk.usable),
-            Binary(estimate.total_bytes),
-            Binary(ram)
-        ));
-        Some(chosen(walk, quant, estimate, How::CpuFallback, notes))
+    let whole = walk.estimate(quant, requested, Placement::Cpu);
+    let ctx = if whole.total_bytes <= ram {
+        requested
+    } else {
+        walk.shrunk_ctx(quant, Placement::Cpu, ram)?
+    };
+    let estimate = walk.estimate(quant, ctx, Placement::Cpu);
+    let shrunk = match ctx < requested {
+        true => format!(" instead of {requested}"),
+        false => String::new(),
+    };
+    let sentence = format!(
+        "{quant} runs on the CPU (num_gpu 0), as the GPU budget {} holds no layer of it: \
+         needs {} of RAM budget {} at num_ctx {ctx}{shrunk}",
+        Binary(walk.usable),
+        Binary(estimate.total_bytes),
+        Binary(ram)
+    );
+    Some(Fitted {
+        quant,
+        estimate,
+        how: How::CpuFallback,
+        sentence,
     })
+}
+
+/// Whether `quant` fits the GPU whole, at the requested or a shrunk context.
+fn fits_gpu(walk: &Walk, quant: Quant) -> bool {
+    let placement = walk.placement();
+    walk.estimate(quant, walk.requested_ctx(), placement)
+        .total_bytes
+        <= walk.usable
+        || walk.shrunk_ctx(quant, placement, walk.usable).is_some()
 }
 
 #[cfg(test)]

@@ -2,23 +2,28 @@
 //! really fits the budget, and for concurrent rosters the mix that fits together.
 
 mod fallback;
+mod goal;
 mod model;
 mod policy;
 mod roster;
 mod search;
 mod server;
+mod single;
 mod verdict;
 
 pub use fallback::Offload;
-pub use model::{estimate_at, fit_model};
+pub use goal::GoalOutcome;
+pub use model::{estimate_at, speed_at};
 pub use policy::{FitPolicy, Reserve};
 pub use roster::{RosterFit, RosterShare, fit_roster};
 pub use server::{ServerSetting, server_settings};
+pub use single::fit_model;
 
 use crate::catalog::Resolved;
 use crate::estimate::{Estimate, Placement};
 pub use crate::probe::{Budget, GpuInfo};
 use crate::quant::Quant;
+use crate::speed::{Correction, Goal, MeasuredSpeed, Speed};
 use crate::tier::Tier;
 use serde::Serialize;
 
@@ -60,6 +65,24 @@ pub struct ModelRequest<'a> {
     /// Sizes measured on this machine (`provision verify`), each replacing the
     /// estimate's total in exactly its configuration.
     pub measured: &'a [MeasuredSize],
+    /// The speed goal, and what speeds are known of this model here.
+    pub speed: SpeedRequest<'a>,
+}
+
+/// What the fit knows of a model's speed beyond the formula.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SpeedRequest<'a> {
+    /// The profile's goal for it: the most precise level that fits and meets
+    /// it is chosen.
+    pub goal: Option<Goal>,
+    /// Models decoding at the same time as this one (itself included; 0 or 1:
+    /// alone), sharing the bandwidth.
+    pub decoding_together: u32,
+    /// Speeds `bench` measured here, each replacing the prediction in exactly
+    /// its configuration.
+    pub measured: &'a [MeasuredSpeed],
+    /// What this machine's measurements say of the formula's efficiency.
+    pub correction: Option<Correction>,
 }
 
 /// The memory one level of a model took when loaded here at one context.
@@ -82,6 +105,7 @@ impl<'a> ModelRequest<'a> {
             max_quant: None,
             listed_only: false,
             measured: &[],
+            speed: SpeedRequest::default(),
         }
     }
 }
@@ -129,6 +153,11 @@ pub struct ModelFit {
     /// would place layers there); `None` when Ollama's own placement is planned.
     #[serde(skip)]
     pub pinned_num_gpu: Option<u32>,
+    /// How fast the choice decodes (and reads a prompt) here; none when the
+    /// bandwidth is unknown or was not asked for.
+    pub speed: Option<Speed>,
+    /// The profile's speed goal and whether the choice meets it.
+    pub speed_goal: Option<GoalOutcome>,
     /// Why: each rejected option with its numbers, then the choice.
     pub reason: String,
 }

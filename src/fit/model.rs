@@ -1,17 +1,12 @@
-//! Fitting one model: walk down from the tier's quantization, shrink the context
-//! before dropping below the quality floor, offload part of the layers to a GPU
-//! that is too small or run on the CPU (see [`super::fallback`]), and never pick
-//! what does not fit.
+//! The walk over one model's levels: its facts, its candidates, the estimate of
+//! each at a context and placement, a shrunk context, Ollama's admission figure.
 
-use super::fallback::{cpu_fit, offload_fit};
-use super::verdict::{How, chosen, no_candidates, no_fit, reserve_took_all};
-use super::{Budget, FitPolicy, ModelFit, ModelRequest};
+use super::{Budget, FitPolicy, ModelRequest};
 use crate::estimate::{Estimate, EstimateInput, Placement, estimate};
 use crate::gguf::Facts;
 use crate::ollama::rules::MemoryRule;
 use crate::ollama::rules::memory::ollama_engine_required;
 use crate::quant::Quant;
-use crate::size::Binary;
 use crate::tier::Tier;
 use std::borrow::Cow;
 
@@ -51,6 +46,11 @@ impl<'a> Walk<'a> {
             shape,
             rule,
         }
+    }
+
+    /// The model's facts.
+    pub fn shape(&self) -> &Facts {
+        &self.shape
     }
 
     pub fn placement(&self) -> Placement {
@@ -203,85 +203,15 @@ pub fn estimate_at(
     walk.estimate(request.resolved.quant, num_ctx, walk.placement())
 }
 
-/// Fits one model on the device under the policy (see the module comment).
-pub fn fit_model(
+/// How fast `quant` of the request's model decodes here whole at `num_ctx`
+/// (`policy.machine`'s bandwidth); none when it is unknown or not asked for.
+pub fn speed_at(
     request: &ModelRequest,
     budget: &Budget,
-    tier: Tier,
     policy: &FitPolicy,
-) -> ModelFit {
-    let walk = Walk::new(request, budget, policy, tier);
-    let candidates = walk.candidates();
-    let (upper, lower): (Vec<Quant>, Vec<Quant>) = if policy.shrink_context_first {
-        candidates.iter().partition(|q| **q >= policy.quality_floor)
-    } else {
-        (candidates.clone(), Vec::new())
-    };
-    let mut notes = Vec::new();
-    if walk.usable == 0 {
-        notes.push(reserve_took_all(budget, policy));
-    }
-    let native = request.resolved.size.dims.context;
-    let asked = request.num_ctx.unwrap_or(policy.num_ctx);
-    if asked > native {
-        notes.push(format!(
-            "num_ctx {asked} capped at the native context {native}"
-        ));
-    }
-    if candidates.is_empty() {
-        notes.push(no_candidates(request, tier));
-    }
-    for group in [&upper, &lower] {
-        if let Some(fit) = full_fit(&walk, group, &mut notes) {
-            return fit;
-        }
-        if let Some(fit) = shrunk_fit(&walk, group, &mut notes) {
-            return fit;
-        }
-        if let Some(fit) = offload_fit(&walk, group, &mut notes) {
-            return fit;
-        }
-        if let Some(fit) = cpu_fit(&walk, group, &mut notes) {
-            return fit;
-        }
-    }
-    no_fit(&walk, &candidates, notes)
-}
-
-fn full_fit(walk: &Walk, group: &[Quant], notes: &mut Vec<String>) -> Option<ModelFit> {
-    let ctx = walk.requested_ctx();
-    for &quant in group {
-        let estimate = walk.estimate(quant, ctx, walk.placement());
-        if estimate.total_bytes <= walk.usable {
-            let why = format!(
-                "{quant} fits: needs {} of budget {} at num_ctx {ctx}",
-                Binary(estimate.total_bytes),
-                Binary(walk.usable)
-            );
-            notes.push(why);
-            return Some(chosen(walk, quant, estimate, How::Whole, notes));
-        }
-        notes.push(format!(
-            "{quant} needs {} > budget {}",
-            Binary(estimate.total_bytes),
-            Binary(walk.usable)
-        ));
-    }
-    None
-}
-
-fn shrunk_fit(walk: &Walk, group: &[Quant], notes: &mut Vec<String>) -> Option<ModelFit> {
-    let requested = walk.requested_ctx();
-    for &quant in group {
-        if let Some(ctx) = walk.shrunk_ctx(quant, walk.placement(), walk.usable) {
-            let estimate = walk.estimate(quant, ctx, walk.placement());
-            notes.push(format!(
-                "{quant} fits with num_ctx {ctx} instead of {requested}: needs {} of budget {}",
-                Binary(estimate.total_bytes),
-                Binary(walk.usable)
-            ));
-            return Some(chosen(walk, quant, estimate, How::Whole, notes));
-        }
-    }
-    None
+    quant: Quant,
+    num_ctx: u32,
+) -> Option<crate::speed::Speed> {
+    let walk = Walk::new(request, budget, policy, Tier::of_quant(quant));
+    super::goal::speed_of(&walk, quant, num_ctx, super::verdict::How::Whole)
 }

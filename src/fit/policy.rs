@@ -42,6 +42,10 @@ pub struct FitPolicy {
     /// by the planner from the server it talks to (the newest without one).
     #[serde(skip)]
     pub ollama: OllamaVersion,
+    /// The bandwidths and cores speeds are predicted from; none when speeds
+    /// were not asked for. Set by the planner from the probe.
+    #[serde(skip)]
+    pub machine: Option<crate::speed::Machine>,
 }
 
 /// Memory kept free for the OS and other work: `absolute` plus `fraction` of the
@@ -98,6 +102,7 @@ impl Default for FitPolicy {
             kv_cache_type: KvCacheType::F16,
             reserve: Reserve::default(),
             ollama: OllamaVersion::NEWEST,
+            machine: None,
         }
     }
 }

@@ -2,15 +2,20 @@
 //! maximise total quality (least priority-weighted KL divergence) while the sum
 //! of the estimates stays within the budget.
 
+mod goals;
 mod share;
 
+use super::goal::speed_of;
 use super::model::Walk;
 use super::search;
+use super::verdict::How;
 use super::{Budget, FitPolicy, ModelRequest, ServerSetting, server_settings};
 use crate::estimate::Estimate;
 use crate::quant::Quant;
 use crate::size::Binary;
+use crate::speed::Speed;
 use crate::tier::Tier;
+use goals::meeting_goal;
 use serde::Serialize;
 use share::share;
 
@@ -46,6 +51,8 @@ pub struct RosterShare {
     pub share: f64,
     pub num_ctx: u32,
     pub num_gpu: u32,
+    /// How fast the choice decodes here, sharing the bandwidth as the profile says.
+    pub speed: Option<Speed>,
     pub reason: String,
 }
 
@@ -57,6 +64,15 @@ struct Option_ {
     /// What Ollama ≥ 0.30 checks against 80 % of the free memory before loading
     /// it next to the others; none on versions that load by another rule.
     admission: Option<u64>,
+    speed: Option<Speed>,
+}
+
+/// What every model's share is judged against.
+struct Fitting<'a> {
+    usable: u64,
+    fits: bool,
+    budget: &'a Budget,
+    tier: Tier,
 }
 
 /// Fits models that stay loaded together (see the module comment). Rosters are
@@ -71,20 +87,31 @@ pub fn fit_roster(
 ) -> RosterFit {
     let memory = budget.memory_bytes();
     let usable = policy.usable(memory);
-    let options: Vec<Vec<Option_>> = requests
+    // A speed goal leaves only the levels that meet it (or the fastest).
+    let (options, speed_notes): (Vec<Vec<Option_>>, Vec<Vec<String>>) = requests
         .iter()
-        .map(|request| options_for(&Walk::new(request, budget, policy, tier)))
-        .collect();
+        .map(|request| {
+            let options = options_for(&Walk::new(request, budget, policy, tier));
+            meeting_goal(options, request.speed.goal)
+        })
+        .unzip();
     let num_ctx = largest_ctx(requests, policy);
     let server = server_settings(requests.len(), policy, always_hot, num_ctx);
     let names: Vec<String> = requests.iter().map(model_name).collect();
     let (fits, picks, reason) = choose(&options, &names, usable, (memory, always_hot));
     let total = sum_at(&options, &picks);
+    let fitting = Fitting {
+        usable,
+        fits,
+        budget,
+        tier,
+    };
     let models = requests
         .iter()
         .zip(&options)
         .zip(&picks)
-        .map(|((request, opts), &pick)| share(request, opts, pick, usable, fits, budget, tier))
+        .zip(&speed_notes)
+        .map(|(((request, opts), &pick), notes)| share(&fitting, request, opts, pick, notes))
         .collect();
     let quality_loss = loss_at(&options, &picks);
     RosterFit {
@@ -160,11 +187,15 @@ fn options_for(walk: &Walk) -> Vec<Option_> {
     let placement = walk.placement();
     walk.candidates()
         .into_iter()
-        .map(|quant| Option_ {
-            quant,
-            estimate: walk.estimate(quant, walk.requested_ctx(), placement),
-            loss: walk.request.priority * quant.quality_loss(),
-            admission: walk.admission(quant, walk.requested_ctx()),
+        .map(|quant| {
+            let estimate = walk.estimate(quant, walk.requested_ctx(), placement);
+            Option_ {
+                quant,
+                estimate,
+                loss: walk.request.priority * quant.quality_loss(),
+                admission: walk.admission(quant, walk.requested_ctx()),
+                speed: speed_of(walk, quant, estimate.num_ctx, How::Whole),
+            }
         })
         .collect()
 }

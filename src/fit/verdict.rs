@@ -3,6 +3,7 @@
 //! reason, every rejected option and its numbers.
 
 use super::fallback::{Offload, falls_back};
+use super::goal::{outcome, speed_of};
 use super::model::Walk;
 use super::{Budget, FitPolicy, ModelFit, ModelRequest, Run, gpu_layers};
 use crate::estimate::{Estimate, Placement};
@@ -68,6 +69,7 @@ pub(super) fn chosen(
     let resolved = &walk.request.resolved;
     let placed = placed(walk, &estimate, how);
     let (file_bytes, size_exact) = walk.file_bytes(quant);
+    let speed = speed_of(walk, quant, estimate.num_ctx, how);
     ModelFit {
         model: model_name(walk),
         tier: walk.tier,
@@ -89,6 +91,8 @@ pub(super) fn chosen(
         num_gpu: placed.num_gpu,
         offload: placed.offload,
         pinned_num_gpu: placed.pinned,
+        speed,
+        speed_goal: outcome(walk, speed),
         reason: notes.join("; "),
     }
 }
@@ -172,6 +176,8 @@ pub(super) fn no_fit(walk: &Walk, candidates: &[Quant], mut notes: Vec<String>) 
         num_gpu: 0,
         offload: None,
         pinned_num_gpu: None,
+        speed: None,
+        speed_goal: None,
         reason: notes.join("; "),
     }
 }

@@ -5,7 +5,7 @@ use crate::quant::Quant;
 use crate::tier::Tier;
 
 /// The verdict on one level.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct QuantFit {
     /// Whether the fit finds a way to run it: whole at the requested context, at a
     /// smaller context, partly offloaded to the GPU, or on the CPU when the GPU
@@ -16,6 +16,8 @@ pub struct QuantFit {
     pub total_bytes: u64,
     /// How it fits when not whole at the requested context.
     pub note: Option<String>,
+    /// How fast it decodes as it fits (none when it does not, or unknown).
+    pub speed: Option<crate::speed::Speed>,
 }
 
 /// Fits `request` pinned to `quant` (the tier is no ceiling here: this answers
@@ -58,6 +60,7 @@ pub fn fit_quant(
         fits: fit.fits,
         total_bytes: at_requested.total_bytes,
         note,
+        speed: fit.speed,
     }
 }
 

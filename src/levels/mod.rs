@@ -102,6 +102,8 @@ pub struct Row {
     pub total_bytes: Option<u64>,
     /// How it fits when not plainly (`num_ctx 2048`, `partial offload 20/32`).
     pub fit_note: Option<String>,
+    /// How fast it decodes here at the profile's context (none when unknown).
+    pub speed: Option<crate::speed::Speed>,
     /// Whether `provision auto` would choose this level here.
     pub auto_choice: bool,
 }
@@ -183,6 +185,7 @@ fn bare_row(quant: Quant) -> Row {
         fits: None,
         total_bytes: None,
         fit_note: None,
+        speed: None,
         auto_choice: false,
     }
 }

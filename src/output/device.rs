@@ -1,7 +1,9 @@
 //! The device as people read it: the rows of `probe` and of every device summary.
 
+use crate::measurements::date_of;
 use crate::ollama::rules::OllamaTarget;
 use crate::probe::Device;
+use crate::probe::bandwidth::{Bandwidth, CpuBandwidth, GpuBandwidth, Rate, Source};
 use crate::size::Binary;
 use crate::tier::{BudgetSource, TierInput};
 
@@ -128,6 +130,71 @@ pub fn budget_row(input: &TierInput) -> Vec<String> {
         input.cores
     );
     row("tier budget", value)
+}
+
+/// The memory bandwidth rows: the CPU's figure and where it comes from, the
+/// theoretical one, and each GPU's.
+pub fn bandwidth_rows(bandwidth: &Bandwidth) -> Vec<Vec<String>> {
+    let cpu = &bandwidth.cpu;
+    let mut rows = vec![row("RAM bandwidth", cpu_figure(cpu))];
+    if let Some(theoretical) = &cpu.theoretical {
+        let value = match theoretical.bytes_per_s {
+            Some(bytes) => format!("{}: {}", Rate(bytes), theoretical.how),
+            None => format!("unknown: {}", theoretical.how),
+        };
+        rows.push(row("RAM theoretical", value));
+    }
+    rows.extend(
+        bandwidth
+            .gpus
+            .iter()
+            .map(|gpu| row(&format!("GPU {} bandwidth", gpu.index), gpu_figure(gpu))),
+    );
+    rows
+}
+
+fn cpu_figure(cpu: &CpuBandwidth) -> String {
+    let figure = cpu.bytes_per_s.map(|b| Rate(b).to_string());
+    let how = match (&cpu.measurement, cpu.source) {
+        (_, Source::Override) => "(set by --bandwidth)".to_string(),
+        (Some(m), Source::Measured | Source::Remembered) => {
+            let when = match cpu.source {
+                Source::Measured => "now".to_string(),
+                _ => date_of(cpu.measured_at.as_deref().unwrap_or_default()).to_string(),
+            };
+            format!(
+                "read by {} threads from {} (measured {when}, {} ms)",
+                m.threads,
+                Binary(m.buffer_bytes),
+                m.elapsed_ms
+            )
+        }
+        _ => String::new(),
+    };
+    let text = match figure {
+        Some(figure) => format!("{figure} {how}").trim_end().to_string(),
+        None => "unknown".to_string(),
+    };
+    match &cpu.note {
+        Some(note) => format!("{text}; {note}"),
+        None => text,
+    }
+}
+
+fn gpu_figure(gpu: &GpuBandwidth) -> String {
+    let mut text = match (gpu.bytes_per_s, gpu.source) {
+        (Some(bytes), Source::Override) => format!("{}  (set by --bandwidth)", Rate(bytes)),
+        (Some(bytes), _) => format!(
+            "{} ({})",
+            Rate(bytes),
+            gpu.reference.as_deref().unwrap_or("known parts")
+        ),
+        (None, _) => "unknown".to_string(),
+    };
+    if let Some(note) = &gpu.note {
+        text = format!("{text}; {note}");
+    }
+    text
 }
 
 /// One `note` row per soft failure of the probe.

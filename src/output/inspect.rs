@@ -6,8 +6,9 @@ use crate::facts::Source;
 use crate::facts::report::Report;
 use crate::size::Binary;
 
-/// The report as people read it.
-pub fn text(report: &Report) -> String {
+/// The report as people read it; `speed_ctx` is the context the levels' speeds
+/// are for, when they are known.
+pub fn text(report: &Report, speed_ctx: Option<u32>) -> String {
     let mut out = format!(
         "{}: facts from {}{}\n\n",
         report.name,
@@ -20,6 +21,11 @@ pub fn text(report: &Report) -> String {
     );
     out.push_str(&table(&facts(report)));
     out.push_str(&levels(report));
+    if let (Some(ctx), true) = (speed_ctx, report.levels.iter().any(|l| l.speed.is_some())) {
+        out.push_str(&format!(
+            "TOK/S: predicted decode tokens/s here, whole at num_ctx {ctx} (see `provision plan`)\n"
+        ));
+    }
     out.push_str(&memory(report));
     for note in &report.notes {
         out.push_str(&format!("note: {note}\n"));
@@ -34,19 +40,24 @@ fn levels(report: &Report) -> String {
         out.push_str(" (tags probed by convention; the list may be incomplete)");
     }
     out.push('\n');
-    let mut rows = vec![
-        ["QUANT", "TAG", "SIZE", "SOURCE"]
-            .map(String::from)
-            .to_vec(),
-    ];
+    let speeds = report.levels.iter().any(|l| l.speed.is_some());
+    let mut header = vec!["QUANT", "TAG", "SIZE", "SOURCE"];
+    if speeds {
+        header.push("TOK/S");
+    }
+    let mut rows = vec![header.into_iter().map(String::from).collect()];
     rows.extend(report.levels.iter().map(|l| {
         let exact = if l.exact { "" } else { " (estimated)" };
-        vec![
+        let mut row = vec![
             format!("  {}", l.quant),
             l.tag.clone(),
             format!("{}{exact}", Binary(l.bytes)),
             l.source.describe(&report.catalog_as_of),
-        ]
+        ];
+        if speeds {
+            row.push(crate::speed::cell(l.speed.as_ref()));
+        }
+        row
     }));
     out.push_str(&table(&rows));
     out

@@ -3,13 +3,19 @@
 
 use super::table;
 use crate::plan::{Plan, PlannedModel};
+use crate::probe::bandwidth::{Bandwidth, Rate, Source};
 use crate::size::Binary;
+use crate::speed::EFFICIENCY;
 
-/// The plan as people read it.
-pub fn text(plan: &Plan) -> String {
+/// The plan as people read it; `bandwidth` is what speeds were predicted
+/// from, when they were.
+pub fn text(plan: &Plan, bandwidth: Option<&Bandwidth>) -> String {
     let mut out = heading(plan);
     out.push('\n');
     out.push_str(&models_table(plan));
+    if let Some(bandwidth) = bandwidth {
+        out.push_str(&format!("\n{}\n", speed_legend(plan, bandwidth)));
+    }
     for model in &plan.models {
         out.push_str(&model_notes(model, &plan.catalog_as_of));
     }
@@ -50,8 +56,8 @@ fn heading(plan: &Plan) -> String {
 fn models_table(plan: &Plan) -> String {
     let mut rows = vec![
         [
-            "MODEL", "BASE", "QUANT", "TAG", "WEIGHTS", "KV CACHE", "TOTAL", "FITS", "NUM_CTX",
-            "THREADS", "NUM_GPU",
+            "MODEL", "BASE", "QUANT", "TAG", "WEIGHTS", "KV CACHE", "TOTAL", "FITS", "TOK/S",
+            "NUM_CTX", "THREADS", "NUM_GPU",
         ]
         .map(String::from)
         .to_vec(),
@@ -129,6 +135,7 @@ fn model_row(model: &PlannedModel) -> Vec<String> {
         Binary(estimate.kv_cache_bytes).to_string(),
         Binary(estimate.total_bytes).to_string(),
         if fit.fits { "yes" } else { "no" }.to_string(),
+        crate::speed::cell(model.fit.speed.as_ref()),
         if fit.fits {
             fit.num_ctx.to_string()
         } else {
@@ -137,4 +144,44 @@ fn model_row(model: &PlannedModel) -> Vec<String> {
         param("num_thread"),
         param("num_gpu"),
     ]
+}
+
+/// What TOK/S means and what it was predicted from.
+fn speed_legend(plan: &Plan, bandwidth: &Bandwidth) -> String {
+    let on_gpu = !plan.budget.gpus.is_empty();
+    let (figure, source, what) = match bandwidth.gpus.first().filter(|_| on_gpu) {
+        Some(_) => {
+            let gpu = bandwidth
+                .gpus
+                .iter()
+                .max_by_key(|g| g.bytes_per_s)
+                .expect("a GPU");
+            (
+                gpu.bytes_per_s,
+                gpu.source,
+                format!("the GPU's ({})", gpu.name),
+            )
+        }
+        None => (
+            bandwidth.cpu.bytes_per_s,
+            bandwidth.cpu.source,
+            "RAM".to_string(),
+        ),
+    };
+    let origin = match source {
+        Source::Override => "set by --bandwidth",
+        Source::Measured => "measured now",
+        Source::Remembered => "measured here before",
+        Source::Table => "known part",
+        Source::Unknown => "unknown",
+    };
+    match figure {
+        Some(bytes) => format!(
+            "TOK/S: decode tokens/s at the end of a full num_ctx; ~ predicted from {what} bandwidth {} ({origin}) × efficiency {EFFICIENCY} (corrected by `provision bench` measurements here when there are some); measured: timed by `provision bench`",
+            Rate(bytes)
+        ),
+        None => format!(
+            "TOK/S: unknown: {what} bandwidth is unknown here; give --bandwidth (e.g. --bandwidth 100GB/s)"
+        ),
+    }
 }

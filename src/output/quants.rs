@@ -21,12 +21,31 @@ pub fn text(listing: &Listing) -> String {
         out.extend(footer(listing).iter().map(|line| format!("{line}\n")));
         return out;
     }
-    let mut rows = vec![
-        ["", "QUANT", "BITS", "TAG", "SIZE", "INSTALLED", "FITS"]
-            .map(String::from)
-            .to_vec(),
-    ];
-    rows.extend(listing.quants.iter().map(|r| cells(listing, r)));
+    // TOK/S only where a speed is known (a library model, speeds asked for).
+    let speeds = listing.quants.iter().any(|r| r.speed.is_some());
+    let mut header = [
+        "",
+        "QUANT",
+        "BITS",
+        "TAG",
+        "SIZE",
+        "INSTALLED",
+        "TOK/S",
+        "FITS",
+    ]
+    .map(String::from)
+    .to_vec();
+    if !speeds {
+        header.remove(6);
+    }
+    let mut rows = vec![header];
+    rows.extend(listing.quants.iter().map(|r| {
+        let mut cells = cells(listing, r);
+        if !speeds {
+            cells.remove(6);
+        }
+        cells
+    }));
     out.push_str(&table(&rows));
     out.push('\n');
     for line in footer(listing) {
@@ -58,6 +77,7 @@ fn cells(listing: &Listing, row: &Row) -> Vec<String> {
         tag,
         size,
         installed,
+        crate::speed::cell(row.speed.as_ref()),
         fits_cell(row),
     ]
 }
@@ -76,6 +96,12 @@ fn footer(listing: &Listing) -> Vec<String> {
             "FITS: estimated memory at num_ctx {context} ({from}) against {} usable",
             Binary(budget)
         ));
+    }
+    if listing.quants.iter().any(|r| r.speed.is_some()) {
+        lines.push(
+            "TOK/S: predicted decode tokens/s as it fits, at the end of a full num_ctx (see `provision plan`)"
+                .to_string(),
+        );
     }
     if listing
         .quants
@@ -154,5 +180,27 @@ ollama create --quantize: none (no F16/BF16 copy installed)
 catalog as of 2025-08-09
 ";
         assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn known_speeds_get_a_column() {
+        let mut listing = listing();
+        listing.quants[1].speed = Some(crate::speed::Speed {
+            decode_tokens_per_s: 41.25,
+            prompt_tokens_per_s: None,
+            source: crate::speed::SpeedSource::Predicted,
+            bytes_per_token: 1,
+            efficiency: Some(0.55),
+            decoding_together: 1,
+        });
+        let text = text(&listing);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[2].contains("INSTALLED  TOK/S  FITS"), "{text}");
+        assert!(lines[3].contains(" -      no (2.9 GiB)"), "{text}");
+        assert!(lines[4].contains(" ~41.2  yes (1.6 GiB)"), "{text}");
+        assert!(
+            text.contains("\nTOK/S: predicted decode tokens/s"),
+            "{text}"
+        );
     }
 }

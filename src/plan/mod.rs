@@ -9,6 +9,7 @@ mod model;
 mod models;
 mod roster;
 mod source;
+mod speeds;
 mod tier;
 
 pub use local::LocalBase;
@@ -21,7 +22,7 @@ use source::Source;
 
 use crate::catalog::{Catalog, Resolved};
 use crate::facts::{Known, Provenance};
-use crate::fit::{FitPolicy, MeasuredSize, ModelFit, ModelRequest, ServerSetting};
+use crate::fit::{FitPolicy, MeasuredSize, ModelFit, ModelRequest, ServerSetting, SpeedRequest};
 use crate::measurements::{Measured, Measurement};
 use crate::modelfile::{Modelfile, ParamValue, Parameter, Renderer};
 use crate::ollama::rules::{OllamaTarget, env};
@@ -118,6 +119,9 @@ pub struct Inputs<'a> {
     pub measured: &'a [Measurement],
     /// Live facts (installed headers, the registry), which win over the catalog.
     pub known: &'a [Known],
+    /// The bandwidths and cores speeds are predicted from; none when speeds
+    /// are not wanted (no goal, a command that does not show them).
+    pub machine: Option<crate::speed::Machine>,
 }
 
 /// Computes the plan (see the module comment).
@@ -125,10 +129,18 @@ pub fn build(inputs: &Inputs) -> Result<Plan> {
     let catalog = Catalog::bundled();
     let (profile, budget) = (inputs.profile, inputs.budget);
     let tier = tier_report(budget.tier_input(), &profile.thresholds, inputs.forced_tier);
-    let policy = policy(profile, inputs.ollama);
+    let policy = policy(profile, inputs);
     let facts = facts(inputs, catalog, tier.tier())?;
     let sizes = measured::sizes(inputs.selection, inputs.measured);
-    let requests = requests(inputs.selection, &facts, &sizes)?;
+    let speeds = speeds::speeds(
+        profile,
+        inputs.selection,
+        &facts,
+        inputs.measured,
+        policy.machine.as_ref(),
+        policy.kv_cache_type,
+    );
+    let requests = requests(inputs.selection, &facts, &sizes, &speeds)?;
     let concurrent = profile.roster.concurrent && requests.len() > 1;
     let fitted = fit_all(&requests, budget, tier.tier(), &policy, concurrent);
     let (mut fits, mut shares) = (fitted.fits.into_iter(), fitted.shares.into_iter());
@@ -186,10 +198,12 @@ pub fn build(inputs: &Inputs) -> Result<Plan> {
     })
 }
 
-/// The profile's fit policy for the Ollama the plan is made for.
-fn policy(profile: &Profile, ollama: OllamaTarget) -> FitPolicy {
+/// The profile's fit policy for the Ollama the plan is made for, with the
+/// machine speeds are predicted on.
+fn policy(profile: &Profile, inputs: &Inputs) -> FitPolicy {
     let mut policy = FitPolicy {
-        ollama: ollama.version,
+        ollama: inputs.ollama.version,
+        machine: inputs.machine.clone(),
         ..profile.fit_policy()
     };
     // Before 0.5.0 Ollama has no quantized KV cache: size it as the f16 it uses.
@@ -236,13 +250,21 @@ fn requests<'c>(
     selection: &[Chosen],
     facts: &'c [(Source<'c>, Vec<Parameter>)],
     measured: &'c [Vec<MeasuredSize>],
+    speeds: &'c speeds::Speeds,
 ) -> Result<Vec<ModelRequest<'c>>> {
     let mut requests = Vec::new();
-    for ((chosen, (source, params)), sizes) in selection.iter().zip(facts).zip(measured) {
+    let speed = speeds.requests.iter().zip(&speeds.measured);
+    for (((chosen, (source, params)), sizes), (speed, timed)) in
+        selection.iter().zip(facts).zip(measured).zip(speed)
+    {
         if let Some(resolved) = source.resolved(&chosen.model)? {
             let mut request = request(&chosen.model, resolved, asked_ctx(params));
             request.listed_only = source.local().is_some();
             request.measured = sizes;
+            request.speed = SpeedRequest {
+                measured: timed,
+                ..*speed
+            };
             requests.push(request);
         }
     }
@@ -285,6 +307,7 @@ pub fn request<'c>(
         max_quant,
         listed_only: false,
         measured: &[],
+        speed: SpeedRequest::default(),
     }
 }
 
@@ -321,6 +344,7 @@ pub(crate) fn for_tests(
         local,
         measured: &[],
         known: &[],
+        machine: None,
     })
     .unwrap()
 }

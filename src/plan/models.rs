@@ -81,6 +81,8 @@ fn ad_hoc(name: &str) -> Result<RosterModel> {
         max_quant: None,
         quant: None,
         priority: 1,
+        speed: None,
+        latency: None,
     })
 }
 

@@ -168,6 +168,8 @@ pub(super) fn unplannable(
         num_gpu: 0,
         offload: None,
         pinned_num_gpu: None,
+        speed: None,
+        speed_goal: None,
         reason: reason.to_string(),
     }
 }

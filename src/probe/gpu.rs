@@ -42,13 +42,15 @@ pub fn probe(env: &Environment, memory: &Memory, notes: &mut Vec<String>) -> Vec
     gpus
 }
 
-/// Apple Silicon's unified-memory GPU, sized by `apple_gpu_budget`.
+/// Apple Silicon's unified-memory GPU, sized by `apple_gpu_budget`, named by
+/// the chip (`Apple M2 Max GPU`) so its bandwidth can be looked up.
 fn apple(path: Option<&OsStr>, notes: &mut Vec<String>) -> Option<Gpu> {
-    let sysctl = |name: &str| {
+    let read = |name: &str| {
         let program = command::find("sysctl", path)?;
         let printed = command::run(&program, &["-n", name], command::TIMEOUT).ok()?;
-        parse_number(&printed.stdout)
+        Some(printed.stdout)
     };
+    let sysctl = |name: &str| parse_number(&read(name)?);
     let Some(memsize) = sysctl("hw.memsize") else {
         notes.push("could not read hw.memsize with sysctl".into());
         return None;
@@ -57,7 +59,7 @@ fn apple(path: Option<&OsStr>, notes: &mut Vec<String>) -> Option<Gpu> {
     Some(Gpu {
         vendor: GpuVendor::Apple,
         index: 0,
-        name: "Apple Silicon GPU".into(),
+        name: apple_gpu_name(read("machdep.cpu.brand_string").as_deref()),
         total_bytes: budget,
         free_bytes: budget,
         unified_memory: true,
@@ -73,6 +75,14 @@ pub fn apple_gpu_budget(memsize: u64, wired_limit_mb: Option<u64>) -> u64 {
         Some(mib) if mib > 0 && mib.checked_mul(MIB).is_some() => mib * MIB,
         _ if memsize <= 32 * GIB => memsize / 3 * 2,
         _ => memsize / 4 * 3,
+    }
+}
+
+/// `Apple M2 Max GPU` from the chip's brand string, else `Apple Silicon GPU`.
+pub fn apple_gpu_name(brand: Option<&str>) -> String {
+    match brand.map(str::trim) {
+        Some(chip) if chip.starts_with("Apple ") => format!("{chip} GPU"),
+        _ => "Apple Silicon GPU".to_string(),
     }
 }
 
@@ -92,6 +102,16 @@ mod tests {
         assert_eq!(apple_gpu_budget(64 * GIB, None), 48 * GIB);
         assert_eq!(apple_gpu_budget(128 * GIB, None), 96 * GIB);
         assert_eq!(apple_gpu_budget(64 * GIB, Some(57344)), 56 * GIB);
+    }
+
+    #[test]
+    fn the_apple_gpu_is_named_by_its_chip() {
+        assert_eq!(apple_gpu_name(Some("Apple M2 Max\n")), "Apple M2 Max GPU");
+        assert_eq!(
+            apple_gpu_name(Some("Intel(R) Core(TM) i9")),
+            "Apple Silicon GPU"
+        );
+        assert_eq!(apple_gpu_name(None), "Apple Silicon GPU");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! external programs are found on PATH, so tests can put fakes there.
 
 mod amd;
+pub mod bandwidth;
 mod budget;
 mod cgroup;
 mod command;

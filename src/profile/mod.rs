@@ -17,6 +17,7 @@ use crate::fit::{FitPolicy, Reserve};
 use crate::modelfile::quote;
 use crate::name::{ModelName, SAME_MODEL_WHY, same_model};
 use crate::quant::Quant;
+use crate::speed::{Goal, LatencyGoal, SpeedGoal};
 use crate::tier::{Thresholds, Tier};
 use anyhow::{Result, bail};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -46,6 +47,12 @@ pub struct Profile {
     /// server's default otherwise.
     #[serde(default)]
     pub keep_alive: Option<crate::ollama::KeepAlive>,
+    /// A decoding speed every model must reach (a model's own replaces it).
+    #[serde(default)]
+    pub speed: Option<SpeedGoal>,
+    /// A typical answer's time every model must keep (a model's own replaces it).
+    #[serde(default)]
+    pub latency: Option<LatencyGoal>,
     /// Parameters for every model.
     #[serde(default)]
     pub parameters: Parameters,
@@ -62,6 +69,10 @@ pub struct Roster {
     /// Whether the models must fit in memory together (kept hot at once).
     #[serde(default)]
     pub concurrent: bool,
+    /// Groups of models (by name) that generate at the same time: each shares
+    /// the memory bandwidth with the others of its largest group.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub decode_together: Vec<Vec<String>>,
     pub models: Vec<RosterModel>,
 }
 
@@ -95,6 +106,12 @@ pub struct RosterModel {
     /// Weight in roster trade-offs: a higher priority keeps its quality longer.
     #[serde(default = "default_priority")]
     pub priority: u32,
+    /// The decoding speed this model must reach (replaces the profile's).
+    #[serde(default)]
+    pub speed: Option<SpeedGoal>,
+    /// The time a typical answer of this model may take (replaces the profile's).
+    #[serde(default)]
+    pub latency: Option<LatencyGoal>,
 }
 
 fn default_priority() -> u32 {
@@ -176,7 +193,48 @@ impl Profile {
                 None => {}
             }
         }
+        self.check_decode_together()
+    }
+
+    fn check_decode_together(&self) -> Result<()> {
+        for group in &self.roster.decode_together {
+            if group.len() < 2 {
+                bail!("roster.decode_together: a group needs at least two models");
+            }
+            for (i, name) in group.iter().enumerate() {
+                if self.model(name).is_none() {
+                    bail!("roster.decode_together: no roster model is named '{name}'");
+                }
+                if group[..i].contains(name) {
+                    bail!("roster.decode_together: '{name}' appears twice in one group");
+                }
+            }
+        }
         Ok(())
+    }
+
+    /// The speed goals of a model: its own, each else the profile's.
+    pub fn goal(&self, model: &RosterModel) -> Option<Goal> {
+        Goal::of((model.speed, model.latency), (self.speed, self.latency))
+    }
+
+    /// Whether any model has a speed goal (so the bandwidth is needed).
+    pub fn has_speed_goals(&self) -> bool {
+        self.speed.is_some()
+            || self.latency.is_some()
+            || self
+                .roster
+                .models
+                .iter()
+                .any(|m| m.speed.is_some() || m.latency.is_some())
+    }
+
+    /// How many models decode at the same time as `name`: the size of its
+    /// largest `decode_together` group, 1 when it is in none.
+    pub fn decoding_together(&self, name: &str) -> u32 {
+        let groups = self.roster.decode_together.iter();
+        let sizes = groups.filter(|g| g.iter().any(|n| n == name)).map(Vec::len);
+        sizes.max().map_or(1, |n| n as u32)
     }
 
     /// How this profile fits models: its `fit:` section with its `reserve:`.
@@ -289,8 +347,50 @@ mod tests {
         let decider = syndicate.model("decider").unwrap();
         assert_eq!(
             decider.allowed_tiers(),
+            [Tier::T16, Tier::T8, Tier::T4],
+            "min_quant Q4_K_M"
+        );
+        let pinned = parse(
+            &load::tests::MINIMAL.replace("role: r}", "role: r, quant: Q6_K}"),
+            "p",
+        )
+        .unwrap();
+        assert_eq!(
+            pinned.roster.models[0].allowed_tiers(),
             Tier::LADDER,
             "a pinned quant fits any tier"
         );
+    }
+
+    #[test]
+    fn goals_are_the_model_s_own_else_the_profile_s_and_groups_share() {
+        let syndicate = parse(BUILTINS[2].1, "syndicate").unwrap();
+        assert!(syndicate.has_speed_goals());
+        let judge = syndicate.model("judge").unwrap();
+        assert_eq!(syndicate.goal(judge), None, "a precise judge");
+        let decider = syndicate.model("decider").unwrap();
+        assert!(syndicate.goal(decider).unwrap().latency.is_some());
+        assert_eq!(syndicate.decoding_together("decider"), 2);
+        assert_eq!(syndicate.decoding_together("analyst"), 1);
+        let default = parse(BUILTINS[0].1, "default").unwrap();
+        assert!(!default.has_speed_goals(), "default stays fit-first");
+        let coder = parse(BUILTINS[1].1, "coder").unwrap();
+        let goal = coder.goal(&coder.roster.models[0]).unwrap();
+        assert_eq!(goal.describe(), "64 tokens in 2 s");
+        for (group, why) in [
+            ("[[judge]]", "at least two"),
+            ("[[judge, nobody]]", "'nobody'"),
+            ("[[judge, judge]]", "twice"),
+        ] {
+            let yaml = BUILTINS[2].1.replace(
+                "    - [specialist, decider]",
+                &format!("    - {}", &group[1..group.len() - 1]),
+            );
+            let error = parse(&yaml, "s.yaml").unwrap_err().to_string();
+            assert!(
+                error.contains("roster.decode_together") && error.contains(why),
+                "{error}"
+            );
+        }
     }
 }

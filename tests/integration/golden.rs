@@ -10,16 +10,28 @@ use provision::ollama::rules::OllamaTarget;
 use provision::plan::{Inputs, build, select};
 use provision::probe::Budget;
 use provision::profile::{self, BUILTINS};
+use provision::speed::Machine;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// A device on which every shipped model fits at any tier, so each tier's file
-/// shows the tier's own quantization: 2 TiB of RAM, 8 cores, no GPU.
+/// shows the tier's own quantization unless a speed goal of the profile asks
+/// for a faster level: 2 TiB of RAM, 8 cores, no GPU, RAM read at 100 GB/s.
 fn big_device() -> Budget {
     Budget {
         ram_bytes: 2 << 40,
         cores: 8,
         gpus: Vec::new(),
+    }
+}
+
+/// The golden device's speed: 8 AVX2 cores reading RAM at 100 GB/s.
+fn machine() -> Machine {
+    Machine {
+        cpu_bytes_per_s: Some(100_000_000_000),
+        gpu_bytes_per_s: None,
+        cores: 8,
+        simd: vec!["avx2"],
     }
 }
 
@@ -46,6 +58,7 @@ fn rendered() -> Vec<(PathBuf, Modelfile)> {
                     local: &[],
                     measured: &[],
                     known: &[],
+                    machine: Some(machine()),
                 })
                 .unwrap();
                 let planned = plan.models.into_iter().next().unwrap();
@@ -163,13 +176,15 @@ fn the_emulator_accepts_every_golden_modelfile() {
     }
 }
 
+/// Every golden Modelfile under `dir` (the scenario plans beside them are
+/// checked by `speed::the_seed_scenarios_plan_as_checked_in`).
 fn walk(dir: &Path) -> BTreeSet<PathBuf> {
     let mut found = BTreeSet::new();
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         let path = entry.path();
         if path.is_dir() {
             found.extend(walk(&path));
-        } else {
+        } else if path.extension().is_some_and(|e| e == "Modelfile") {
             found.insert(path);
         }
     }

@@ -86,7 +86,7 @@ fn the_table_lists_all_fifteen_with_sizes_fits_and_the_auto_mark() {
     assert_eq!(lines[0], "llama3.1:8b: 15 quantization levels");
     assert_eq!(
         lines[2].split_whitespace().collect::<Vec<_>>(),
-        ["QUANT", "BITS", "TAG", "SIZE", "INSTALLED", "FITS"]
+        ["QUANT", "BITS", "TAG", "SIZE", "INSTALLED", "TOK/S", "FITS"]
     );
     assert!(
         lines[3].starts_with("   F16     16.00  llama3.1:8b-instruct-fp16"),
@@ -101,6 +101,7 @@ fn the_table_lists_all_fifteen_with_sizes_fits_and_the_auto_mark() {
     let marked: Vec<&&str> = lines.iter().filter(|l| l.starts_with('*')).collect();
     assert_eq!(marked.len(), 2, "the mark and its legend: {marked:?}");
     let choice = marked[0].split_whitespace().collect::<Vec<_>>();
+    let speed = choice[7].to_string();
     assert_eq!(
         choice,
         [
@@ -111,6 +112,7 @@ fn the_table_lists_all_fifteen_with_sizes_fits_and_the_auto_mark() {
             "8.5",
             "GB",
             "-",
+            &speed,
             "yes",
             "(9.5",
             "GiB)"
@@ -118,7 +120,7 @@ fn the_table_lists_all_fifteen_with_sizes_fits_and_the_auto_mark() {
     );
     let installed = lines.iter().find(|l| l.contains("-q4_K_M ")).unwrap();
     assert!(
-        installed.contains(" 4.9 GB   llama3.1:8b  yes ("),
+        installed.contains(" 4.9 GB   llama3.1:8b  ~3.9   yes ("),
         "{installed}"
     );
     let plan = Provision::new()
@@ -132,6 +134,10 @@ fn the_table_lists_all_fifteen_with_sizes_fits_and_the_auto_mark() {
         plan["models"][0]["quantization"], "Q8_0",
         "the mark matches `plan`"
     );
+    let decode = plan["models"][0]["speed"]["decode_tokens_per_s"]
+        .as_f64()
+        .unwrap();
+    assert_eq!(speed, format!("~{decode:.1}"), "TOK/S matches `plan`");
     let context = plan["models"][0]["num_ctx"].as_u64().unwrap();
     let fits = format!(
         "\nFITS: estimated memory at num_ctx {context} (the default profile's parameters at \

@@ -34,6 +34,7 @@ mod real_ollama;
 mod registry;
 mod reliability;
 mod server_env;
+mod speed;
 mod upkeep;
 mod verify;
 mod verify_real;

@@ -40,11 +40,13 @@ roster:
     - {name: chat, base: llama3.2:1b, role: chat}
 ";
 
-/// 16 GiB of RAM, 4 cores and an 8 GiB GPU: models are planned wholly on the GPU.
+/// 16 GiB of RAM, 4 cores and an 8 GiB GPU reading 272 GB/s: models are planned
+/// wholly on the GPU.
 const GPU: Device = Device {
     ram: "16GiB",
     cores: 4,
     vram: "8GiB",
+    bandwidth: "272GB/s",
 };
 
 /// A machine whose measurements outlive one run: every run shares its state dir.

@@ -1,26 +1,28 @@
 //! One model's part of a roster: the option picked for it and why that one.
 
-use super::{Option_, model_name};
+use super::goals::goal_sentence;
+use super::{Fitting, Option_, model_name};
 use crate::estimate::Estimate;
-use crate::fit::{Budget, ModelRequest, RosterShare};
+use crate::fit::{ModelRequest, RosterShare};
 use crate::size::Binary;
 use crate::tier::Tier;
 
-/// The share of `request`, given its options and the one picked (`pick`) for a
-/// roster that `fits` in `usable` bytes or not.
+/// The share of `request`, given its options (after its speed goal, which left
+/// `speed_notes`) and the one picked (`pick`).
 pub(super) fn share(
+    fitting: &Fitting,
     request: &ModelRequest,
     options: &[Option_],
     pick: usize,
-    usable: u64,
-    fits: bool,
-    budget: &Budget,
-    tier: Tier,
+    speed_notes: &[String],
 ) -> RosterShare {
     let resolved = &request.resolved;
     let Some(chosen) = options.get(pick) else {
-        return no_option(request, tier);
+        return no_option(request, fitting.tier);
     };
+    let mut reasons = speed_notes.to_vec();
+    reasons.push(reason(options, chosen, pick, fitting.fits));
+    reasons.extend(request.speed.goal.and_then(|g| goal_sentence(&g, chosen)));
     RosterShare {
         model: model_name(request),
         priority: request.priority,
@@ -31,10 +33,14 @@ pub(super) fn share(
             resolved.size.tag_for(chosen.quant)
         )),
         estimate: chosen.estimate,
-        share: chosen.estimate.total_bytes as f64 / usable.max(1) as f64,
+        share: chosen.estimate.total_bytes as f64 / fitting.usable.max(1) as f64,
         num_ctx: chosen.estimate.num_ctx,
-        num_gpu: crate::fit::gpu_layers(crate::fit::placement(budget), resolved.size.dims.layers),
-        reason: reason(options, chosen, pick, fits),
+        num_gpu: crate::fit::gpu_layers(
+            crate::fit::placement(fitting.budget),
+            resolved.size.dims.layers,
+        ),
+        speed: chosen.speed,
+        reason: reasons.join("; "),
     }
 }
 
@@ -49,6 +55,7 @@ fn no_option(request: &ModelRequest, tier: Tier) -> RosterShare {
         share: 0.0,
         num_ctx: 0,
         num_gpu: 0,
+        speed: None,
         reason: crate::fit::verdict::no_candidates(request, tier),
     }
 }
