@@ -16,7 +16,7 @@ pub use local::LocalBase;
 pub use models::{Chosen, NAMESPACE, ad_hoc_target, select};
 pub use tier::{TierReport, tier_report};
 
-use model::{ModelContext, planned};
+use model::{ModelContext, planned_models};
 use roster::fit_all;
 use source::Source;
 
@@ -143,7 +143,6 @@ pub fn build(inputs: &Inputs) -> Result<Plan> {
     let requests = requests(inputs.selection, &facts, &sizes, &speeds)?;
     let concurrent = profile.roster.concurrent && requests.len() > 1;
     let fitted = fit_all(&requests, budget, tier.tier(), &policy, concurrent);
-    let (mut fits, mut shares) = (fitted.fits.into_iter(), fitted.shares.into_iter());
     let device = budget.describe();
     let context = ModelContext {
         profile,
@@ -153,38 +152,13 @@ pub fn build(inputs: &Inputs) -> Result<Plan> {
         renderer: inputs.renderer,
         measured: inputs.measured,
     };
-    let models = inputs
-        .selection
-        .iter()
-        .zip(facts)
-        .map(|(chosen, (source, params))| {
-            let (fit, share) = match &source {
-                Source::Unplannable(why) => {
-                    let tier = tier.tier();
-                    let fit = source::unplannable(&chosen.model, why, budget, tier, &policy);
-                    (fit, None)
-                }
-                _ => (
-                    fits.next().expect("a fit per request"),
-                    shares.next().flatten(),
-                ),
-            };
-            let provenance = source.provenance(fit.quantization);
-            let mut fit = fit;
-            if let Some(note) = source.ladder_note(tier.tier(), fit.quantization) {
-                fit.reason = format!("{}; {note}", fit.reason);
-            }
-            planned(
-                &context,
-                chosen,
-                fit,
-                share,
-                source.local(),
-                params,
-                provenance,
-            )
-        })
-        .collect::<Result<_>>()?;
+    let models = planned_models(
+        &context,
+        inputs,
+        facts,
+        (fitted.fits, fitted.shares),
+        &policy,
+    )?;
     Ok(Plan {
         profile: profile.name.clone(),
         ollama: inputs.ollama,
