@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark a no-op `provision auto` (issue 6, item 9): a 4-model profile already
 # provisioned in the emulator, every emulated `ollama` call delayed by 50 ms.
-# Prints the calls one run makes (target: <= 1 + 2 x 4) and hyperfine's median
-# (target: < 4 x 50 + 50 = 250 ms), next to the cost of one emulated call alone.
+# Prints the calls one run makes (target: <= 2 + 2 x 4: `list` and `-v` side by side,
+# then the shows, up to 8 at once) and hyperfine's median (target: < 4 x 50 + 50 =
+# 250 ms), next to the cost of one emulated call alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,13 +43,14 @@ export OLLAMA_EMULATOR_DELAY_MS=$delay_ms
 before=$(wc -l <"$work/state/calls.jsonl")
 "${run[@]}"
 after=$(wc -l <"$work/state/calls.jsonl")
-echo "ollama calls in one no-op run: $((after - before)) (limit 1 + 2 x 4 = 9)"
+echo "ollama calls in one no-op run: $((after - before)) (limit 2 + 2 x 4 = 10)"
 tail -n "$((after - before))" "$work/state/calls.jsonl" | cut -c1-90
 
 # The same answers from a fake that costs nothing but its 50 ms: recorded
 # outputs served by sh, to separate provision's round trips from python's start-up.
 mkdir -p "$work/fake" "$work/answers"
 "$work/bin/ollama" list >"$work/answers/list"
+"$work/bin/ollama" -v >"$work/answers/version"
 for name in a b c d qwen2.5:0.5b-instruct-q8_0 qwen2.5:1.5b-instruct-q8_0 \
   llama3.2:1b-instruct-q8_0 llama3.2:3b-instruct-q8_0; do
   "$work/bin/ollama" show --modelfile "$name" >"$work/answers/show-$name"
@@ -58,6 +60,7 @@ cat >"$work/fake/ollama" <<SH
 sleep $(awk -v ms="$delay_ms" 'BEGIN { print ms / 1000 }')
 case "\$1" in
   list) exec cat "$work/answers/list" ;;
+  -v) exec cat "$work/answers/version" ;;
   show) exec cat "$work/answers/show-\$3" ;;
 esac
 echo "Error: not recorded: \$*" >&2; exit 1
