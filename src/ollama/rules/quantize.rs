@@ -37,7 +37,7 @@ const NEED_IMATRIX: [&str; 9] = [
 ];
 
 /// `ParseFileType` from v0.6.9 on; Q4_K is an alias of Q4_K_M. BF16 is accepted though
-/// its error message leaves it out (`// fsggml.FileTypeBF16, // TODO`).
+/// its error message leaves it out (the `fsggml.FileTypeBF16` line there is commented out, marked to do).
 const OWN_NAMES: [&str; 7] = ["F32", "F16", "Q8_0", "Q4_K_S", "Q4_K_M", "Q4_K", "BF16"];
 
 /// Checks a `--quantize` value as this version's server would (it upper-cases it
