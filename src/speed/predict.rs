@@ -91,20 +91,20 @@ fn efficiencies(correction: Option<Correction>) -> (f64, f64, bool) {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum PromptUnknown {
     /// The model's parameter count is unknown.
-    NoParameters,
+    ParametersUnknown,
     /// No cores to run on.
     NoCores,
     /// The GPU's table row has no sourced compute figure.
-    NoGpuCompute,
+    GpuComputeUnknown,
 }
 
 impl PromptUnknown {
     #[cfg(test)]
     fn reason(self) -> &'static str {
         match self {
-            PromptUnknown::NoParameters => "the model's parameter count is unknown",
+            PromptUnknown::ParametersUnknown => "the model's parameter count is unknown",
             PromptUnknown::NoCores => "no cores to run on",
-            PromptUnknown::NoGpuCompute => "the GPU has no FP16 compute figure in the table",
+            PromptUnknown::GpuComputeUnknown => "the GPU has no FP16 compute figure in the table",
         }
     }
 }
@@ -115,7 +115,7 @@ fn prompt(load: &Load, machine: &Machine) -> Result<f64, PromptUnknown> {
     let facts = load.facts;
     let active = facts.active_parameters.min(facts.parameters) as f64;
     if active <= 0.0 {
-        return Err(PromptUnknown::NoParameters);
+        return Err(PromptUnknown::ParametersUnknown);
     }
     let flops_per_token = 2.0 * active;
     let seconds_per_token = match load.placement {
@@ -148,7 +148,7 @@ fn gpu_flops(machine: &Machine) -> Result<f64, PromptUnknown> {
         .gpu_flops
         .filter(|f| f.is_finite() && *f > 0.0)
         .map(|f| f * GPU_PROMPT_EFFICIENCY)
-        .ok_or(PromptUnknown::NoGpuCompute)
+        .ok_or(PromptUnknown::GpuComputeUnknown)
 }
 
 /// Single-precision FLOPs a core retires per cycle with its widest SIMD: two
@@ -291,10 +291,13 @@ mod tests {
         assert!(speed.decode_tokens_per_s > 0.0, "decode is still predicted");
         assert_eq!(speed.prompt_tokens_per_s, None);
         let why = prompt(&on_gpu, &unknown).unwrap_err();
-        assert_eq!(why, PromptUnknown::NoGpuCompute);
+        assert_eq!(why, PromptUnknown::GpuComputeUnknown);
         assert!(why.reason().contains("FP16 compute figure"));
         let split = load(&facts, q4, Where::Split { gpu_fraction: 0.5 });
-        assert_eq!(prompt(&split, &unknown), Err(PromptUnknown::NoGpuCompute));
+        assert_eq!(
+            prompt(&split, &unknown),
+            Err(PromptUnknown::GpuComputeUnknown)
+        );
         let no_cores = Machine {
             cores: 0,
             ..with_4090()
