@@ -146,9 +146,12 @@ pub(super) fn speed_machine(
     }
     let bandwidth = ctx.bandwidth();
     let device = ctx.device();
+    let gpu = bandwidth.largest_gpu(device);
     Some(crate::speed::Machine {
         cpu_bytes_per_s: bandwidth.cpu.bytes_per_s,
-        gpu_bytes_per_s: bandwidth.largest_gpu(device).and_then(|g| g.bytes_per_s),
+        gpu_bytes_per_s: gpu.and_then(|g| g.bytes_per_s),
+        // The table's TFLOPS (10^12 FLOP/s); prompt speed on the GPU needs it.
+        gpu_flops: gpu.and_then(|g| g.fp16_tflops).map(|t| t * 1e12),
         cores: ctx.budget().cores,
         simd: device.cpu.simd.clone(),
     })

@@ -125,13 +125,14 @@ mod tests {
     use super::*;
     use crate::catalog::Catalog;
     use crate::fit::GpuInfo;
-    use crate::speed::{Goal, Machine, SpeedGoal};
+    use crate::speed::{Goal, LatencyGoal, Machine, SpeedGoal};
     use proptest::prelude::*;
 
     fn machine(gbps: u64) -> Machine {
         Machine {
             cpu_bytes_per_s: Some(gbps * 1_000_000_000),
             gpu_bytes_per_s: Some(gbps * 4_000_000_000),
+            gpu_flops: None,
             cores: 16,
             simd: vec!["avx2"],
         }
@@ -232,6 +233,61 @@ mod tests {
             fit.reason
         );
         assert_eq!((fit.speed, fit.speed_goal), (None, None));
+    }
+
+    #[test]
+    fn a_latency_goal_on_a_gpu_counts_the_prompt_when_the_gpu_has_a_compute_figure() {
+        let mut request = ModelRequest::new(Catalog::bundled().resolve("llama3.1:8b").unwrap());
+        request.speed.goal = Some(Goal {
+            speed: None,
+            latency: Some(LatencyGoal {
+                tokens: 64,
+                seconds: 2.0,
+                prompt_tokens: 4096,
+            }),
+        });
+        let budget = Budget {
+            ram_bytes: 64 << 30,
+            cores: 16,
+            gpus: vec![GpuInfo {
+                name: "g".into(),
+                memory_bytes: 48 << 30,
+            }],
+        };
+        let on = |gpu_flops| {
+            let policy = FitPolicy {
+                machine: Some(Machine {
+                    gpu_flops,
+                    ..machine(250)
+                }),
+                ..FitPolicy::default()
+            };
+            fit_model(&request, &budget, Tier::T16, &policy)
+        };
+        let (known, unknown) = (on(Some(165.2e12)), on(None));
+        assert_eq!(unknown.speed.unwrap().prompt_tokens_per_s, None);
+        let unknown_check = unknown.speed_goal.unwrap().check;
+        let speed = known.speed.unwrap();
+        let prompt = speed.prompt_tokens_per_s.expect("a GPU prompt speed");
+        let check = known.speed_goal.unwrap().check;
+        let decode_part = 64.0 / speed.decode_tokens_per_s;
+        let answer = check.answer_seconds.unwrap();
+        assert!(
+            (answer - (4096.0 / prompt + decode_part)).abs() < 1e-9,
+            "{answer}"
+        );
+        // The prompt's time leaves less for the answer: a faster decode is
+        // asked, and the level chosen is never more precise for it.
+        assert_eq!(unknown_check.min_tokens_per_s, 32.0);
+        assert!(check.min_tokens_per_s > 32.0, "{}", check.min_tokens_per_s);
+        assert!(
+            known.quantization < unknown.quantization,
+            "{:?} ({}) vs {:?} ({})",
+            known.quantization,
+            known.reason,
+            unknown.quantization,
+            unknown.reason
+        );
     }
 
     proptest! {

@@ -30,9 +30,19 @@
 //!   machine replace the prediction of what they measured and correct η for
 //!   the rest ([`calibrate`]).
 //!
-//! Prompt processing is compute-bound: `cores × PROMPT_CLOCK × FLOP/cycle of
-//! the SIMD × PROMPT_EFFICIENCY ÷ (2 × active parameters)`, on a CPU only (the
-//! GPU table holds bandwidths, not compute).
+//! Prompt processing is compute-bound, two FLOPs per active parameter a token:
+//!
+//! ```text
+//! CPU: prompt tokens/s ≈ cores × PROMPT_CLOCK × FLOP/cycle of the SIMD × PROMPT_EFFICIENCY ÷ (2 × active parameters)
+//! GPU: prompt tokens/s ≈ GPU_PROMPT_EFFICIENCY × dense FP16 FLOP/s ÷ (2 × active parameters)
+//! ```
+//!
+//! The GPU's FP16 figure is the table's (`hardware/gpus.yaml`); a GPU without
+//! one leaves the prompt speed unknown. A partial offload processes its GPU
+//! layers at the GPU's rate and the rest at the CPU's; the times add up. A
+//! prompt speed is not corrected by [`calibrate`]: those ratios measure how
+//! much of the bandwidth decoding reaches, not of the compute; a configuration
+//! `bench` measured exactly shows its measured prompt speed instead.
 
 pub mod calibrate;
 pub mod goal;
@@ -54,6 +64,17 @@ pub const PROMPT_CLOCK_GHZ: f64 = 3.0;
 /// (AVX2, ~5.5 GHz: 1.4 TFLOP/s peak) process a 7B prompt at 33.7 tokens/s,
 /// 0.45 TFLOP/s (ggml-org/llama.cpp#34), a third of the peak.
 pub const PROMPT_EFFICIENCY: f64 = 0.3;
+/// The share of a GPU's dense FP16 peak (FP32 accumulate) llama.cpp reaches
+/// on a prompt. An RTX 4090 (165.2 TFLOP/s) processes a llama 8B prompt at
+/// 9279 tokens/s in Q4_K_S and 10359 in Q4_0 (int8 tensor-core kernels,
+/// ggml-org/llama.cpp#7860 and #7676, pp2048 and pp512 at 512-token batches):
+/// 0.90 and 1.01 of it; a 7B Q4_0 at 7980 tokens/s with the older kernels,
+/// 0.65 (#4766). GeForce Ada's int8 rate is four times that figure, a data
+/// centre part's only twice, and H100's figure needs kernels llama.cpp's do not
+/// use, so those reach less of it. 0.5 is below every measurement found (the
+/// slow side: a latency goal is then stricter, not missed); expect the truth
+/// within about half to twice the prediction.
+pub const GPU_PROMPT_EFFICIENCY: f64 = 0.5;
 
 /// What the device offers for speed: the bandwidths and the cores.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -62,6 +83,9 @@ pub struct Machine {
     pub cpu_bytes_per_s: Option<u64>,
     /// The bandwidth of the GPU models are placed on.
     pub gpu_bytes_per_s: Option<u64>,
+    /// That GPU's peak dense FP16 compute, FLOP/s; none when the table has no
+    /// figure for it (its prompt speed is then unknown).
+    pub gpu_flops: Option<f64>,
     /// Cores a model's threads run on.
     pub cores: u32,
     /// SIMD features the probe found (`avx2`, `avx512f`, `neon`, …).
@@ -112,7 +136,8 @@ pub enum SpeedSource {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Speed {
     pub decode_tokens_per_s: f64,
-    /// None where it is not predicted (a GPU) nor measured.
+    /// None where it is neither measured nor predictable (a GPU without a
+    /// compute figure, no cores).
     pub prompt_tokens_per_s: Option<f64>,
     pub source: SpeedSource,
     /// Bytes a generated token reads: the weights it uses and the KV cache.

@@ -2,11 +2,10 @@
 //! formula and its constants are in the parent module's comment).
 
 use super::{
-    Correction, EFFICIENCY, Load, Machine, PROMPT_CLOCK_GHZ, PROMPT_EFFICIENCY, Speed, SpeedSource,
-    Where,
+    Correction, EFFICIENCY, GPU_PROMPT_EFFICIENCY, Load, Machine, PROMPT_CLOCK_GHZ,
+    PROMPT_EFFICIENCY, Speed, SpeedSource, Where,
 };
 use crate::estimate::kv_cache_bytes;
-use crate::gguf::Facts;
 
 /// Bytes a decoding step reads: the weights a token uses and one slot's KV
 /// cache at the context.
@@ -64,10 +63,7 @@ pub fn predict(load: &Load, machine: &Machine) -> Option<Speed> {
     };
     Some(Speed {
         decode_tokens_per_s: decode,
-        prompt_tokens_per_s: (load.placement == Where::Cpu)
-            .then(|| prompt(load.facts, machine))
-            .flatten()
-            .map(|p| p / f64::from(sharing)),
+        prompt_tokens_per_s: prompt(load, machine).ok().map(|p| p / f64::from(sharing)),
         source: if calibrated {
             SpeedSource::Calibrated
         } else {
@@ -91,18 +87,68 @@ fn efficiencies(correction: Option<Correction>) -> (f64, f64, bool) {
     }
 }
 
-/// Prompt tokens per second on the CPU (see the module comment).
-fn prompt(facts: &Facts, machine: &Machine) -> Option<f64> {
-    let active = facts.active_parameters.min(facts.parameters) as f64;
-    if active <= 0.0 || machine.cores == 0 {
-        return None;
+/// Why a prompt speed is not predicted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PromptUnknown {
+    /// The model's parameter count is unknown.
+    ParametersUnknown,
+    /// No cores to run on.
+    NoCores,
+    /// The GPU's table row has no sourced compute figure.
+    GpuComputeUnknown,
+}
+
+impl PromptUnknown {
+    #[cfg(test)]
+    fn reason(self) -> &'static str {
+        match self {
+            PromptUnknown::ParametersUnknown => "the model's parameter count is unknown",
+            PromptUnknown::NoCores => "no cores to run on",
+            PromptUnknown::GpuComputeUnknown => "the GPU has no FP16 compute figure in the table",
+        }
     }
-    let flops = f64::from(machine.cores)
+}
+
+/// Prompt tokens per second where the layers are (see the module comment): a
+/// partial offload adds the time per token of its GPU and CPU shares.
+fn prompt(load: &Load, machine: &Machine) -> Result<f64, PromptUnknown> {
+    let facts = load.facts;
+    let active = facts.active_parameters.min(facts.parameters) as f64;
+    if active <= 0.0 {
+        return Err(PromptUnknown::ParametersUnknown);
+    }
+    let flops_per_token = 2.0 * active;
+    let seconds_per_token = match load.placement {
+        Where::Cpu => flops_per_token / cpu_flops(machine)?,
+        Where::Gpu => flops_per_token / gpu_flops(machine)?,
+        Where::Split { gpu_fraction } => {
+            let f = gpu_fraction.clamp(0.0, 1.0);
+            f * flops_per_token / gpu_flops(machine)?
+                + (1.0 - f) * flops_per_token / cpu_flops(machine)?
+        }
+    };
+    Ok(1.0 / seconds_per_token)
+}
+
+/// FLOP/s the cores reach on a prompt.
+fn cpu_flops(machine: &Machine) -> Result<f64, PromptUnknown> {
+    if machine.cores == 0 {
+        return Err(PromptUnknown::NoCores);
+    }
+    Ok(f64::from(machine.cores)
         * PROMPT_CLOCK_GHZ
         * 1e9
         * flops_per_cycle(&machine.simd)
-        * PROMPT_EFFICIENCY;
-    Some(flops / (2.0 * active))
+        * PROMPT_EFFICIENCY)
+}
+
+/// FLOP/s the GPU reaches on a prompt.
+fn gpu_flops(machine: &Machine) -> Result<f64, PromptUnknown> {
+    machine
+        .gpu_flops
+        .filter(|f| f.is_finite() && *f > 0.0)
+        .map(|f| f * GPU_PROMPT_EFFICIENCY)
+        .ok_or(PromptUnknown::GpuComputeUnknown)
 }
 
 /// Single-precision FLOPs a core retires per cycle with its widest SIMD: two
@@ -124,6 +170,7 @@ mod tests {
     use super::*;
     use crate::catalog::Catalog;
     use crate::estimate::KvCacheType;
+    use crate::gguf::Facts;
     use crate::quant::Quant;
 
     fn load<'a>(facts: &'a Facts, bytes: u64, placement: Where) -> Load<'a> {
@@ -197,8 +244,85 @@ mod tests {
         let gpu = predict(&load(&facts, q8, Where::Gpu), &machine).unwrap();
         let expected = 1.0 / (0.5 / gpu.decode_tokens_per_s + 0.5 / alone.decode_tokens_per_s);
         assert!((split.decode_tokens_per_s - expected).abs() < 1e-9);
-        assert_eq!(gpu.prompt_tokens_per_s, None, "no GPU compute figures");
+        assert_eq!(gpu.prompt_tokens_per_s, None, "no GPU compute figure");
         assert!(predict(&load(&facts, q8, Where::Gpu), &cpu(100)).is_none());
+    }
+
+    /// 32 AVX2 cores and an RTX 4090 (1008 GB/s, 165.2 TFLOP/s).
+    fn with_4090() -> Machine {
+        Machine {
+            gpu_bytes_per_s: Some(1_008_000_000_000),
+            gpu_flops: Some(165.2e12),
+            ..cpu(100)
+        }
+    }
+
+    #[test]
+    fn gpu_prompt_speed_comes_from_the_table_s_compute_figure() {
+        let size = Catalog::bundled().resolve("llama3.1:8b").unwrap().size;
+        let facts = size.shape("llama");
+        let q4 = size.quant(Quant::Q4KM).unwrap().bytes;
+        let gpu = predict(&load(&facts, q4, Where::Gpu), &with_4090()).unwrap();
+        let prompt = gpu.prompt_tokens_per_s.unwrap();
+        let expected = GPU_PROMPT_EFFICIENCY * 165.2e12 / (2.0 * facts.active_parameters as f64);
+        assert!((prompt - expected).abs() < 1e-6, "{prompt}");
+        // 0.5 × 165.2 TFLOP/s over 2 × 8.03 GFLOP: ~5.1k tokens/s, below the
+        // 9.3k llama.cpp measured on one (the slow side).
+        assert!((5000.0..5300.0).contains(&prompt), "{prompt}");
+        let shared = Load {
+            sharing: 2,
+            ..load(&facts, q4, Where::Gpu)
+        };
+        let shared = predict(&shared, &with_4090()).unwrap();
+        assert!((prompt / shared.prompt_tokens_per_s.unwrap() - 2.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_gpu_without_a_compute_figure_leaves_the_prompt_unknown_and_says_why() {
+        let size = Catalog::bundled().resolve("llama3.1:8b").unwrap().size;
+        let facts = size.shape("llama");
+        let q4 = size.quant(Quant::Q4KM).unwrap().bytes;
+        let unknown = Machine {
+            gpu_flops: None,
+            ..with_4090()
+        };
+        let on_gpu = load(&facts, q4, Where::Gpu);
+        let speed = predict(&on_gpu, &unknown).unwrap();
+        assert!(speed.decode_tokens_per_s > 0.0, "decode is still predicted");
+        assert_eq!(speed.prompt_tokens_per_s, None);
+        let why = prompt(&on_gpu, &unknown).unwrap_err();
+        assert_eq!(why, PromptUnknown::GpuComputeUnknown);
+        assert!(why.reason().contains("FP16 compute figure"));
+        let split = load(&facts, q4, Where::Split { gpu_fraction: 0.5 });
+        assert_eq!(
+            prompt(&split, &unknown),
+            Err(PromptUnknown::GpuComputeUnknown)
+        );
+        let no_cores = Machine {
+            cores: 0,
+            ..with_4090()
+        };
+        assert_eq!(prompt(&split, &no_cores), Err(PromptUnknown::NoCores));
+        assert!(prompt(&on_gpu, &no_cores).is_ok(), "a GPU needs no cores");
+    }
+
+    #[test]
+    fn a_partial_offload_adds_the_prompt_time_of_each_side() {
+        let size = Catalog::bundled().resolve("llama3.1:8b").unwrap().size;
+        let facts = size.shape("llama");
+        let q4 = size.quant(Quant::Q4KM).unwrap().bytes;
+        let machine = with_4090();
+        let rate = |placement| {
+            predict(&load(&facts, q4, placement), &machine)
+                .unwrap()
+                .prompt_tokens_per_s
+                .unwrap()
+        };
+        let (gpu, cpu) = (rate(Where::Gpu), rate(Where::Cpu));
+        let split = rate(Where::Split { gpu_fraction: 0.75 });
+        let expected = 1.0 / (0.75 / gpu + 0.25 / cpu);
+        assert!((split - expected).abs() < 1e-6, "{split} vs {expected}");
+        assert!(cpu < split && split < gpu, "{cpu} < {split} < {gpu}");
     }
 
     #[test]

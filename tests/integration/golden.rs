@@ -30,6 +30,7 @@ fn machine() -> Machine {
     Machine {
         cpu_bytes_per_s: Some(100_000_000_000),
         gpu_bytes_per_s: None,
+        gpu_flops: None,
         cores: 8,
         simd: vec!["avx2"],
     }

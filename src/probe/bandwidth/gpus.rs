@@ -1,5 +1,5 @@
-//! GPU memory bandwidth from a table of known parts (`hardware/gpus.yaml`),
-//! looked up by the name the probe read. A part the table does not hold is
+//! GPU memory bandwidth (and dense FP16 compute, where sourced) from a table of
+//! known parts (`hardware/gpus.yaml`), looked up by the name the probe read. A part the table does not hold is
 //! unknown: no figure is guessed from a similar name.
 
 use serde::Deserialize;
@@ -32,6 +32,16 @@ pub struct Part {
     pub source: String,
     #[serde(default)]
     pub note: Option<String>,
+    /// Peak dense FP16 compute in TFLOPS (tensor cores, FP32 accumulate where
+    /// the vendor gives it); none where no figure could be sourced.
+    #[serde(default)]
+    pub fp16_tflops: Option<f64>,
+    /// The page the compute figure was read from.
+    #[serde(default)]
+    pub fp16_source: Option<String>,
+    /// Which figure it is (accumulate precision, dense or halved from sparse).
+    #[serde(default)]
+    pub fp16_note: Option<String>,
 }
 
 fn table() -> &'static Table {
@@ -92,7 +102,28 @@ mod tests {
         for part in &table().gpus {
             assert!(part.gbps > 0.0, "{}", part.words);
             assert!(part.source.starts_with("https://"), "{}", part.words);
+            if let Some(tflops) = part.fp16_tflops {
+                assert!(tflops > 0.0, "{}", part.words);
+                let source = part.fp16_source.as_deref().unwrap_or("");
+                assert!(source.starts_with("https://"), "{}", part.words);
+                assert!(part.fp16_note.is_some(), "{}: which figure", part.words);
+            } else {
+                assert!(part.fp16_source.is_none(), "{}", part.words);
+            }
         }
+    }
+
+    #[test]
+    fn compute_figures_where_sourced_and_none_elsewhere() {
+        let tflops = |name: &str| lookup(name).and_then(|p| p.fp16_tflops);
+        assert_eq!(tflops("NVIDIA GeForce RTX 4090"), Some(165.2));
+        assert_eq!(tflops("NVIDIA H100 80GB HBM3"), Some(989.4));
+        assert_eq!(tflops("NVIDIA A100-SXM4-80GB"), Some(312.0));
+        assert_eq!(tflops("NVIDIA L40S"), Some(362.05));
+        assert_eq!(tflops("Tesla T4"), Some(65.0));
+        assert_eq!(tflops("NVIDIA A100 80GB PCIe"), None);
+        assert_eq!(tflops("AMD Radeon RX 7900 XTX"), None);
+        assert_eq!(tflops("Apple M2 Max GPU"), None);
     }
 
     #[test]

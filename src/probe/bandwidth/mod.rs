@@ -69,6 +69,13 @@ pub struct GpuBandwidth {
     /// The page the table's figure was read from.
     pub reference: Option<String>,
     pub note: Option<String>,
+    /// Peak dense FP16 compute in TFLOPS from the table (prompt speed); none
+    /// for a part without a sourced figure.
+    pub fp16_tflops: Option<f64>,
+    /// The page the compute figure was read from.
+    pub fp16_reference: Option<String>,
+    /// Which figure it is (accumulate precision, dense or halved from sparse).
+    pub fp16_note: Option<String>,
 }
 
 impl Bandwidth {
@@ -103,13 +110,14 @@ pub fn resolve(request: &Request) -> Bandwidth {
         .gpus
         .iter()
         .map(|gpu| match request.overridden {
+            // `--bandwidth` replaces the bandwidth only: the compute figure
+            // still comes from the table.
             Some(bytes) if Some(gpu.index) == largest => GpuBandwidth {
-                index: gpu.index,
-                name: gpu.name.clone(),
                 bytes_per_s: Some(bytes),
                 source: Source::Override,
                 reference: None,
                 note: None,
+                ..from_table(gpu.index, &gpu.name)
             },
             _ => from_table(gpu.index, &gpu.name),
         })
@@ -150,6 +158,9 @@ fn from_table(index: u32, name: &str) -> GpuBandwidth {
                 gpus::as_of()
             )),
         },
+        fp16_tflops: part.and_then(|p| p.fp16_tflops),
+        fp16_reference: part.and_then(|p| p.fp16_source.clone()),
+        fp16_note: part.and_then(|p| p.fp16_note.clone()),
     }
 }
 
@@ -234,6 +245,9 @@ mod tests {
         );
         assert_eq!(found.gpus[1].bytes_per_s, Some(1_008_000_000_000));
         assert!(found.gpus[1].reference.is_some());
+        assert_eq!(found.gpus[1].fp16_tflops, Some(165.2));
+        assert!(found.gpus[1].fp16_reference.is_some());
+        assert_eq!(found.gpus[0].fp16_tflops, None);
         assert!(found.cpu.note.as_deref().unwrap().contains("fixture"));
     }
 }
