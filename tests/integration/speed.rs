@@ -330,3 +330,28 @@ fn the_seed_scenarios_plan_as_checked_in() {
         }
     }
 }
+
+#[test]
+fn inspect_shows_each_levels_speed_here() {
+    Provision::new()
+        .device(EPYC)
+        .args(["inspect", "llama3.1:70b"])
+        .run()
+        .code(0)
+        .stdout_has("SOURCE                      TOK/S")
+        .stdout_has("TOK/S: predicted decode tokens/s here, whole at num_ctx");
+    let json = Provision::new()
+        .device(EPYC)
+        .args(["inspect", "llama3.1:70b", "--json"])
+        .run()
+        .code(0)
+        .json();
+    assert!(json["speed_num_ctx"].as_u64().is_some(), "{json}");
+    let speed = |quant: &str| {
+        let levels = json["levels"].as_array().unwrap();
+        let level = levels.iter().find(|l| l["quant"] == quant).unwrap();
+        level["speed"]["decode_tokens_per_s"].as_f64().unwrap()
+    };
+    // Fewer bytes per token decode faster on the same bandwidth.
+    assert!(speed("Q4_K_M") > speed("Q8_0") && speed("Q8_0") > speed("F16"));
+}
