@@ -75,8 +75,11 @@ pub(super) fn offloaded(walk: &Walk, quant: Quant, _notes: &mut Vec<String>) -> 
 /// `quant` whole on the CPU, at the requested context or a shrunk one, when the
 /// GPU holds no layer of it (a level the GPU holds was judged there: it is faster).
 pub(super) fn on_cpu(walk: &Walk, quant: Quant, _notes: &mut Vec<String>) -> Option<Fitted> {
-    let offloads = walk.policy.partial_offload && offload(walk, quant).is_some();
-    if !falls_back(walk) || fits_gpu(walk, quant) || offloads {
+    // Cheapest test first: most walks have no GPU to fall back from.
+    if !falls_back(walk) || fits_gpu(walk, quant) {
+        return None;
+    }
+    if walk.policy.partial_offload && offload(walk, quant).is_some() {
         return None;
     }
     let ram = walk.ram_usable();
